@@ -1,0 +1,290 @@
+/**
+ * Every Dataverse name the product owns or reads, in one place. The solution generator, the relay,
+ * the plug-in steps, the form scripts and the PCF control all import from here; a bare logical name
+ * anywhere else is a bug (style guide habit 3).
+ */
+
+export const PUBLISHER = {
+  uniqueName: 'PartnerCoSell',
+  prefix: 'pcs',
+  /** Choice values are `optionValuePrefix * 10000 + n` (observed in real exports). */
+  optionValuePrefix: 72710,
+} as const;
+
+export const SOLUTION_UNIQUE_NAME = 'PartnerCenterCoSell';
+
+/** Languages every label, message and resx ships in. */
+export const LANGUAGES = [1033, 1046, 3082] as const;
+export type Lcid = (typeof LANGUAGES)[number];
+
+/** Option value n of our publisher: 727100000 + n. */
+export const optionValue = (n: number): number => PUBLISHER.optionValuePrefix * 10000 + n;
+
+export const Tables = {
+  opportunity: 'opportunity',
+  account: 'account',
+  contact: 'contact',
+  lead: 'lead',
+  systemuser: 'systemuser',
+  transactioncurrency: 'transactioncurrency',
+  microsoftSolution: 'pcs_microsoftsolution',
+  solutionDetail: 'pcs_solutiondetail',
+  syncEvent: 'pcs_syncevent',
+} as const;
+export type TableName = (typeof Tables)[keyof typeof Tables];
+
+/** Web API entity set names (plural, as Dataverse exposes them). */
+export const EntitySets: Record<TableName, string> = {
+  opportunity: 'opportunities',
+  account: 'accounts',
+  contact: 'contacts',
+  lead: 'leads',
+  systemuser: 'systemusers',
+  transactioncurrency: 'transactioncurrencies',
+  pcs_microsoftsolution: 'pcs_microsoftsolutions',
+  pcs_solutiondetail: 'pcs_solutiondetails',
+  pcs_syncevent: 'pcs_syncevents',
+};
+
+/** Our columns on opportunity (and, where noted, lead). */
+export const OpportunityColumns = {
+  id: 'opportunityid',
+  name: 'name',
+  estimatedValue: 'estimatedvalue',
+  estimatedCloseDate: 'estimatedclosedate',
+  description: 'description',
+  parentAccount: 'parentaccountid',
+  parentContact: 'parentcontactid',
+  transactionCurrency: 'transactioncurrencyid',
+  stateCode: 'statecode',
+  statusCode: 'statuscode',
+  modifiedOn: 'modifiedon',
+  syncWithPartnerCenter: 'pcs_syncwithpartnercenter',
+  referralId: 'pcs_referralid',
+  referralLink: 'pcs_referrallink',
+  helpNeeded: 'pcs_helpneeded',
+  referralVisibility: 'pcs_referralvisibility',
+  microsoftCrmId: 'pcs_microsoftcrmid',
+  products: 'pcs_products',
+  audit: 'pcs_audit',
+  syncStatus: 'pcs_syncstatus',
+  lastSyncedOn: 'pcs_lastsyncedon',
+  referralStatus: 'pcs_referralstatus',
+  referralSubstatus: 'pcs_referralsubstatus',
+  engagementId: 'pcs_engagementid',
+} as const;
+
+export const LeadColumns = {
+  id: 'leadid',
+  subject: 'subject',
+  companyName: 'companyname',
+  firstName: 'firstname',
+  lastName: 'lastname',
+  email: 'emailaddress1',
+  phone: 'telephone1',
+  budgetAmount: 'budgetamount',
+  description: 'description',
+  estimatedCloseDate: 'estimatedclosedate',
+  syncWithPartnerCenter: 'pcs_syncwithpartnercenter',
+  referralId: 'pcs_referralid',
+  referralLink: 'pcs_referrallink',
+  referralStatus: 'pcs_referralstatus',
+  referralSubstatus: 'pcs_referralsubstatus',
+  syncStatus: 'pcs_syncstatus',
+} as const;
+
+export const AccountColumns = {
+  id: 'accountid',
+  name: 'name',
+  line1: 'address1_line1',
+  line2: 'address1_line2',
+  city: 'address1_city',
+  state: 'address1_stateorprovince',
+  postalCode: 'address1_postalcode',
+  country: 'address1_country',
+} as const;
+
+export const ContactColumns = {
+  id: 'contactid',
+  firstName: 'firstname',
+  lastName: 'lastname',
+  email: 'emailaddress1',
+  phone: 'telephone1',
+  jobTitle: 'jobtitle',
+  parentCustomer: 'parentcustomerid',
+} as const;
+
+export const TransactionCurrencyColumns = {
+  id: 'transactioncurrencyid',
+  isoCode: 'isocurrencycode',
+} as const;
+
+export const MicrosoftSolutionColumns = {
+  id: 'pcs_microsoftsolutionid',
+  name: 'pcs_name',
+  opportunity: 'pcs_opportunityid',
+  solutionDetail: 'pcs_solutiondetailid',
+  solutionId: 'pcs_solutionid',
+} as const;
+
+export const SolutionDetailColumns = {
+  id: 'pcs_solutiondetailid',
+  name: 'pcs_name',
+  solutionId: 'pcs_solutionid',
+  publisherName: 'pcs_publishername',
+  solutionType: 'pcs_solutiontype',
+  isActive: 'pcs_isactive',
+} as const;
+
+export const SyncEventColumns = {
+  id: 'pcs_synceventid',
+  name: 'pcs_name',
+  opportunity: 'pcs_opportunityid',
+  lead: 'pcs_leadid',
+  direction: 'pcs_direction',
+  outcome: 'pcs_outcome',
+  message: 'pcs_message',
+  referralId: 'pcs_referralid',
+  correlationId: 'pcs_correlationid',
+  occurredOn: 'pcs_occurredon',
+  changes: 'pcs_changes',
+} as const;
+
+/**
+ * Relationships we ship. Navigation property names are set explicitly in the solution XML so the
+ * Web API `@odata.bind` names below are guaranteed (Dataverse binds lookups by navigation name).
+ */
+export const Relationships = {
+  opportunitySolutions: {
+    schemaName: 'pcs_opportunity_pcs_microsoftsolution',
+    referencing: Tables.microsoftSolution,
+    referenced: Tables.opportunity,
+    lookup: MicrosoftSolutionColumns.opportunity,
+    /** single-valued navigation on the child, used in `@odata.bind` */
+    navigation: 'pcs_opportunityid',
+    /** collection-valued navigation on opportunity, used in `$expand` */
+    collection: 'pcs_opportunity_pcs_microsoftsolution',
+  },
+  solutionDetailSolutions: {
+    schemaName: 'pcs_solutiondetail_pcs_microsoftsolution',
+    referencing: Tables.microsoftSolution,
+    referenced: Tables.solutionDetail,
+    lookup: MicrosoftSolutionColumns.solutionDetail,
+    navigation: 'pcs_solutiondetailid',
+    collection: 'pcs_solutiondetail_pcs_microsoftsolution',
+  },
+  opportunitySyncEvents: {
+    schemaName: 'pcs_opportunity_pcs_syncevent',
+    referencing: Tables.syncEvent,
+    referenced: Tables.opportunity,
+    lookup: SyncEventColumns.opportunity,
+    navigation: 'pcs_opportunityid',
+    collection: 'pcs_opportunity_pcs_syncevent',
+  },
+  leadSyncEvents: {
+    schemaName: 'pcs_lead_pcs_syncevent',
+    referencing: Tables.syncEvent,
+    referenced: Tables.lead,
+    lookup: SyncEventColumns.lead,
+    navigation: 'pcs_leadid',
+    collection: 'pcs_lead_pcs_syncevent',
+  },
+} as const;
+
+/** Standard opportunity navigation names (single-valued) the relay expands or binds. */
+export const OpportunityNavigation = {
+  parentAccount: 'parentaccountid',
+  parentContact: 'parentcontactid',
+  transactionCurrency: 'transactioncurrencyid',
+} as const;
+
+export const EnvironmentVariables = {
+  showCheckmarkInName: 'pcs_ShowCheckmarkInName',
+  dealValueFieldName: 'pcs_DealValueFieldName',
+  countryCodeFieldName: 'pcs_CountryCodeFieldName',
+  relayBaseUrl: 'pcs_RelayBaseUrl',
+  relayClientId: 'pcs_RelayClientId',
+  inboundReferralPolicy: 'pcs_InboundReferralPolicy',
+} as const;
+
+/** Choice values. Partner Center enum text ↔ our option values live in one table each. */
+export const SyncStatus = {
+  notSynced: optionValue(0),
+  pending: optionValue(1),
+  synced: optionValue(2),
+  error: optionValue(3),
+} as const;
+
+export const ReferralVisibility = {
+  notVisible: optionValue(0),
+  visible: optionValue(1),
+} as const;
+
+/** pcs_helpneeded ↔ inviteContext.assistanceRequestCode (empty column = no help = `Unknown`). */
+export const HelpNeededOptions = {
+  WorkloadSpecificValueProposition: optionValue(1),
+  CustomerTechnicalArchitecture: optionValue(2),
+  ProofOfConceptOrDemo: optionValue(3),
+  QuotesOrLicensing: optionValue(4),
+  PostSalesCustomerSuccess: optionValue(5),
+  GeneralOrOther: optionValue(6),
+} as const;
+
+export const ReferralStatusOptions = {
+  New: optionValue(0),
+  Active: optionValue(1),
+  Closed: optionValue(2),
+} as const;
+
+export const ReferralSubstatusOptions = {
+  Pending: optionValue(0),
+  Received: optionValue(1),
+  Accepted: optionValue(2),
+  Won: optionValue(3),
+  Lost: optionValue(4),
+  Declined: optionValue(5),
+  Expired: optionValue(6),
+} as const;
+
+export const SyncDirection = { toPartnerCenter: optionValue(0), toDataverse: optionValue(1) } as const;
+export const SyncOutcome = {
+  succeeded: optionValue(0),
+  failed: optionValue(1),
+  skipped: optionValue(2),
+} as const;
+
+export const SolutionTypeOptions = {
+  None: optionValue(0),
+  Category: optionValue(1),
+  Name: optionValue(2),
+} as const;
+
+/** PCF control identity: folder/name in the solution is `<prefix>_<namespace>.<constructor>`. */
+export const PcfControl = {
+  namespace: 'PartnerCoSell',
+  constructorName: 'PartnerCenterSync',
+  fullName: 'pcs_PartnerCoSell.PartnerCenterSync',
+} as const;
+
+/** Web resource names (the form library) and its global namespace. */
+export const WebResourceNames = {
+  opportunityForm: 'pcs_/scripts/opportunityform.js',
+  globalNamespace: 'PartnerCoSell.OpportunityForm',
+} as const;
+
+/** Columns only the relay's integration user writes. Never used as step filtering attributes. */
+export const RelayOwnedOpportunityColumns = [
+  OpportunityColumns.referralId,
+  OpportunityColumns.referralLink,
+  OpportunityColumns.microsoftCrmId,
+  OpportunityColumns.audit,
+  OpportunityColumns.syncStatus,
+  OpportunityColumns.lastSyncedOn,
+  OpportunityColumns.engagementId,
+  OpportunityColumns.referralStatus,
+  OpportunityColumns.referralSubstatus,
+] as const;
+
+/** Partner Center referral deep link (Partner Center UI). */
+export const referralLink = (referralId: string): string =>
+  `https://partner.microsoft.com/dashboard/v2/referrals/cosellopportunities/${referralId}`;

@@ -1,0 +1,8 @@
+// The co-sell domain model shared by every part of the product. Import from here only.
+export * from './constants';
+export * from './referral';
+export * from './opportunity';
+export * from './fieldMap';
+export * from './rules';
+export * from './mapping';
+export * from './pluginEvent';

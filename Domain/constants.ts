@@ -288,3 +288,45 @@ export const RelayOwnedOpportunityColumns = [
 /** Partner Center referral deep link (Partner Center UI). */
 export const referralLink = (referralId: string): string =>
   `https://partner.microsoft.com/dashboard/v2/referrals/cosellopportunities/${referralId}`;
+
+/** Properties of the PCF control manifest; FormXml binds them by these names. */
+export const PcfProperties = {
+  syncEnabled: 'syncEnabled',
+  referralId: 'referralId',
+  referralLink: 'referralLink',
+  syncStatus: 'syncStatus',
+  lastSyncedOn: 'lastSyncedOn',
+  microsoftCrmId: 'microsoftCrmId',
+  referralStatus: 'referralStatus',
+  referralSubstatus: 'referralSubstatus',
+  audit: 'audit',
+  fieldMap: 'fieldMap',
+  relayUrl: 'relayUrl',
+} as const;
+
+/** Column each bound PCF property is bound to on the opportunity form. */
+export const PcfBindings = {
+  syncEnabled: OpportunityColumns.syncWithPartnerCenter,
+  referralId: OpportunityColumns.referralId,
+  referralLink: OpportunityColumns.referralLink,
+  syncStatus: OpportunityColumns.syncStatus,
+  lastSyncedOn: OpportunityColumns.lastSyncedOn,
+  microsoftCrmId: OpportunityColumns.microsoftCrmId,
+  referralStatus: OpportunityColumns.referralStatus,
+  referralSubstatus: OpportunityColumns.referralSubstatus,
+  audit: OpportunityColumns.audit,
+} as const;
+
+/** Form script handlers exported by the web-resource library and registered in FormXml. */
+export const FormHandlers = {
+  onLoad: `${WebResourceNames.globalNamespace}.onLoad`,
+  onSave: `${WebResourceNames.globalNamespace}.onSave`,
+  onSyncChange: `${WebResourceNames.globalNamespace}.onSyncChange`,
+  onHelpNeededChange: `${WebResourceNames.globalNamespace}.onHelpNeededChange`,
+} as const;
+
+/** The opportunity main form we ship (existing forms untouched). */
+export const OpportunityForm = {
+  id: '6f3c2a10-5b7d-4c8e-9a41-2d0b8e7c5f01',
+  name: 'Opportunity – Partner Center co-sell',
+} as const;

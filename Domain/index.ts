@@ -6,3 +6,4 @@ export * from './fieldMap';
 export * from './rules';
 export * from './mapping';
 export * from './pluginEvent';
+export * from './relayApi';

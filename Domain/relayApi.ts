@@ -1,0 +1,51 @@
+/**
+ * The relay's HTTP API for the browser (form scripts and PCF control): routes and bodies, shared by
+ * the relay server and the web-resource relay client so they cannot drift. All routes need an
+ * Entra ID bearer token for the relay's API (development issuer in the sandbox).
+ */
+import type { Problem } from './opportunity';
+import type { Referral, ReferralPatchOperation } from './referral';
+
+export const RelayRoutes = {
+  /** POST: queue a sync of this opportunity now → SyncNowResponse (202). */
+  syncNow: (opportunityId: string) => `/api/opportunities/${opportunityId}/sync`,
+  /** GET: the referral that would be sent and the problems → PreviewResponse. */
+  preview: (opportunityId: string) => `/api/opportunities/${opportunityId}/preview`,
+  /** GET: the referral as Partner Center has it now → LiveStatusResponse. */
+  liveStatus: (opportunityId: string) => `/api/opportunities/${opportunityId}/referral`,
+  /** POST { reason? }: accept / decline an incoming referral (New status) → SyncNowResponse. */
+  accept: (opportunityId: string) => `/api/opportunities/${opportunityId}/accept`,
+  decline: (opportunityId: string) => `/api/opportunities/${opportunityId}/decline`,
+  /** GET / POST: dead letters (admin). */
+  deadLetters: '/api/dead-letters',
+  retryDeadLetter: (id: string) => `/api/dead-letters/${id}/retry`,
+} as const;
+
+export interface SyncNowResponse {
+  jobId: string;
+  status: 'queued';
+}
+
+export interface PreviewResponse {
+  action: 'create' | 'update' | 'none' | 'blocked';
+  /** Create body, when action = create. */
+  referral?: Referral;
+  /** JSON Patch, when action = update. */
+  patch?: ReferralPatchOperation[];
+  problems: Problem[];
+  /** Messages of `problems` in the caller's language (Accept-Language / lcid query). */
+  messages: string[];
+}
+
+export interface LiveStatusResponse {
+  referral: Referral | null;
+}
+
+export interface DeclineRequest {
+  reason: string;
+}
+
+/** Every non-2xx answer of the relay has this JSON body. */
+export interface RelayErrorBody {
+  error: { code: string; message: string; requestId?: string };
+}

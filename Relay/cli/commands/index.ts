@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io';
+
+/** A command module adds its subcommand(s) to the program. */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+// One line per command module; each issue adds its own.
+export const commands: RegisterCommand[] = [];

@@ -49,3 +49,17 @@ export interface DeclineRequest {
 export interface RelayErrorBody {
   error: { code: string; message: string; requestId?: string };
 }
+
+/** Why a relay call failed, in terms the UI can act on. */
+export type RelayFailureKind =
+  'unreachable' | 'timeout' | 'unauthorized' | 'forbidden' | 'notFound' | 'badRequest' | 'server';
+
+/** The browser's client of the relay (implemented in WebResources/relayClient, used by the form
+ *  scripts and the PCF control). Methods reject with an Error whose `kind` is a RelayFailureKind. */
+export interface RelayClient {
+  syncNow(opportunityId: string): Promise<SyncNowResponse>;
+  preview(opportunityId: string): Promise<PreviewResponse>;
+  liveStatus(opportunityId: string): Promise<LiveStatusResponse>;
+  accept(opportunityId: string): Promise<SyncNowResponse>;
+  decline(opportunityId: string, reason: string): Promise<SyncNowResponse>;
+}

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
+import { registerSimulate } from './simulate';
 
 /** A command module adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 // One line per command module; each issue adds its own.
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [registerSimulate];

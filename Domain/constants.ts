@@ -330,3 +330,102 @@ export const OpportunityForm = {
   id: '6f3c2a10-5b7d-4c8e-9a41-2d0b8e7c5f01',
   name: 'Opportunity – Partner Center co-sell',
 } as const;
+
+// ---- Solution component ids and names (appended by the Solution issue) ----
+// Fixed ids keep re-imports upgrading the same components instead of creating duplicates.
+
+/** Schema names (casing as Dataverse reports them) of the tables our relationships point at. */
+export const TableSchemaNames = {
+  opportunity: 'Opportunity',
+  lead: 'Lead',
+  systemuser: 'SystemUser',
+  businessunit: 'BusinessUnit',
+  team: 'Team',
+  owner: 'Owner',
+} as const;
+
+/** Columns every user-owned custom table carries (created by the platform, listed in exports). */
+export const SystemColumns = {
+  createdBy: 'createdby',
+  createdOn: 'createdon',
+  createdOnBehalfBy: 'createdonbehalfby',
+  importSequenceNumber: 'importsequencenumber',
+  modifiedBy: 'modifiedby',
+  modifiedOn: 'modifiedon',
+  modifiedOnBehalfBy: 'modifiedonbehalfby',
+  overriddenCreatedOn: 'overriddencreatedon',
+  ownerId: 'ownerid',
+  owningBusinessUnit: 'owningbusinessunit',
+  owningTeam: 'owningteam',
+  owningUser: 'owninguser',
+  stateCode: 'statecode',
+  statusCode: 'statuscode',
+  timeZoneRuleVersionNumber: 'timezoneruleversionnumber',
+  utcConversionTimeZoneCode: 'utcconversiontimezonecode',
+} as const;
+
+/** Main forms of the three new tables. */
+export const TableForms = {
+  pcs_microsoftsolution: 'af50f10f-fb78-4f3f-b3fa-10afc064d13c',
+  pcs_solutiondetail: 'a47fba0f-5e3c-4dfb-9544-d834d76235da',
+  pcs_syncevent: 'c0f51dce-fdc0-4642-9fde-1522b5cafaab',
+} as const;
+
+/** Views (saved queries) we ship. The subgrids on the opportunity form use the `associated` views. */
+export const Views = {
+  opportunitySynced: 'e9780bb7-cb71-4f30-ac9d-b20f3df6ed0a',
+  opportunitySyncErrors: '4880d356-01a3-4732-945e-454ab381cba8',
+  syncEventFailed: '8b35df0b-65d6-41eb-aebe-6ca2c555dd1e',
+  pcs_microsoftsolution: {
+    public: '2000ebac-500e-48c3-afbd-9968dc3bdd69',
+    advancedFind: '39eff0c3-a339-42f4-9b53-48857543acfd',
+    associated: '2fb8b584-7c2b-4705-beb0-bb77b5736c63',
+    quickFind: '2b6f38a8-29b6-402e-a872-878876b6183d',
+    lookup: '1d027ba9-7fe7-4702-872e-6c36c0ef97bf',
+  },
+  pcs_solutiondetail: {
+    public: 'b7c018b6-f34b-4aed-a5dd-1371b26429f8',
+    advancedFind: 'f353421e-87e2-48d9-87d5-8ba8fe673d49',
+    associated: '7db9fbf4-9816-4cea-a305-27321c552e90',
+    quickFind: '764506f9-0d70-4c82-b87f-f4cbd74e3681',
+    lookup: '3a90a3cc-ec9e-468b-848a-403a7279d0a4',
+  },
+  pcs_syncevent: {
+    public: 'e7e8d2d6-138e-4f2b-bd79-295841698900',
+    advancedFind: '6547243f-4dfd-41ca-95b0-a475cfea2913',
+    associated: '338fbc99-081d-4ff7-b553-6b8ba256ea4f',
+    quickFind: 'cf020032-19ae-4a62-b823-8dd1cbe302b7',
+    lookup: 'a33580a4-8fca-4057-94d9-1d2bc0a06095',
+  },
+} as const;
+
+/** Security roles: `cosell setup` assigns the integration role to the relay's application user. */
+export const SecurityRoles = {
+  integration: { id: 'ed6f2330-6871-406f-a3e1-d14a98675b8f', name: 'Partner Center Sync Integration' },
+  seller: { id: '683d5731-d561-4fd9-92ca-bda9ba9f85a0', name: 'Partner Center Co-sell Seller' },
+} as const;
+
+/**
+ * Field security profiles for the relay-written columns. Profiles are assigned to users/teams (not
+ * roles): the integration profile to the relay's application user, the seller profile to sellers.
+ */
+export const FieldSecurityProfiles = {
+  integration: { id: 'ca2381e0-7864-4e63-a55d-7dfecdff3ad9', name: 'Partner Center Sync Integration' },
+  seller: { id: 'd6ef4c8a-1731-419f-8151-6f972aa33bab', name: 'Partner Center Co-sell Seller (read only)' },
+} as const;
+
+/** Columns protected by the field security profiles (readable by sellers, written by the relay only). */
+export const SecuredOpportunityColumns = [
+  OpportunityColumns.referralId,
+  OpportunityColumns.referralLink,
+  OpportunityColumns.microsoftCrmId,
+  OpportunityColumns.audit,
+  OpportunityColumns.syncStatus,
+  OpportunityColumns.lastSyncedOn,
+  OpportunityColumns.engagementId,
+] as const;
+
+/** The form library web resource's id (fixed so the zip part name is stable). */
+export const WebResourceIds = {
+  opportunityForm: 'ecbe43ba-a297-4271-ae30-8c90e4a81a26',
+} as const;

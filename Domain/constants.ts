@@ -429,3 +429,35 @@ export const SecuredOpportunityColumns = [
 export const WebResourceIds = {
   opportunityForm: 'ecbe43ba-a297-4271-ae30-8c90e4a81a26',
 } as const;
+
+/** Lead state (statecode) values the relay reacts to: qualification and disqualification. */
+export const LeadState = {
+  stateCode: 'statecode',
+  statusCode: 'statuscode',
+  open: 0,
+  qualified: 1,
+  disqualified: 2,
+  /** Standard link from an opportunity to the lead it was qualified from. */
+  originatingLead: 'originatingleadid',
+} as const;
+
+/** Win / Lose message input parameters and the opportunityclose columns the relay reads. */
+export const OpportunityCloseMessage = {
+  closeParameter: 'OpportunityClose',
+  statusParameter: 'Status',
+  opportunity: 'opportunityid',
+  subject: 'subject',
+  description: 'description',
+} as const;
+
+/** Platform tables `cosell setup` writes to register webhook steps and environment variable values
+ *  (entity set names; see dataverse-solution-format.md §5.6 and §6). */
+export const RegistrationEntitySets = {
+  serviceEndpoints: 'serviceendpoints',
+  sdkMessages: 'sdkmessages',
+  sdkMessageFilters: 'sdkmessagefilters',
+  steps: 'sdkmessageprocessingsteps',
+  stepImages: 'sdkmessageprocessingstepimages',
+  environmentVariableDefinitions: 'environmentvariabledefinitions',
+  environmentVariableValues: 'environmentvariablevalues',
+} as const;

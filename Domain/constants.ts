@@ -430,6 +430,24 @@ export const WebResourceIds = {
   opportunityForm: 'ecbe43ba-a297-4271-ae30-8c90e4a81a26',
 } as const;
 
+// ---- Platform tables read at runtime by the browser code (appended by the Web resources issue) ----
+
+/** Environment variable definition + value rows (dataverse-solution-format.md §6: value row, else default). */
+export const EnvironmentVariableColumns = {
+  definitionTable: 'environmentvariabledefinition',
+  schemaName: 'schemaname',
+  defaultValue: 'defaultvalue',
+  value: 'value',
+  /** collection-valued navigation definition → value rows, used in `$expand` */
+  valuesNavigation: 'environmentvariabledefinition_environmentvariablevalue',
+} as const;
+
+/** systemuser columns: `domainname` is the user's UPN, MSAL's login hint for silent SSO. */
+export const SystemUserColumns = {
+  id: 'systemuserid',
+  domainName: 'domainname',
+} as const;
+
 /** Lead state (statecode) values the relay reacts to: qualification and disqualification. */
 export const LeadState = {
   stateCode: 'statecode',

@@ -3,7 +3,24 @@
  * It lives in form config (the PCF control's static `fieldMap` property) so customizers can change it
  * in the form editor; an empty property means DEFAULT_FIELD_MAP.
  */
+import * as z from 'zod/mini';
 import type { TableName } from './constants';
+import {
+  AccountColumns,
+  ContactColumns,
+  EnvironmentVariables,
+  HelpNeededOptions,
+  LeadColumns,
+  MicrosoftSolutionColumns,
+  OpportunityColumns,
+  ReferralStatusOptions,
+  ReferralSubstatusOptions,
+  ReferralVisibility,
+  RelayOwnedOpportunityColumns,
+  Tables,
+  TransactionCurrencyColumns,
+} from './constants';
+import { isKnownReferralPath, REFERRAL_PATHS, SOLUTIONS_PATH } from './referralPaths';
 
 export type FieldDirection = 'both' | 'toPartnerCenter' | 'toDataverse';
 
@@ -50,13 +67,246 @@ export interface FieldMapOverrides {
   countryCodeFieldName?: string | null;
 }
 
-// ---- contract (implemented by the Foundation issue) ----
+// ---- schema ----
 
-/** The default map: see issue #2 for the required entries. */
-export declare const DEFAULT_FIELD_MAP: FieldMap;
+export const FIELD_MAP_TABLES = [
+  Tables.opportunity,
+  Tables.account,
+  Tables.contact,
+  Tables.lead,
+  Tables.microsoftSolution,
+  Tables.transactioncurrency,
+] as const satisfies readonly FieldMapTable[];
+export const FIELD_DIRECTIONS = ['both', 'toPartnerCenter', 'toDataverse'] as const;
+
+/** Dataverse logical names are lower case (schema names carry the capitals). */
+export const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const FieldMapEntrySchema = z.object({
+  referral: z.string().check(z.minLength(1, 'referral path is empty')),
+  table: z.enum(FIELD_MAP_TABLES),
+  column: z.string().check(z.regex(LOGICAL_NAME, 'not a Dataverse logical name (lower-case a-z, 0-9, _)')),
+  direction: z.enum(FIELD_DIRECTIONS),
+  valueMap: z.optional(z.record(z.string(), scalar)),
+  default: z.optional(scalar),
+});
+
+export const FieldMapSchema = z.object({
+  version: z.literal(1),
+  entries: z.array(FieldMapEntrySchema),
+});
+
+// ---- default map ----
+
+const entry = (
+  referral: string,
+  table: FieldMapTable,
+  column: string,
+  direction: FieldDirection,
+  extra: Pick<FieldMapEntry, 'valueMap' | 'default'> = {},
+): FieldMapEntry => ({ referral, table, column, direction, ...extra });
+
+const O = OpportunityColumns;
+/** Name given to records created from a referral that has none (required column in Dataverse). */
+export const UNNAMED_REFERRAL = 'Partner Center referral';
+const visibilityValues = { true: ReferralVisibility.visible, false: ReferralVisibility.notVisible };
+
+export const DEFAULT_FIELD_MAP: FieldMap = {
+  version: 1,
+  entries: [
+    // Dataverse requires a name; Partner Center's get-by-id sample has none.
+    entry('name', Tables.opportunity, O.name, 'both', { default: UNNAMED_REFERRAL }),
+    entry('details.dealValue', Tables.opportunity, O.estimatedValue, 'both'),
+    entry('details.currency', Tables.transactioncurrency, TransactionCurrencyColumns.isoCode, 'both'),
+    entry('details.closingDateTime', Tables.opportunity, O.estimatedCloseDate, 'both'),
+    entry('details.notes', Tables.opportunity, O.description, 'both'),
+    entry('customerProfile.name', Tables.account, AccountColumns.name, 'both'),
+    entry('customerProfile.address.addressLine1', Tables.account, AccountColumns.line1, 'both'),
+    entry('customerProfile.address.addressLine2', Tables.account, AccountColumns.line2, 'both'),
+    entry('customerProfile.address.city', Tables.account, AccountColumns.city, 'both'),
+    entry('customerProfile.address.state', Tables.account, AccountColumns.state, 'both'),
+    entry('customerProfile.address.postalCode', Tables.account, AccountColumns.postalCode, 'both'),
+    entry('customerProfile.address.country', Tables.account, AccountColumns.country, 'both'),
+    entry('customerProfile.team[0].firstName', Tables.contact, ContactColumns.firstName, 'both'),
+    entry('customerProfile.team[0].lastName', Tables.contact, ContactColumns.lastName, 'both'),
+    entry('customerProfile.team[0].email', Tables.contact, ContactColumns.email, 'both'),
+    entry('customerProfile.team[0].phoneNumber', Tables.contact, ContactColumns.phone, 'both'),
+    entry(
+      'consent.consentToShareReferralWithMicrosoftSellers',
+      Tables.opportunity,
+      O.referralVisibility,
+      'both',
+      {
+        valueMap: visibilityValues,
+      },
+    ),
+    // Empty pcs_helpneeded ↔ `Unknown` (no help requested); the valueMap lists the six real codes.
+    entry('inviteContext.assistanceRequestCode', Tables.opportunity, O.helpNeeded, 'both', {
+      valueMap: { ...HelpNeededOptions },
+    }),
+    entry(SOLUTIONS_PATH, Tables.microsoftSolution, MicrosoftSolutionColumns.solutionId, 'both'),
+    entry('status', Tables.opportunity, O.referralStatus, 'toDataverse', {
+      valueMap: { ...ReferralStatusOptions },
+    }),
+    entry('substatus', Tables.opportunity, O.referralSubstatus, 'toDataverse', {
+      valueMap: { ...ReferralSubstatusOptions },
+    }),
+    entry('trackingInfo.microsoftMsxId', Tables.opportunity, O.microsoftCrmId, 'toDataverse'),
+    entry('engagementId', Tables.opportunity, O.engagementId, 'toDataverse'),
+    entry('id', Tables.opportunity, O.referralId, 'toDataverse'),
+    entry('externalReferenceId', Tables.opportunity, O.id, 'toPartnerCenter'),
+    // Inbound referrals landing as leads (pcs_InboundReferralPolicy = lead): the same facts on lead columns,
+    // as Microsoft's 2019 sample flow did (subject, companyname, contact names, budgetamount).
+    entry('name', Tables.lead, LeadColumns.subject, 'toDataverse', { default: UNNAMED_REFERRAL }),
+    entry('customerProfile.name', Tables.lead, LeadColumns.companyName, 'toDataverse'),
+    entry('customerProfile.team[0].firstName', Tables.lead, LeadColumns.firstName, 'toDataverse'),
+    entry('customerProfile.team[0].lastName', Tables.lead, LeadColumns.lastName, 'toDataverse'),
+    entry('customerProfile.team[0].email', Tables.lead, LeadColumns.email, 'toDataverse'),
+    entry('customerProfile.team[0].phoneNumber', Tables.lead, LeadColumns.phone, 'toDataverse'),
+    entry('details.dealValue', Tables.lead, LeadColumns.budgetAmount, 'toDataverse'),
+    entry('details.notes', Tables.lead, LeadColumns.description, 'toDataverse'),
+    entry('details.closingDateTime', Tables.lead, LeadColumns.estimatedCloseDate, 'toDataverse'),
+    entry('status', Tables.lead, LeadColumns.referralStatus, 'toDataverse', {
+      valueMap: { ...ReferralStatusOptions },
+    }),
+    entry('substatus', Tables.lead, LeadColumns.referralSubstatus, 'toDataverse', {
+      valueMap: { ...ReferralSubstatusOptions },
+    }),
+    entry('id', Tables.lead, LeadColumns.referralId, 'toDataverse'),
+  ],
+};
+
+// ---- validation ----
+
+const RELAY_OWNED: ReadonlySet<string> = new Set([...RelayOwnedOpportunityColumns, LeadColumns.syncStatus]);
+const PRIMARY_KEYS: ReadonlySet<string> = new Set([
+  O.id,
+  LeadColumns.id,
+  AccountColumns.id,
+  ContactColumns.id,
+]);
+
+/** `entries[3] (details.dealValue): reason` — one line for CLI output and form notifications. */
+export const formatFieldMapError = (error: FieldMapError): string =>
+  error.entry === null
+    ? error.message
+    : `entries[${error.entry}]${error.referral ? ` (${error.referral})` : ''}: ${error.message}`;
+
+function parseJsonText(input: unknown): { value: unknown } | { error: string } {
+  if (typeof input !== 'string') return { value: input };
+  try {
+    return { value: JSON.parse(input) };
+  } catch (error) {
+    return { error: `field map is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+/** What is wrong with one structurally valid entry, beyond its types. */
+function semanticError(e: FieldMapEntry): string | null {
+  const info = REFERRAL_PATHS[e.referral];
+  if (!info || !isKnownReferralPath(e.referral)) {
+    return `unknown referral path '${e.referral}' (see docs/field-map.md for the supported paths)`;
+  }
+  if ((info.kind === 'rows') !== (e.table === Tables.microsoftSolution)) {
+    return `${SOLUTIONS_PATH} and only it maps to table ${Tables.microsoftSolution}`;
+  }
+  if (e.table === Tables.transactioncurrency && e.column !== TransactionCurrencyColumns.isoCode) {
+    return `table ${Tables.transactioncurrency} only offers column ${TransactionCurrencyColumns.isoCode}`;
+  }
+  if (info.onlyDirection && e.direction !== info.onlyDirection) {
+    return `direction must be '${info.onlyDirection}' for '${e.referral}'`;
+  }
+  if (e.table === Tables.lead && e.direction !== 'toDataverse') {
+    return `lead columns are only written from referrals: direction must be 'toDataverse'`;
+  }
+  const relayOwned = RELAY_OWNED.has(e.column) && (e.table === Tables.opportunity || e.table === Tables.lead);
+  if (relayOwned && e.direction !== 'toDataverse') {
+    return `column ${e.column} is written only by the relay: direction must be 'toDataverse'`;
+  }
+  if (PRIMARY_KEYS.has(e.column) && e.direction !== 'toPartnerCenter') {
+    return `primary key ${e.column} cannot be written: direction must be 'toPartnerCenter'`;
+  }
+  return null;
+}
 
 /** Validate a field map (JSON text or parsed value); '' / null / undefined → DEFAULT_FIELD_MAP. */
-export declare function parseFieldMap(input: unknown): FieldMapResult;
+export function parseFieldMap(input: unknown): FieldMapResult {
+  if (input === undefined || input === null || (typeof input === 'string' && input.trim() === '')) {
+    return { ok: true, map: DEFAULT_FIELD_MAP };
+  }
+  const parsed = parseJsonText(input);
+  if ('error' in parsed) return { ok: false, errors: [{ entry: null, message: parsed.error }] };
+  const doc = parsed.value as { entries?: unknown };
 
-/** Point the deal value / country entries at the columns named by the environment variables. */
-export declare function applyOverrides(map: FieldMap, overrides: FieldMapOverrides): FieldMap;
+  const shape = z.object({ version: z.literal(1), entries: z.array(z.unknown()) }).safeParse(doc);
+  if (!shape.success) {
+    return {
+      ok: false,
+      errors: shape.error.issues.map((issue) => ({
+        entry: null,
+        message: `${issue.path.length ? issue.path.join('.') : 'field map'}: ${issue.message}`,
+      })),
+    };
+  }
+
+  const errors: FieldMapError[] = [];
+  const entries: FieldMapEntry[] = [];
+  const inboundTargets = new Map<string, number>();
+  shape.data.entries.forEach((raw, index) => {
+    const referral =
+      typeof (raw as FieldMapEntry | null)?.referral === 'string'
+        ? (raw as FieldMapEntry).referral
+        : undefined;
+    const fail = (message: string) =>
+      errors.push({ entry: index, ...(referral ? { referral } : {}), message });
+    const result = FieldMapEntrySchema.safeParse(raw);
+    if (!result.success) {
+      for (const issue of result.error.issues) fail(`${issue.path.join('.') || 'entry'}: ${issue.message}`);
+      return;
+    }
+    const e = result.data as FieldMapEntry;
+    const problem = semanticError(e);
+    if (problem) return fail(problem);
+    if (e.direction !== 'toPartnerCenter' && e.table !== Tables.microsoftSolution) {
+      const key = `${e.table}.${e.column}`;
+      const first = inboundTargets.get(key);
+      if (first !== undefined) return fail(`column ${key} is already written by entries[${first}]`);
+      inboundTargets.set(key, index);
+    }
+    entries.push(e);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, map: { version: 1, entries } };
+}
+
+/** Point the deal value / country entries at the columns named by the environment variables
+ *  (pcs_DealValueFieldName, pcs_CountryCodeFieldName); empty values keep the map as it is. */
+export function applyOverrides(map: FieldMap, overrides: FieldMapOverrides): FieldMap {
+  const repoint = (e: FieldMapEntry): FieldMapEntry => {
+    const deal = overrides.dealValueFieldName?.trim();
+    const country = overrides.countryCodeFieldName?.trim();
+    if (deal && e.table === Tables.opportunity && e.referral === 'details.dealValue')
+      return { ...e, column: deal };
+    if (country && e.table === Tables.account && e.referral === 'customerProfile.address.country') {
+      return { ...e, column: country };
+    }
+    return e;
+  };
+  return { ...map, entries: map.entries.map(repoint) };
+}
+
+/** The environment variable each override comes from (documentation and the relay's settings read). */
+export const OVERRIDE_VARIABLES = {
+  dealValueFieldName: EnvironmentVariables.dealValueFieldName,
+  countryCodeFieldName: EnvironmentVariables.countryCodeFieldName,
+} as const;
+
+/** First entry for a referral path on one of the given tables (the map's order decides). */
+export function findEntry(
+  map: FieldMap,
+  referral: string,
+  tables: readonly FieldMapTable[],
+): FieldMapEntry | undefined {
+  return map.entries.find((e) => e.referral === referral && tables.includes(e.table));
+}

@@ -6,4 +6,6 @@ export * from './fieldMap';
 export * from './rules';
 export * from './mapping';
 export * from './pluginEvent';
+export * from './checkmark';
+export * from './referralPaths';
 export * from './relayApi';

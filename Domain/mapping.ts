@@ -2,9 +2,33 @@
  * Pure mapping between a Dataverse opportunity snapshot and a Partner Center referral, both ways,
  * driven by the field map. No I/O: the relay, the preview CLI and the tests call these.
  */
-import type { FieldMap } from './fieldMap';
+import {
+  AccountColumns,
+  ContactColumns,
+  LeadColumns,
+  MicrosoftSolutionColumns,
+  OpportunityColumns,
+  OpportunityNavigation,
+  Relationships,
+  SolutionDetailColumns,
+  Tables,
+  TransactionCurrencyColumns,
+  referralLink,
+} from './constants';
+import { stripCheckmark } from './checkmark';
+import type { FieldMap, FieldMapEntry, FieldMapTable } from './fieldMap';
 import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from './opportunity';
 import type { Referral, ReferralPatchOperation } from './referral';
+import { ValidationError } from './referral';
+import type { ReferralValueKind } from './referralPaths';
+import {
+  CUSTOMER_CONTACT_PREFIX,
+  getAtPath,
+  REFERRAL_PATHS,
+  setAtPath,
+  SOLUTIONS_PATH,
+} from './referralPaths';
+import { dealTypeOfSnapshot, isBlank } from './rules';
 
 /** What an inbound referral implies in Dataverse. Column values use Web API encodings. */
 export interface DataverseWrites {
@@ -18,6 +42,8 @@ export interface DataverseWrites {
   contact: DataverseRecord | null;
   /** Solution rows to ensure on the record (matched by solution id against the catalogue). */
   solutions: SolutionRow[];
+  /** ISO 4217 code of details.currency; the relay resolves it to a transactioncurrency row. */
+  currencyIsoCode?: string | null;
 }
 
 export interface FromReferralOptions {
@@ -26,28 +52,387 @@ export interface FromReferralOptions {
   existingTarget?: 'opportunity' | 'lead';
 }
 
-// ---- contract (implemented by the Foundation issue) ----
+// ---- value encodings ----
 
-/** Create body for POST /engagements/referrals (externalReferenceId = opportunity id). */
-export declare function toReferralCreate(snapshot: OpportunitySnapshot, map: FieldMap): Referral;
+const outbound = (e: FieldMapEntry) => e.direction !== 'toDataverse' && e.table !== Tables.lead;
+const inbound = (e: FieldMapEntry) => e.direction !== 'toPartnerCenter';
+const kindOf = (e: FieldMapEntry): ReferralValueKind => REFERRAL_PATHS[e.referral]?.kind ?? 'text';
 
-/** JSON Patch (`replace`/`add` only) turning `current` into what the snapshot says, for fields mapped
- *  toPartnerCenter/both and editable after creation. Empty array = nothing to send. */
-export declare function toReferralPatch(
+/** 'YYYY-MM-DD' (Dataverse date-only) or any ISO date-time → 'YYYY-MM-DDTHH:mm:ssZ' (UTC, no millis). */
+export function toIsoUtc(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00Z`;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Any ISO date-time → its UTC calendar date 'YYYY-MM-DD' (estimatedclosedate is date-only). */
+export function toDateOnly(value: unknown): string | undefined {
+  return toIsoUtc(value)?.slice(0, 10);
+}
+
+/** The referral-side value of an entry (the valueMap key) for a Dataverse value. */
+function referralValueOf(e: FieldMapEntry, value: unknown): unknown {
+  if (isBlank(value)) return e.default;
+  const kind = kindOf(e);
+  if (e.valueMap) {
+    const key = Object.keys(e.valueMap).find((k) => e.valueMap![k] === value);
+    if (key === undefined) return e.default;
+    return kind === 'boolean' ? key === 'true' : key;
+  }
+  switch (kind) {
+    case 'decimal': {
+      const n = typeof value === 'number' ? value : Number(value);
+      return Number.isFinite(n) ? n : undefined;
+    }
+    case 'dateTime':
+      return toIsoUtc(value);
+    case 'boolean':
+      return typeof value === 'boolean' ? value : undefined;
+    default: {
+      const text = String(value);
+      return e.referral === 'name' ? stripCheckmark(text) : text;
+    }
+  }
+}
+
+/** The Dataverse value (Web API encoding) of an entry for a referral value; undefined = write nothing. */
+function dataverseValueOf(e: FieldMapEntry, value: unknown): unknown {
+  const source = value === undefined || value === null || value === '' ? e.default : value;
+  if (source === undefined) return value === undefined ? undefined : null;
+  if (e.valueMap) {
+    // An unmapped code (e.g. `Unknown` help, `None` status) means "no choice": an empty column.
+    const mapped = e.valueMap[String(source)];
+    return mapped === undefined ? null : mapped;
+  }
+  switch (kindOf(e)) {
+    case 'decimal':
+      return typeof source === 'number' ? source : Number(source);
+    case 'dateTime':
+      return toDateOnly(source) ?? null;
+    default:
+      return source;
+  }
+}
+
+// ---- Dataverse → Partner Center ----
+
+function rowOf(snapshot: OpportunitySnapshot, table: FieldMapTable): DataverseRecord | null {
+  if (table === Tables.account) return snapshot.account;
+  if (table === Tables.contact) return snapshot.contact;
+  if (table === Tables.transactioncurrency) {
+    return { [TransactionCurrencyColumns.isoCode]: snapshot.currencyIsoCode };
+  }
+  return snapshot.opportunity;
+}
+
+const solutionTag = (s: SolutionRow) => ({
+  type: 'Name',
+  id: s.solutionId,
+  ...(isBlank(s.name) ? {} : { name: s.name }),
+  ...(isBlank(s.publisherName) ? {} : { publisherName: s.publisherName }),
+});
+
+/** Create body for POST /engagements/referrals (externalReferenceId = opportunity id), shaped like
+ *  partner-center-api.md §3.6. Total: callers run checkSharingRules first and send only when it is empty. */
+export function toReferralCreate(snapshot: OpportunitySnapshot, map: FieldMap): Referral {
+  const dealType = dealTypeOfSnapshot(snapshot, map);
+  // Key order here is the order of the JSON sent and printed (stable output).
+  const referral: Record<string, unknown> = {
+    name: undefined,
+    type: dealType === 'private' ? 'Independent' : 'Shared',
+    qualification: 'SalesQualified',
+    externalReferenceId: undefined,
+    customerProfile: {},
+    consent: { consentToToShareInfoWithOthers: true, consentToContact: true },
+    details: {},
+    inviteContext: {},
+    target: [],
+  };
+  for (const e of map.entries.filter(outbound)) {
+    if (e.referral === SOLUTIONS_PATH) {
+      const tags = snapshot.solutions.filter((s) => !isBlank(s.solutionId)).map(solutionTag);
+      if (tags.length) setAtPath(referral, 'details.requirements.solutions', tags);
+      continue;
+    }
+    const row = rowOf(snapshot, e.table);
+    const value = row ? referralValueOf(e, row[e.column]) : e.default;
+    if (value !== undefined && !isBlank(value)) setAtPath(referral, e.referral, value);
+  }
+  // Visibility and help are decided together (rules.dealTypeOf): help implies sharing with Microsoft,
+  // and only co-sell carries a help code.
+  (referral.consent as Record<string, unknown>).consentToShareReferralWithMicrosoftSellers =
+    dealType !== 'private';
+  const invite = referral.inviteContext as Record<string, unknown>;
+  if (dealType !== 'coSell') delete invite.assistanceRequestCode;
+  if (Object.keys(invite).length === 0) delete referral.inviteContext;
+  return referral as Referral;
+}
+
+/** JSON Pointer of a dotted path: `details.requirements.solutions` → `/details/requirements/solutions`. */
+const pointer = (segments: readonly (string | number)[]) =>
+  segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+
+/**
+ * `replace` when the target property exists in `current` (even as null), else `add` at the first
+ * missing level with the rest of the value nested inside (JSON Patch `add` needs an existing parent).
+ */
+function operation(current: unknown, segments: (string | number)[], value: unknown): ReferralPatchOperation {
+  let node: unknown = current;
+  for (let i = 0; i < segments.length; i++) {
+    const key = segments[i]!;
+    const container = node as Record<string | number, unknown> | null;
+    const present = container !== null && typeof container === 'object' && Object.hasOwn(container, key);
+    if (
+      !present ||
+      (i < segments.length - 1 && (container[key] === null || typeof container[key] !== 'object'))
+    ) {
+      const nested = segments.slice(i + 1).reduceRight<unknown>((inner, k) => ({ [k]: inner }), value);
+      return { op: present ? 'replace' : 'add', path: pointer(segments.slice(0, i + 1)), value: nested };
+    }
+    node = container[key];
+  }
+  return { op: 'replace', path: pointer(segments), value };
+}
+
+const textOf = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
+function sameValue(kind: ReferralValueKind, a: unknown, b: unknown): boolean {
+  if (kind === 'decimal')
+    return a !== null && b !== null && a !== undefined && b !== undefined && Number(a) === Number(b);
+  // Closing dates are calendar dates: Partner Center may add time or 7-digit fractions.
+  if (kind === 'dateTime') return toDateOnly(a) === toDateOnly(b);
+  if (kind === 'boolean') return a === b;
+  return textOf(a) === textOf(b);
+}
+
+const solutionIds = (tags: unknown): string =>
+  (Array.isArray(tags) ? tags : [])
+    .map((t) => textOf((t as { id?: unknown } | null)?.id).toLowerCase())
+    .sort()
+    .join('\n');
+
+/**
+ * JSON Patch (`replace`/`add` only) turning `current` into what the snapshot says, for fields mapped
+ * toPartnerCenter/both and editable after creation. Empty array = nothing to send.
+ * Never sends a removal: required values (name, deal value, close date, currency, solutions, team) are
+ * only ever replaced by a new value; cleared notes become ''; visibility only goes false → true and a
+ * help code is only set or changed, never withdrawn (Partner Center cannot un-share a deal).
+ */
+export function toReferralPatch(
   snapshot: OpportunitySnapshot,
   map: FieldMap,
   current: Referral,
-): ReferralPatchOperation[];
+): ReferralPatchOperation[] {
+  const desired = toReferralCreate(snapshot, map) as Record<string, unknown>;
+  const ops: ReferralPatchOperation[] = [];
+  const done = new Set<string>();
+  for (const e of map.entries.filter(outbound)) {
+    const info = REFERRAL_PATHS[e.referral];
+    if (!info?.editable || done.has(e.referral)) continue;
+    done.add(e.referral);
 
-/** Dataverse writes an inbound referral implies (fields mapped toDataverse/both). */
-export declare function fromReferral(
+    if (e.referral === SOLUTIONS_PATH) {
+      const want = getAtPath(desired, 'details.requirements.solutions');
+      const have = getAtPath(current, 'details.requirements.solutions');
+      if (Array.isArray(want) && want.length && solutionIds(want) !== solutionIds(have)) {
+        ops.push(operation(current, ['details', 'requirements', 'solutions'], want));
+      }
+      continue;
+    }
+    if (e.referral.startsWith(CUSTOMER_CONTACT_PREFIX)) {
+      if (done.has(CUSTOMER_CONTACT_PREFIX)) continue;
+      done.add(CUSTOMER_CONTACT_PREFIX);
+      const op = teamOperation(desired, current);
+      if (op) ops.push(op);
+      continue;
+    }
+    const want = getAtPath(desired, e.referral);
+    const have = getAtPath(current, e.referral);
+    const segments = e.referral.split('.');
+    if (e.referral === 'consent.consentToShareReferralWithMicrosoftSellers') {
+      if (want === true && have !== true) ops.push(operation(current, segments, true));
+    } else if (e.referral === 'inviteContext.assistanceRequestCode') {
+      if (!isBlank(want) && !sameValue('code', want, have)) ops.push(operation(current, segments, want));
+    } else if (isBlank(want)) {
+      if (e.referral === 'details.notes' && !isBlank(have)) ops.push(operation(current, segments, ''));
+    } else if (!sameValue(info.kind, want, have)) {
+      ops.push(operation(current, segments, want));
+    }
+  }
+  return ops;
+}
+
+/** The customer team is patched as a whole array: member 0 updated from the contact, others kept. */
+function teamOperation(desired: Record<string, unknown>, current: Referral): ReferralPatchOperation | null {
+  const want = getAtPath(desired, 'customerProfile.team[0]') as Record<string, unknown> | undefined;
+  if (!want || Object.keys(want).length === 0) return null;
+  const team = getAtPath(current, 'customerProfile.team');
+  const members = Array.isArray(team) ? (team as Record<string, unknown>[]) : [];
+  const first = members[0] ?? {};
+  if (Object.keys(want).every((k) => sameValue('text', want[k], first[k]))) return null;
+  return operation(current, ['customerProfile', 'team'], [{ ...first, ...want }, ...members.slice(1)]);
+}
+
+// ---- Partner Center → Dataverse ----
+
+const OPPORTUNITY_SIDE: readonly FieldMapTable[] = [
+  Tables.opportunity,
+  Tables.account,
+  Tables.contact,
+  Tables.transactioncurrency,
+  Tables.microsoftSolution,
+];
+const LEAD_SIDE: readonly FieldMapTable[] = [Tables.lead, Tables.transactioncurrency];
+
+const solutionRow = (tag: unknown): SolutionRow | null => {
+  const t = (tag ?? {}) as { id?: unknown; name?: unknown; publisherName?: unknown };
+  if (isBlank(t.id)) return null;
+  return {
+    solutionId: String(t.id),
+    name: isBlank(t.name) ? null : String(t.name),
+    publisherName: isBlank(t.publisherName) ? null : String(t.publisherName),
+  };
+};
+
+/** Dataverse writes an inbound referral implies (fields mapped toDataverse/both). A lead gets the
+ *  referral's facts on its own columns; account, contact and solution rows exist only for opportunities. */
+export function fromReferral(
   referral: Referral,
   map: FieldMap,
   options: FromReferralOptions,
-): DataverseWrites;
+): DataverseWrites {
+  const target = options.existingTarget ?? options.policy;
+  const tables = target === 'lead' ? LEAD_SIDE : OPPORTUNITY_SIDE;
+  const record: DataverseRecord = {};
+  const account: DataverseRecord = {};
+  const contact: DataverseRecord = {};
+  let solutions: SolutionRow[] = [];
+  let currencyIsoCode: string | null | undefined;
 
-/** Snapshot from one Web API opportunity read made with `opportunityQuery(map)`. */
-export declare function snapshotFromWebApi(record: DataverseRecord): OpportunitySnapshot;
+  for (const e of map.entries.filter((x) => inbound(x) && tables.includes(x.table))) {
+    if (e.referral === SOLUTIONS_PATH) {
+      const tags = getAtPath(referral, 'details.requirements.solutions');
+      if (Array.isArray(tags)) solutions = tags.map(solutionRow).filter((s): s is SolutionRow => s !== null);
+      continue;
+    }
+    const value = dataverseValueOf(e, getAtPath(referral, e.referral));
+    if (value === undefined) continue;
+    if (e.table === Tables.transactioncurrency) currencyIsoCode = value === null ? null : String(value);
+    else if (e.table === Tables.account) account[e.column] = value;
+    else if (e.table === Tables.contact) contact[e.column] = value;
+    else record[e.column] = value;
+  }
+
+  const columns = target === 'lead' ? LeadColumns : OpportunityColumns;
+  if (typeof referral.id === 'string' && referral.id)
+    record[columns.referralLink] = referralLink(referral.id);
+  // A referral that creates the record switches sync on, as Microsoft's connector did.
+  if (!options.existingTarget) record[columns.syncWithPartnerCenter] = true;
+
+  return {
+    target,
+    record,
+    account: Object.keys(account).length ? account : null,
+    contact: Object.keys(contact).length ? contact : null,
+    ...(currencyIsoCode === undefined ? {} : { currencyIsoCode }),
+    solutions,
+  };
+}
+
+// ---- Web API read ----
+
+const SOLUTIONS_NAV = Relationships.opportunitySolutions.collection;
+const NAVIGATIONS = [
+  OpportunityNavigation.parentAccount,
+  OpportunityNavigation.parentContact,
+  OpportunityNavigation.transactionCurrency,
+  SOLUTIONS_NAV,
+] as const;
+
+/** Our columns (and the standard state) the relay reads on every opportunity, besides the map's. */
+const SYNC_COLUMNS = [
+  OpportunityColumns.syncWithPartnerCenter,
+  OpportunityColumns.referralId,
+  OpportunityColumns.referralLink,
+  OpportunityColumns.helpNeeded,
+  OpportunityColumns.referralVisibility,
+  OpportunityColumns.microsoftCrmId,
+  OpportunityColumns.syncStatus,
+  OpportunityColumns.lastSyncedOn,
+  OpportunityColumns.referralStatus,
+  OpportunityColumns.referralSubstatus,
+  OpportunityColumns.engagementId,
+  OpportunityColumns.stateCode,
+  OpportunityColumns.statusCode,
+  OpportunityColumns.modifiedOn,
+];
+
+const columnsOf = (map: FieldMap, table: FieldMapTable) =>
+  map.entries.filter((e) => e.table === table).map((e) => e.column);
+const unique = (names: string[]) => [...new Set(names)].join(',');
 
 /** `?$select=…&$expand=…` for that one read (account, customer contact, currency, solutions). */
-export declare function opportunityQuery(map: FieldMap): string;
+export function opportunityQuery(map: FieldMap): string {
+  const select = unique([OpportunityColumns.id, ...columnsOf(map, Tables.opportunity), ...SYNC_COLUMNS]);
+  const expand = [
+    `${OpportunityNavigation.parentAccount}($select=${unique([AccountColumns.id, ...columnsOf(map, Tables.account)])})`,
+    `${OpportunityNavigation.parentContact}($select=${unique([ContactColumns.id, ...columnsOf(map, Tables.contact)])})`,
+    `${OpportunityNavigation.transactionCurrency}($select=${TransactionCurrencyColumns.isoCode})`,
+    `${SOLUTIONS_NAV}($select=${MicrosoftSolutionColumns.solutionId},${MicrosoftSolutionColumns.name})`,
+  ].join(',');
+  return `?$select=${select}&$expand=${expand}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function expandedRow(record: DataverseRecord, navigation: string): DataverseRecord | null {
+  const value = record[navigation];
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) throw new ValidationError(`$.${navigation}`, 'expected an expanded record or null');
+  return value;
+}
+
+/** Snapshot from one Web API opportunity read made with `opportunityQuery(map)`.
+ *  Throws ValidationError naming the path when the record does not have that shape. */
+export function snapshotFromWebApi(record: DataverseRecord): OpportunitySnapshot {
+  if (!isObject(record))
+    throw new ValidationError('$', 'expected a Web API opportunity record (a JSON object)');
+  if (typeof record[OpportunityColumns.id] !== 'string') {
+    throw new ValidationError(`$.${OpportunityColumns.id}`, 'expected the opportunity id (a GUID string)');
+  }
+  const rows = record[SOLUTIONS_NAV] ?? [];
+  if (!Array.isArray(rows))
+    throw new ValidationError(`$.${SOLUTIONS_NAV}`, 'expected an array of solution rows');
+  const solutions = rows.map((row: unknown, i): SolutionRow => {
+    const at = `$.${SOLUTIONS_NAV}[${i}]`;
+    if (!isObject(row)) throw new ValidationError(at, 'expected a solution row');
+    const id = row[MicrosoftSolutionColumns.solutionId];
+    if (typeof id !== 'string')
+      throw new ValidationError(`${at}.${MicrosoftSolutionColumns.solutionId}`, 'expected a string');
+    const detail = isObject(row[MicrosoftSolutionColumns.solutionDetail])
+      ? row[MicrosoftSolutionColumns.solutionDetail]
+      : {};
+    const name = row[MicrosoftSolutionColumns.name];
+    const publisher = (detail as Record<string, unknown>)[SolutionDetailColumns.publisherName];
+    return {
+      solutionId: id,
+      name: typeof name === 'string' ? name : null,
+      publisherName: typeof publisher === 'string' ? publisher : null,
+    };
+  });
+  const currency = expandedRow(record, OpportunityNavigation.transactionCurrency);
+  const iso = currency?.[TransactionCurrencyColumns.isoCode];
+  const opportunity: DataverseRecord = {};
+  for (const [key, value] of Object.entries(record)) {
+    // Expanded rows and their annotations (`…@odata.nextLink`) are not opportunity columns.
+    if (!NAVIGATIONS.some((nav) => key === nav || key.startsWith(`${nav}@`))) opportunity[key] = value;
+  }
+  return {
+    opportunity,
+    account: expandedRow(record, OpportunityNavigation.parentAccount),
+    contact: expandedRow(record, OpportunityNavigation.parentContact),
+    currencyIsoCode: typeof iso === 'string' && iso ? iso : null,
+    solutions,
+  };
+}

@@ -3,22 +3,168 @@
  * relay). One implementation for all three, so the seller sees the same words everywhere.
  */
 import type { Lcid } from './constants';
-import type { FieldMap } from './fieldMap';
+import { AccountColumns, ContactColumns, OpportunityColumns, ReferralVisibility, Tables } from './constants';
+import type { FieldMap, FieldMapTable } from './fieldMap';
+import { findEntry } from './fieldMap';
+import { ISO_3166_ALPHA2 } from './iso3166';
+import type { MessageLcid } from './messages';
+import { interpolate, PROBLEM_MESSAGES } from './messages';
 import type { DealType, OpportunitySnapshot, Problem } from './opportunity';
+import { stripCheckmark } from './checkmark';
 
-// ---- contract (implemented by the Foundation issue) ----
-
-/** private / partner-led / co-sell from pcs_referralvisibility and pcs_helpneeded option values. */
-export declare function dealTypeOf(
+/**
+ * private / partner-led / co-sell from pcs_referralvisibility and pcs_helpneeded option values
+ * (partner-center-api.md §3.5). Any help code makes the deal co-sell, whatever the visibility: asking
+ * for help implies sharing (the form sets Visible), and an explicit Not visible next to a help code is
+ * reported by checkSharingRules as `visibilityRequiredForHelp` rather than silently sent as private.
+ */
+export function dealTypeOf(
   visibility: number | null | undefined,
   helpNeeded: number | null | undefined,
-): DealType;
-
-/** Every problem that blocks sharing this opportunity, in a stable order (empty = can sync). */
-export declare function checkSharingRules(snapshot: OpportunitySnapshot, map: FieldMap): Problem[];
+): DealType {
+  if (helpNeeded !== null && helpNeeded !== undefined) return 'coSell';
+  return visibility === ReferralVisibility.visible ? 'partnerLed' : 'private';
+}
 
 /** ISO 3166-1 alpha-2 check (exact two upper-case letters of an assigned code). */
-export declare function isIso2Country(value: unknown): boolean;
+export function isIso2Country(value: unknown): boolean {
+  return typeof value === 'string' && /^[A-Z]{2}$/.test(value) && ISO_3166_ALPHA2.has(value);
+}
+
+export const isBlank = (value: unknown): boolean =>
+  value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+
+type Column = { table: FieldMapTable; column: string };
+
+/** The column the map uses for a referral path (on opportunity-side tables), else the product default. */
+function columnFor(map: FieldMap, referral: string, fallback: Column): Column {
+  const e = findEntry(map, referral, [Tables.opportunity, Tables.account, Tables.contact]);
+  return e ? { table: e.table, column: e.column } : fallback;
+}
+
+function read(snapshot: OpportunitySnapshot, { table, column }: Column): unknown {
+  const row =
+    table === Tables.account
+      ? snapshot.account
+      : table === Tables.contact
+        ? snapshot.contact
+        : snapshot.opportunity;
+  return row?.[column];
+}
+
+const asOption = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** Deal type of a snapshot, reading visibility and help columns through the map. */
+export function dealTypeOfSnapshot(snapshot: OpportunitySnapshot, map: FieldMap): DealType {
+  const visibility = columnFor(map, 'consent.consentToShareReferralWithMicrosoftSellers', {
+    table: Tables.opportunity,
+    column: OpportunityColumns.referralVisibility,
+  });
+  const help = columnFor(map, 'inviteContext.assistanceRequestCode', {
+    table: Tables.opportunity,
+    column: OpportunityColumns.helpNeeded,
+  });
+  return dealTypeOf(asOption(read(snapshot, visibility)), asOption(read(snapshot, help)));
+}
+
+/** Columns of the customer contact Partner Center requires for co-sell (§3.5), in form order. */
+const CONTACT_FIELDS = [
+  ['customerProfile.team[0].firstName', ContactColumns.firstName],
+  ['customerProfile.team[0].lastName', ContactColumns.lastName],
+  ['customerProfile.team[0].email', ContactColumns.email],
+  ['customerProfile.team[0].phoneNumber', ContactColumns.phone],
+] as const;
+
+type ProblemTable = Problem['table'];
+const problem = (code: Problem['code'], at?: Column, params?: Record<string, string>): Problem => ({
+  code,
+  table: (at?.table === Tables.transactioncurrency
+    ? Tables.opportunity
+    : (at?.table ?? Tables.opportunity)) as ProblemTable,
+  ...(at ? { column: at.column } : {}),
+  ...(params ? { params } : {}),
+});
+
+/**
+ * Every problem that blocks sharing this opportunity, in a stable order (empty = can sync):
+ * name, account, country, deal value, close date, visibility vs help, customer contact, contact
+ * details, solutions. Private deals need no solution; partner-led and co-sell need at least one
+ * ("at least one co-sell-ready solution is required to share with Microsoft", §3.2).
+ */
+export function checkSharingRules(snapshot: OpportunitySnapshot, map: FieldMap): Problem[] {
+  const problems: Problem[] = [];
+  const dealType = dealTypeOfSnapshot(snapshot, map);
+
+  const name = columnFor(map, 'name', { table: Tables.opportunity, column: OpportunityColumns.name });
+  const nameValue = read(snapshot, name);
+  if (isBlank(typeof nameValue === 'string' ? stripCheckmark(nameValue) : nameValue)) {
+    problems.push(problem('nameMissing', name));
+  }
+
+  const country = columnFor(map, 'customerProfile.address.country', {
+    table: Tables.account,
+    column: AccountColumns.country,
+  });
+  if (!snapshot.account) {
+    problems.push(
+      problem('accountMissing', { table: Tables.opportunity, column: OpportunityColumns.parentAccount }),
+    );
+  } else {
+    const value = read(snapshot, country);
+    if (isBlank(value)) problems.push(problem('countryMissing', country));
+    else if (!isIso2Country(value))
+      problems.push(problem('countryNotIso2', country, { country: String(value) }));
+  }
+
+  const dealValue = columnFor(map, 'details.dealValue', {
+    table: Tables.opportunity,
+    column: OpportunityColumns.estimatedValue,
+  });
+  if (isBlank(read(snapshot, dealValue))) problems.push(problem('dealValueMissing', dealValue));
+
+  const closeDate = columnFor(map, 'details.closingDateTime', {
+    table: Tables.opportunity,
+    column: OpportunityColumns.estimatedCloseDate,
+  });
+  if (isBlank(read(snapshot, closeDate))) problems.push(problem('closeDateMissing', closeDate));
+
+  if (dealType === 'coSell') {
+    const visibility = columnFor(map, 'consent.consentToShareReferralWithMicrosoftSellers', {
+      table: Tables.opportunity,
+      column: OpportunityColumns.referralVisibility,
+    });
+    if (read(snapshot, visibility) === ReferralVisibility.notVisible) {
+      problems.push(problem('visibilityRequiredForHelp', visibility));
+    }
+    if (!snapshot.contact) {
+      problems.push(
+        problem('customerContactMissing', {
+          table: Tables.opportunity,
+          column: OpportunityColumns.parentContact,
+        }),
+      );
+    } else {
+      const missing = CONTACT_FIELDS.map(([path, fallback]) =>
+        columnFor(map, path, { table: Tables.contact, column: fallback }),
+      ).filter((c) => isBlank(read(snapshot, c)));
+      if (missing.length) {
+        problems.push(
+          problem('contactDetailsMissing', missing[0], { columns: missing.map((c) => c.column).join(', ') }),
+        );
+      }
+    }
+  }
+
+  if (dealType !== 'private' && !snapshot.solutions.some((s) => !isBlank(s.solutionId))) {
+    problems.push({ code: 'solutionMissing', table: Tables.microsoftSolution });
+  }
+  return problems;
+}
+
+const isMessageLcid = (lcid: number): lcid is MessageLcid => lcid === 1033 || lcid === 1046 || lcid === 3082;
 
 /** User-facing text of a problem in 1033 / 1046 / 3082 (falls back to 1033). */
-export declare function problemMessage(problem: Problem, lcid: Lcid | number): string;
+export function problemMessage(problem: Problem, lcid: Lcid | number): string {
+  const texts = PROBLEM_MESSAGES[problem.code];
+  return interpolate(texts[isMessageLcid(lcid) ? lcid : 1033], problem.params);
+}

@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import {
+  applyOverrides,
+  checkSharingRules,
+  DEFAULT_FIELD_MAP,
+  fromReferral,
+  parseFieldMap,
+  parseReferral,
+  problemMessage,
+  snapshotFromWebApi,
+  toReferralCreate,
+  toReferralPatch,
+  ValidationError,
+  type DataverseRecord,
+  type DataverseWrites,
+  type FieldMap,
+  type FromReferralOptions,
+  type Referral,
+  type ReferralPatchOperation,
+} from '../../../Domain';
+import type { CliIo } from '../io';
+import { InputError, parseWith, readJsonFile, reportInputError } from '../jsonInput';
+
+export type OpportunityPreview =
+  | { action: 'create'; referral: Referral }
+  | { action: 'update'; patch: ReferralPatchOperation[] }
+  | {
+      action: 'blocked';
+      problems: { code: string; table: string; column: string | null; message: string }[];
+    };
+
+/** What the relay would do with this opportunity: the same rules, then create body or patch. */
+export function previewOpportunity(
+  record: DataverseRecord,
+  map: FieldMap,
+  current?: Referral,
+): OpportunityPreview {
+  const snapshot = snapshotFromWebApi(record);
+  const problems = checkSharingRules(snapshot, map);
+  if (problems.length) {
+    return {
+      action: 'blocked',
+      problems: problems.map((p) => ({
+        code: p.code,
+        table: p.table,
+        column: p.column ?? null,
+        message: problemMessage(p, 1033),
+      })),
+    };
+  }
+  if (current) return { action: 'update', patch: toReferralPatch(snapshot, map, current) };
+  return { action: 'create', referral: toReferralCreate(snapshot, map) };
+}
+
+/** One referral, or an OData page (`{ value: [...] }` as GET /referrals returns) → one writes per item. */
+export function previewReferral(
+  document: unknown,
+  map: FieldMap,
+  options: FromReferralOptions,
+): DataverseWrites | DataverseWrites[] {
+  const page = document as { value?: unknown } | null;
+  if (page && typeof page === 'object' && Array.isArray(page.value)) {
+    return page.value.map((item, i) => {
+      try {
+        return fromReferral(parseReferral(item), map, options);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const path = error.path.replace(/^\$/, `$.value[${i}]`);
+        throw new ValidationError(path, error.message.slice(error.path.length + 2));
+      }
+    });
+  }
+  return fromReferral(parseReferral(document), map, options);
+}
+
+function loadFieldMap(file: string | undefined): FieldMap {
+  if (!file) return DEFAULT_FIELD_MAP;
+  const result = parseFieldMap(readJsonFile(file));
+  if (result.ok) return result.map;
+  const [first, ...rest] = result.errors;
+  const where = first!.entry === null ? '$' : `$.entries[${first!.entry}]`;
+  const more = rest.length ? ` (and ${rest.length} more)` : '';
+  throw new InputError(
+    file,
+    where,
+    `${first!.referral ? `${first!.referral}: ` : ''}${first!.message}${more}`,
+  );
+}
+
+const print = (io: CliIo, value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+
+/** `cosell preview referral|opportunity`: what a sync would write, without touching any system. */
+export function registerPreview(program: Command, io: CliIo): void {
+  const preview = program.command('preview').description('show what a sync would write, offline');
+
+  preview
+    .command('referral')
+    .description('print the Dataverse writes an inbound Partner Center referral produces')
+    .argument('<file>', 'a referral (GET /referrals/{id}) or a page of referrals (GET /referrals)')
+    .option('--field-map <file>', 'field map JSON (default: the built-in map)')
+    .option('--policy <policy>', 'where new referrals land: lead or opportunity', 'opportunity')
+    .option('--deal-value-field <column>', 'pcs_DealValueFieldName override')
+    .option('--country-field <column>', 'pcs_CountryCodeFieldName override')
+    .action((file: string, opts: Record<string, string | undefined>) => {
+      try {
+        if (opts.policy !== 'lead' && opts.policy !== 'opportunity') {
+          throw new InputError('--policy', '$', `expected lead or opportunity, got '${opts.policy}'`);
+        }
+        const map = withOverrides(loadFieldMap(opts.fieldMap), opts);
+        const document = readJsonFile(file);
+        print(
+          io,
+          parseWith(file, document, (d) => previewReferral(d, map, { policy: opts.policy as 'lead' })),
+        );
+      } catch (error) {
+        reportInputError(io, error);
+      }
+    });
+
+  preview
+    .command('opportunity')
+    .description(
+      'print the referral create body, the JSON Patch, or the problems that block sharing (exit 2)',
+    )
+    .argument(
+      '<file>',
+      'a Web API opportunity record read with opportunityQuery(map) (expanded account, contact, currency, solutions)',
+    )
+    .option('--field-map <file>', 'field map JSON (default: the built-in map)')
+    .option('--referral <file>', 'the current referral: print a JSON Patch instead of a create body')
+    .option('--deal-value-field <column>', 'pcs_DealValueFieldName override')
+    .option('--country-field <column>', 'pcs_CountryCodeFieldName override')
+    .action((file: string, opts: Record<string, string | undefined>) => {
+      try {
+        const map = withOverrides(loadFieldMap(opts.fieldMap), opts);
+        const current = opts.referral
+          ? parseWith(opts.referral, readJsonFile(opts.referral), parseReferral)
+          : undefined;
+        const record = readJsonFile(file) as DataverseRecord;
+        const result = parseWith(file, record, (r) => previewOpportunity(r as DataverseRecord, map, current));
+        print(io, result);
+        if (result.action === 'blocked') io.exitCode = 2;
+      } catch (error) {
+        reportInputError(io, error);
+      }
+    });
+}
+
+const withOverrides = (map: FieldMap, opts: Record<string, string | undefined>): FieldMap =>
+  applyOverrides(map, { dealValueFieldName: opts.dealValueField, countryCodeFieldName: opts.countryField });

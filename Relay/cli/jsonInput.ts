@@ -1,0 +1,70 @@
+/**
+ * Reading the JSON files the `cosell` commands check. Every way a file can be wrong ends as one
+ * InputError whose text is `<file>: <json path or position>: <reason>`, printed as one line.
+ */
+import { readFileSync } from 'node:fs';
+import { ValidationError } from '../../Domain';
+
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    /** `$.details.dealValue`, `line 3 column 7`, or `$` for the file as a whole. */
+    readonly where: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${where}: ${reason}`);
+    this.name = 'InputError';
+  }
+}
+
+/** Line and column (1-based) of a character offset, for JSON.parse's "at position N". */
+function lineColumn(text: string, position: number): string {
+  const before = text.slice(0, position).split('\n');
+  return `line ${before.length} column ${before[before.length - 1]!.length + 1}`;
+}
+
+/** Parse JSON text; a leading UTF-8 BOM is dropped (Windows tools write one, JSON.parse rejects it). */
+export function parseJsonText(file: string, text: string): unknown {
+  const body = text.replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const where = position ? lineColumn(body, Number(position[1])) : 'end of file';
+    throw new InputError(file, where, message.replace(/\s*\(line \d+ column \d+\)$/, ''));
+  }
+}
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(file, '$', `cannot read the file${code ? ` (${code})` : ''}`);
+  }
+  return parseJsonText(file, text);
+}
+
+/** Run a domain parser over a file's JSON, turning its ValidationError into an InputError. */
+export function parseWith<T>(file: string, value: unknown, parse: (value: unknown) => T): T {
+  try {
+    return parse(value);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new InputError(file, error.path, error.message.slice(error.path.length + 2));
+    }
+    throw error;
+  }
+}
+
+/** Print an InputError as the one stderr line and set exit code 2; rethrow anything else. */
+export function reportInputError(
+  io: { stderr(text: string): void; exitCode?: number },
+  error: unknown,
+): void {
+  if (!(error instanceof InputError)) throw error;
+  io.stderr(`cosell: ${error.message}\n`);
+  io.exitCode = 2;
+}

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
+import { registerSimulatePartnerCenter } from './simulatePartnerCenter';
 
 /** `cosell simulate <service>`: each simulator adds its subcommand to `simulate` here. */
 export type RegisterSimulator = (simulate: Command, io: CliIo) => void;
 
 // One line per simulator.
-const simulators: RegisterSimulator[] = [];
+const simulators: RegisterSimulator[] = [registerSimulatePartnerCenter];
 
 export function registerSimulate(program: Command, io: CliIo): void {
   const simulate = program.command('simulate').description('run a local simulator on 127.0.0.1');

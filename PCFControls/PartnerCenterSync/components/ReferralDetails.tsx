@@ -1,0 +1,53 @@
+import { DefaultButton, Link } from '@fluentui/react';
+import * as React from 'react';
+import { StringKeys, type Translate } from '../strings';
+import type { ReferralView } from '../viewModel';
+
+export interface ReferralDetailsProps {
+  referral: ReferralView;
+  t: Translate;
+  copyText: (text: string) => Promise<void>;
+}
+
+export const ReferralDetails: React.FC<ReferralDetailsProps> = ({ referral, t, copyText }) => {
+  const [copied, setCopied] = React.useState(false);
+  const copy = () => {
+    // Clipboard access can be refused (permissions policy in an iframe); the id stays selectable then.
+    copyText(referral.id).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
+  };
+  const status = [referral.statusKey, referral.substatusKey]
+    .flatMap((key) => (key ? [t(key)] : []))
+    .join(' · ');
+  return (
+    <dl className="pcs-referral">
+      <dt>{t(StringKeys.Referral_Label)}</dt>
+      <dd>
+        <code className="pcs-referral__id">{referral.id}</code>
+        <DefaultButton
+          className="pcs-referral__copy"
+          text={copied ? t(StringKeys.Referral_Copied) : t(StringKeys.Referral_Copy)}
+          ariaLabel={t(StringKeys.Referral_Copy)}
+          onClick={copy}
+        />
+        <Link href={referral.link} target="_blank" rel="noopener noreferrer" className="pcs-referral__open">
+          {t(StringKeys.Referral_Open)}
+        </Link>
+      </dd>
+      {status ? (
+        <>
+          <dt>{t(StringKeys.Referral_StatusLabel)}</dt>
+          <dd className="pcs-referral__status">{status}</dd>
+        </>
+      ) : null}
+      {referral.microsoftCrmId ? (
+        <>
+          <dt>{t(StringKeys.MicrosoftCrmId_Label)}</dt>
+          <dd className="pcs-referral__crm">{referral.microsoftCrmId}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+};

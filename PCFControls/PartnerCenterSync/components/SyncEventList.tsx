@@ -1,0 +1,59 @@
+import { DefaultButton, Spinner, SpinnerSize } from '@fluentui/react';
+import * as React from 'react';
+import type { SyncEventView } from '../data';
+import { StringKeys, type StringKey, type Translate } from '../strings';
+
+const DIRECTION: Record<NonNullable<SyncEventView['direction']>, StringKey> = {
+  toPartnerCenter: StringKeys.Direction_ToPartnerCenter,
+  toDataverse: StringKeys.Direction_ToDataverse,
+};
+const OUTCOME: Record<NonNullable<SyncEventView['outcome']>, StringKey> = {
+  succeeded: StringKeys.Outcome_Succeeded,
+  failed: StringKeys.Outcome_Failed,
+  skipped: StringKeys.Outcome_Skipped,
+};
+
+export interface SyncEventListProps {
+  events: SyncEventView[];
+  loading: boolean;
+  error: string | null;
+  hasMore: boolean;
+  onMore: () => void;
+  locale: string;
+  t: Translate;
+}
+
+export const SyncEventList: React.FC<SyncEventListProps> = (props) => {
+  const { events, loading, error, hasMore, onMore, locale, t } = props;
+  const time = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  return (
+    <section className="pcs-events" aria-labelledby="pcs-events-title">
+      <h3 id="pcs-events-title">{t(StringKeys.Events_Title)}</h3>
+      {error ? <div role="alert">{t(StringKeys.Events_LoadFailed, error)}</div> : null}
+      {!loading && !error && events.length === 0 ? <p>{t(StringKeys.Events_Empty)}</p> : null}
+      <ol className="pcs-events__list">
+        {events.map((event, index) => (
+          <li key={event.id || index} className={`pcs-event pcs-event--${event.outcome ?? 'unknown'}`}>
+            {/* Failures open by default: the message is what the seller needs to act on. */}
+            <details open={event.outcome === 'failed'}>
+              <summary>
+                <span className="pcs-event__outcome">{event.outcome ? t(OUTCOME[event.outcome]) : ''}</span>
+                {' · '}
+                <span className="pcs-event__direction">
+                  {event.direction ? t(DIRECTION[event.direction]) : ''}
+                </span>
+                {' · '}
+                <time dateTime={event.occurredOn?.toISOString()}>
+                  {event.occurredOn ? time.format(event.occurredOn) : ''}
+                </time>
+              </summary>
+              <p className="pcs-event__message">{event.message}</p>
+            </details>
+          </li>
+        ))}
+      </ol>
+      {loading ? <Spinner size={SpinnerSize.small} label={t(StringKeys.Events_Loading)} /> : null}
+      {hasMore && !loading ? <DefaultButton text={t(StringKeys.Events_More)} onClick={onMore} /> : null}
+    </section>
+  );
+};

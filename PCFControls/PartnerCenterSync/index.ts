@@ -1,0 +1,78 @@
+/**
+ * PCF entry point: a thin adapter. Context → one props object (props.ts) → React element. Output
+ * protocol: the toggle stores the pending value and calls notifyOutputChanged; getOutputs returns it
+ * once and clears it.
+ */
+import * as React from 'react';
+import { parseFieldMap, type FieldMapResult, type RelayClient } from '../../Domain';
+import { PartnerCenterSync as View } from './components/PartnerCenterSync';
+import { webApiData, type OpportunityData } from './data';
+import type { IInputs, IOutputs } from './inputs';
+import { ManifestProperty } from './ManifestConstants';
+import { buildProps, type ControlContext } from './props';
+import { lazyRelayClient } from './relay';
+
+const copyToClipboard = (text: string): Promise<void> =>
+  navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject(new Error('No clipboard'));
+
+export class PartnerCenterSync implements ComponentFramework.ReactControl<IInputs, IOutputs> {
+  private notifyOutputChanged: () => void = () => undefined;
+  private pending: IOutputs | undefined;
+  private data!: OpportunityData;
+  private relay!: RelayClient;
+  private relayUrl: string | null = null;
+  private fieldMap!: FieldMapResult;
+
+  public init(context: ControlContext, notifyOutputChanged?: () => void): void {
+    if (notifyOutputChanged) this.notifyOutputChanged = notifyOutputChanged;
+    this.data = webApiData(context.webAPI);
+    this.configure(context, true);
+  }
+
+  public updateView(context: ControlContext): React.ReactElement {
+    this.configure(context, false);
+    return React.createElement(
+      View,
+      buildProps(context, {
+        fieldMap: this.fieldMap,
+        data: this.data,
+        relay: this.relay,
+        now: () => new Date(),
+        copyText: copyToClipboard,
+        onToggle: this.onToggle,
+        pendingSyncEnabled: this.pending?.syncEnabled,
+      }),
+    );
+  }
+
+  public getOutputs(): IOutputs {
+    const outputs = this.pending ?? {};
+    this.pending = undefined;
+    return outputs;
+  }
+
+  public destroy(): void {
+    // Virtual control: the platform owns the React tree and unmounts it; nothing global was bound.
+  }
+
+  private onToggle = (checked: boolean): void => {
+    this.pending = { syncEnabled: checked };
+    this.notifyOutputChanged();
+  };
+
+  /** Re-parse static configuration only when the form editor's values changed (habit 5). */
+  private configure(context: ControlContext, first: boolean): void {
+    const changed = (name: ManifestProperty) => first || context.updatedProperties.includes(name);
+    if (changed(ManifestProperty.FieldMap)) this.fieldMap = parseFieldMap(context.parameters.fieldMap.raw);
+    const relayUrl = context.parameters.relayUrl.raw?.trim() || null;
+    if (first || (changed(ManifestProperty.RelayUrl) && relayUrl !== this.relayUrl)) {
+      this.relayUrl = relayUrl;
+      this.relay = lazyRelayClient({
+        reader: context.webAPI,
+        userId: context.userSettings.userId,
+        lcid: context.userSettings.languageId,
+        relayBaseUrl: relayUrl,
+      });
+    }
+  }
+}

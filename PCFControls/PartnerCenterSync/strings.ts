@@ -1,0 +1,100 @@
+/**
+ * Runtime strings. Every key exists in strings/PartnerCenterSync.{1033,1046,3082}.resx (checked by
+ * manifest.test.ts); components receive a `Translate` function, never the PCF context.
+ */
+export const StringKeys = {
+  Toggle_Label: 'Toggle_Label',
+  Toggle_On: 'Toggle_On',
+  Toggle_Off: 'Toggle_Off',
+  Toggle_ReadOnly: 'Toggle_ReadOnly',
+  Toggle_Unsaved: 'Toggle_Unsaved',
+  Status_Label: 'Status_Label',
+  Status_Synced: 'Status_Synced',
+  Status_SyncedNoTime: 'Status_SyncedNoTime',
+  Status_Error: 'Status_Error',
+  Status_Pending: 'Status_Pending',
+  Status_Off: 'Status_Off',
+  Referral_Label: 'Referral_Label',
+  Referral_Copy: 'Referral_Copy',
+  Referral_Copied: 'Referral_Copied',
+  Referral_Open: 'Referral_Open',
+  Referral_StatusLabel: 'Referral_StatusLabel',
+  MicrosoftCrmId_Label: 'MicrosoftCrmId_Label',
+  ReferralStatus_New: 'ReferralStatus_New',
+  ReferralStatus_Active: 'ReferralStatus_Active',
+  ReferralStatus_Closed: 'ReferralStatus_Closed',
+  ReferralSubstatus_Pending: 'ReferralSubstatus_Pending',
+  ReferralSubstatus_Received: 'ReferralSubstatus_Received',
+  ReferralSubstatus_Accepted: 'ReferralSubstatus_Accepted',
+  ReferralSubstatus_Won: 'ReferralSubstatus_Won',
+  ReferralSubstatus_Lost: 'ReferralSubstatus_Lost',
+  ReferralSubstatus_Declined: 'ReferralSubstatus_Declined',
+  ReferralSubstatus_Expired: 'ReferralSubstatus_Expired',
+  Events_Title: 'Events_Title',
+  Events_Empty: 'Events_Empty',
+  Events_More: 'Events_More',
+  Events_Loading: 'Events_Loading',
+  Events_LoadFailed: 'Events_LoadFailed',
+  Direction_ToPartnerCenter: 'Direction_ToPartnerCenter',
+  Direction_ToDataverse: 'Direction_ToDataverse',
+  Outcome_Succeeded: 'Outcome_Succeeded',
+  Outcome_Failed: 'Outcome_Failed',
+  Outcome_Skipped: 'Outcome_Skipped',
+  Preflight_Title: 'Preflight_Title',
+  Preflight_Contact: 'Preflight_Contact',
+  Preflight_Solution: 'Preflight_Solution',
+  Preflight_Country: 'Preflight_Country',
+  Preflight_DealValue: 'Preflight_DealValue',
+  Preflight_CloseDate: 'Preflight_CloseDate',
+  Preflight_Other: 'Preflight_Other',
+  Preflight_Passed: 'Preflight_Passed',
+  Preflight_Failed: 'Preflight_Failed',
+  Preflight_Loading: 'Preflight_Loading',
+  Preflight_LoadFailed: 'Preflight_LoadFailed',
+  Actions_SyncNow: 'Actions_SyncNow',
+  Actions_Preview: 'Actions_Preview',
+  Actions_Busy: 'Actions_Busy',
+  Actions_SyncQueued: 'Actions_SyncQueued',
+  Actions_Accept: 'Actions_Accept',
+  Actions_Decline: 'Actions_Decline',
+  Actions_Accepted: 'Actions_Accepted',
+  Actions_Declined: 'Actions_Declined',
+  Incoming_Title: 'Incoming_Title',
+  Decline_Reason: 'Decline_Reason',
+  Decline_Confirm: 'Decline_Confirm',
+  Decline_Cancel: 'Decline_Cancel',
+  Decline_ReasonRequired: 'Decline_ReasonRequired',
+  Preview_Title: 'Preview_Title',
+  Preview_create: 'Preview_create',
+  Preview_update: 'Preview_update',
+  Preview_none: 'Preview_none',
+  Preview_blocked: 'Preview_blocked',
+  Relay_unreachable: 'Relay_unreachable',
+  Relay_timeout: 'Relay_timeout',
+  Relay_unauthorized: 'Relay_unauthorized',
+  Relay_forbidden: 'Relay_forbidden',
+  Relay_notFound: 'Relay_notFound',
+  Relay_badRequest: 'Relay_badRequest',
+  Relay_server: 'Relay_server',
+  Relay_NotConfigured: 'Relay_NotConfigured',
+  FieldMap_Invalid: 'FieldMap_Invalid',
+  FieldMap_Entry: 'FieldMap_Entry',
+} as const;
+
+export type StringKey = (typeof StringKeys)[keyof typeof StringKeys];
+
+/** Looks a key up and fills `{0}`, `{1}`… placeholders. */
+export type Translate = (key: StringKey, ...args: (string | number)[]) => string;
+
+/** Fill `{n}` placeholders; unknown indexes stay visible so a missing argument is noticed, not hidden. */
+export function fillPlaceholders(template: string, args: readonly (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, index: string) => {
+    const value = args[Number(index)];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** Wrap the platform's `getString` (which returns the key itself when a resx entry is missing). */
+export function translator(getString: (id: string) => string): Translate {
+  return (key, ...args) => fillPlaceholders(getString(key), args);
+}

@@ -82,16 +82,22 @@ export const FIELD_DIRECTIONS = ['both', 'toPartnerCenter', 'toDataverse'] as co
 /** Dataverse logical names are lower case (schema names carry the capitals). */
 export const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const scalar = z.union([z.string(), z.number(), z.boolean()], 'expected text, a number or true/false');
 
-export const FieldMapEntrySchema = z.object({
-  referral: z.string().check(z.minLength(1, 'referral path is empty')),
-  table: z.enum(FIELD_MAP_TABLES),
-  column: z.string().check(z.regex(LOGICAL_NAME, 'not a Dataverse logical name (lower-case a-z, 0-9, _)')),
-  direction: z.enum(FIELD_DIRECTIONS),
-  valueMap: z.optional(z.record(z.string(), scalar)),
-  default: z.optional(scalar),
-});
+export const FieldMapEntrySchema = z.object(
+  {
+    referral: z.string('expected a referral path (text)').check(z.minLength(1, 'referral path is empty')),
+    // zod/mini ships no locale: say what is allowed ourselves.
+    table: z.enum(FIELD_MAP_TABLES, `expected one of ${FIELD_MAP_TABLES.join(', ')}`),
+    column: z
+      .string('expected a column logical name (text)')
+      .check(z.regex(LOGICAL_NAME, 'not a Dataverse logical name (lower-case a-z, 0-9, _)')),
+    direction: z.enum(FIELD_DIRECTIONS, `expected one of ${FIELD_DIRECTIONS.join(', ')}`),
+    valueMap: z.optional(z.record(z.string(), scalar, 'expected an object of referral value → option value')),
+    default: z.optional(scalar),
+  },
+  'expected an entry object',
+);
 
 export const FieldMapSchema = z.object({
   version: z.literal(1),
@@ -240,7 +246,12 @@ export function parseFieldMap(input: unknown): FieldMapResult {
   if ('error' in parsed) return { ok: false, errors: [{ entry: null, message: parsed.error }] };
   const doc = parsed.value as { entries?: unknown };
 
-  const shape = z.object({ version: z.literal(1), entries: z.array(z.unknown()) }).safeParse(doc);
+  const shape = z
+    .object(
+      { version: z.literal(1, 'expected 1'), entries: z.array(z.unknown(), 'expected a list of entries') },
+      'expected an object { version: 1, entries: [...] }',
+    )
+    .safeParse(doc);
   if (!shape.success) {
     return {
       ok: false,

@@ -3,6 +3,7 @@
  * InputError whose text is `<file>: <json path or position>: <reason>`, printed as one line.
  */
 import { readFileSync } from 'node:fs';
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ValidationError } from '../../Domain';
 
 export class InputError extends Error {
@@ -17,22 +18,35 @@ export class InputError extends Error {
   }
 }
 
-/** Line and column (1-based) of a character offset, for JSON.parse's "at position N". */
-function lineColumn(text: string, position: number): string {
-  const before = text.slice(0, position).split('\n');
+/** Line and column (1-based) of a character offset. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
   return `line ${before.length} column ${before[before.length - 1]!.length + 1}`;
 }
 
-/** Parse JSON text; a leading UTF-8 BOM is dropped (Windows tools write one, JSON.parse rejects it). */
+/**
+ * Parse JSON text strictly; a leading UTF-8 BOM is dropped (Windows tools write one, JSON.parse
+ * rejects it). V8's messages do not always carry a position, so a failure is located with
+ * jsonc-parser (strict options: no comments, no trailing commas) to name the line and column.
+ */
 export function parseJsonText(file: string, text: string): unknown {
   const body = text.replace(/^\uFEFF/, '');
   try {
     return JSON.parse(body);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message);
-    const where = position ? lineColumn(body, Number(position[1])) : 'end of file';
-    throw new InputError(file, where, message.replace(/\s*\(line \d+ column \d+\)$/, ''));
+    const errors: ParseError[] = [];
+    parseTolerant(body, errors, {
+      disallowComments: true,
+      allowTrailingComma: false,
+      allowEmptyContent: false,
+    });
+    const first = errors[0];
+    if (!first) throw new InputError(file, '$', (error as Error).message);
+    throw new InputError(
+      file,
+      lineColumn(body, first.offset),
+      `invalid JSON (${printParseErrorCode(first.error)})`,
+    );
   }
 }
 

@@ -1,0 +1,180 @@
+/**
+ * The relay's configuration, read from environment variables (`COSELL_*`) and validated once at
+ * start. Every error names the variable, what is wrong and what to set, so an admin fixes it in one
+ * go instead of discovering problems one request at a time (style guide habit 15).
+ */
+import * as z from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+const httpUrl = z.url({ protocol: /^https?$/ });
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+/** Variable name → schema; the variable names are the documented interface. */
+const EnvSchema = z.object({
+  COSELL_HOST: z.string().default('127.0.0.1'),
+  COSELL_PORT: z.coerce.number().int().min(0).max(65535).default(7071),
+  /** The address Dataverse and Partner Center call back (webhook URLs are built from it). */
+  COSELL_PUBLIC_URL: httpUrl.optional(),
+  COSELL_DATA_DIR: z.string().min(1).default('.relay'),
+  COSELL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  COSELL_SANDBOX: bool.default(false),
+
+  COSELL_DATAVERSE_URL: httpUrl,
+  /** Shared secret Dataverse sends (WebhookKey `?code=` or the header below). */
+  COSELL_DATAVERSE_WEBHOOK_KEY: z.string().min(32, 'must be at least 32 characters of random text'),
+  /** When set, the key is expected in this header (service endpoint auth type HttpHeader). */
+  COSELL_DATAVERSE_WEBHOOK_HEADER: z.string().min(1).optional(),
+  /** The relay's application user in Dataverse; its own writes are never synced back. */
+  COSELL_DATAVERSE_INTEGRATION_USER_ID: guid.optional(),
+  COSELL_DATAVERSE_TENANT_ID: z.string().optional(),
+  COSELL_DATAVERSE_CLIENT_ID: z.string().optional(),
+  COSELL_DATAVERSE_CLIENT_SECRET: z.string().optional(),
+
+  COSELL_PC_BASE_URL: httpUrl.default('https://api.partner.microsoft.com'),
+  COSELL_PC_WEBHOOK_BASE_URL: httpUrl.default('https://api.partnercenter.microsoft.com'),
+  COSELL_PC_TENANT_ID: z.string().optional(),
+  COSELL_PC_CLIENT_ID: z.string().optional(),
+  COSELL_PC_REFRESH_TOKEN: z.string().optional(),
+  /** Hosts allowed in X-MS-Certificate-Url (documented Microsoft host by default). */
+  COSELL_PC_CERT_HOSTS: list.default(['3psostorageacct.blob.core.windows.net']),
+
+  /** Entra ID issuer, audience (the relay API's app id URI / client id) and JWKS of /api tokens. */
+  COSELL_AUTH_ISSUER: z.string().min(1).optional(),
+  COSELL_AUTH_AUDIENCE: z.string().min(1).optional(),
+  COSELL_AUTH_JWKS_URI: httpUrl.optional(),
+  /** App role that may list and retry dead letters. */
+  COSELL_ADMIN_ROLE: z.string().min(1).default('CoSell.Admin'),
+
+  COSELL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+  COSELL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  COSELL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
+  COSELL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+  COSELL_RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(0).default(300),
+  COSELL_FIELD_MAP_REFRESH_SEC: z.coerce.number().int().min(1).default(300),
+});
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  publicUrl: string | null;
+  dataDir: string;
+  logLevel: string;
+  sandbox: boolean;
+  dataverse: {
+    url: string;
+    webhookKey: string;
+    webhookHeader: string | null;
+    integrationUserId: string | null;
+    tenantId: string | null;
+    clientId: string | null;
+    clientSecret: string | null;
+  };
+  partnerCenter: {
+    baseUrl: string;
+    webhookBaseUrl: string;
+    tenantId: string | null;
+    clientId: string | null;
+    refreshToken: string | null;
+    certificateHosts: string[];
+  };
+  auth: { issuer: string | null; audience: string | null; jwksUri: string | null; adminRole: string };
+  worker: {
+    concurrency: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    pollIntervalMs: number;
+    reconcileIntervalSec: number;
+    fieldMapRefreshSec: number;
+  };
+}
+
+/** Raised with every problem at once; `message` is ready to print. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Relay configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const HINTS: Record<string, string> = {
+  COSELL_DATAVERSE_URL: 'set it to your environment URL, e.g. https://contoso.crm.dynamics.com',
+  COSELL_DATAVERSE_WEBHOOK_KEY: 'generate one with `openssl rand -hex 32`; `cosell setup` registers it',
+  COSELL_PUBLIC_URL: 'the https address where Dataverse and Partner Center can reach this relay',
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): RelayConfig {
+  // Empty strings mean "unset" (shells and .env files produce them).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        const got = cleaned[name] === undefined ? 'is not set' : 'is invalid';
+        const hint = HINTS[name] ? ` (${HINTS[name]})` : '';
+        return `${name} ${got}: ${issue.message}${hint}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  // Not in sandbox mode, /api needs a real identity provider: refuse to start half-configured.
+  const authVars = [e.COSELL_AUTH_ISSUER, e.COSELL_AUTH_AUDIENCE, e.COSELL_AUTH_JWKS_URI];
+  if (!e.COSELL_SANDBOX && authVars.some(Boolean) && !authVars.every(Boolean)) {
+    problems.push(
+      'COSELL_AUTH_ISSUER, COSELL_AUTH_AUDIENCE and COSELL_AUTH_JWKS_URI must be set together ' +
+        '(e.g. https://login.microsoftonline.com/<tenant>/v2.0, api://<relay-app-id>, ' +
+        'https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys)',
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    host: e.COSELL_HOST,
+    port: e.COSELL_PORT,
+    publicUrl: e.COSELL_PUBLIC_URL ?? null,
+    dataDir: e.COSELL_DATA_DIR,
+    logLevel: e.COSELL_LOG_LEVEL,
+    sandbox: e.COSELL_SANDBOX,
+    dataverse: {
+      url: e.COSELL_DATAVERSE_URL,
+      webhookKey: e.COSELL_DATAVERSE_WEBHOOK_KEY,
+      webhookHeader: e.COSELL_DATAVERSE_WEBHOOK_HEADER ?? null,
+      integrationUserId: e.COSELL_DATAVERSE_INTEGRATION_USER_ID?.toLowerCase() ?? null,
+      tenantId: e.COSELL_DATAVERSE_TENANT_ID ?? null,
+      clientId: e.COSELL_DATAVERSE_CLIENT_ID ?? null,
+      clientSecret: e.COSELL_DATAVERSE_CLIENT_SECRET ?? null,
+    },
+    partnerCenter: {
+      baseUrl: e.COSELL_PC_BASE_URL,
+      webhookBaseUrl: e.COSELL_PC_WEBHOOK_BASE_URL,
+      tenantId: e.COSELL_PC_TENANT_ID ?? null,
+      clientId: e.COSELL_PC_CLIENT_ID ?? null,
+      refreshToken: e.COSELL_PC_REFRESH_TOKEN ?? null,
+      certificateHosts: e.COSELL_PC_CERT_HOSTS,
+    },
+    auth: {
+      issuer: e.COSELL_AUTH_ISSUER ?? null,
+      audience: e.COSELL_AUTH_AUDIENCE ?? null,
+      jwksUri: e.COSELL_AUTH_JWKS_URI ?? null,
+      adminRole: e.COSELL_ADMIN_ROLE,
+    },
+    worker: {
+      concurrency: e.COSELL_WORKER_CONCURRENCY,
+      maxAttempts: e.COSELL_MAX_ATTEMPTS,
+      retryBaseMs: e.COSELL_RETRY_BASE_MS,
+      pollIntervalMs: e.COSELL_POLL_INTERVAL_MS,
+      reconcileIntervalSec: e.COSELL_RECONCILE_INTERVAL_SEC,
+      fieldMapRefreshSec: e.COSELL_FIELD_MAP_REFRESH_SEC,
+    },
+  };
+}

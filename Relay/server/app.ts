@@ -1,0 +1,123 @@
+/**
+ * The relay's HTTP server (fastify): webhooks, health, metrics, the browser API and — in sandbox
+ * mode only — the development token issuer. Routes only adapt and delegate; everything they need
+ * is injected here, so tests build it with simulators or fakes and `inject()` or a loopback port.
+ */
+import cors from '@fastify/cors';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { DevIssuer } from '../auth/devIssuer';
+import type { PermissionChecker } from '../auth/permission';
+import type { TokenVerifier } from '../auth/tokens';
+import type { Clock, Logger } from '../ports';
+import type { Store } from '../store/store';
+import type { SyncDeps } from '../sync/deps';
+import { sendError } from './errors';
+import type { RelayMetrics } from './metrics';
+import { registerApi } from './routes/api';
+import { registerDataverseWebhook } from './routes/dataverseWebhook';
+import { registerDevToken } from './routes/devToken';
+import { registerHealth } from './routes/health';
+import { registerPartnerCenterWebhook } from './routes/partnerCenterWebhook';
+
+/** Verifies a Partner Center callback over its raw bytes; throws with the reason when it fails. */
+export type PartnerCenterSignatureVerifier = (input: {
+  rawBody: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}) => Promise<void>;
+
+export interface RelayServerDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  metrics: RelayMetrics;
+  dataverseWebhook: { key: string; header: string | null };
+  integrationUserId: string | null;
+  verifyPartnerCenterSignature: PartnerCenterSignatureVerifier;
+  tokens: TokenVerifier;
+  permissions: PermissionChecker;
+  sync: SyncDeps;
+  adminRole: string;
+  /** Present only in sandbox mode. */
+  devIssuer?: DevIssuer | null;
+  /** Origins allowed to call /api and /dev/token from a browser (the Dynamics org, the sandbox form). */
+  corsOrigins?: Array<string | RegExp> | boolean;
+  /** Called after jobs were committed (wakes the worker). */
+  onEnqueued?: () => void;
+}
+
+/** Webhook bodies: 256 KB from Dataverse (§5.4), 1 MB cap for Partner Center (issue 6). */
+const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+const CORRELATION_HEADERS = ['x-ms-correlation-request-id', 'ms-correlationid', 'x-correlation-id'];
+
+export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    // Reuse the caller's correlation id when it sent one, so one id follows a change across systems.
+    genReqId: (request) => {
+      for (const name of CORRELATION_HEADERS) {
+        const value = request.headers[name];
+        if (typeof value === 'string' && /^[\w-]{8,64}$/.test(value)) return value;
+      }
+      return randomUUID();
+    },
+    requestIdLogLabel: 'correlationId',
+  });
+
+  await app.register(cors, {
+    origin: deps.corsOrigins ?? false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept-Language'],
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    // routeOptions.url is the route pattern: never the query string that carries the webhook key.
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 404, 'notFound', `No route ${request.method} ${request.url.split('?')[0]}.`),
+  );
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    const message =
+      status === 500
+        ? 'The relay failed to handle this request; see its log for the correlation id.'
+        : error.message;
+    return sendError(
+      request,
+      reply,
+      status,
+      status === 500 ? 'internal' : (error.code ?? 'badRequest'),
+      message,
+    );
+  });
+
+  // Webhooks keep the raw bytes: authentication and signatures are computed over them.
+  await app.register(async (webhooks) => {
+    webhooks.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
+    registerDataverseWebhook(webhooks, deps);
+    registerPartnerCenterWebhook(webhooks, deps);
+  });
+  registerHealth(app, deps);
+  registerApi(app, deps);
+  if (deps.devIssuer) registerDevToken(app, deps.devIssuer);
+  return app;
+}

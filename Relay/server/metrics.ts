@@ -1,0 +1,90 @@
+/**
+ * Prometheus metrics of one relay instance (own registry, so tests can run several relays in one
+ * process): queue depth, sync outcomes, latencies, and outbound API calls and 429s per API.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/store';
+
+export interface RelayMetrics {
+  registry: Registry;
+  queueDepth: Gauge<'state'>;
+  syncOutcomes: Counter<'direction' | 'outcome'>;
+  syncDuration: Histogram<'direction'>;
+  jobs: Counter<'kind' | 'result'>;
+  jobDuration: Histogram<'kind'>;
+  apiCalls: Counter<'api' | 'operation' | 'result'>;
+  apiThrottled: Counter<'api'>;
+  apiDuration: Histogram<'api'>;
+  webhooks: Counter<'source' | 'result'>;
+}
+
+export function createMetrics(store: Store, options: { defaultMetrics?: boolean } = {}): RelayMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'cosell_' });
+  const buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+  return {
+    registry,
+    queueDepth: new Gauge({
+      name: 'cosell_queue_depth',
+      help: 'Jobs in the durable queue by state (queued, running, dead).',
+      labelNames: ['state'],
+      registers: [registry],
+      // Read from the store at scrape time: the gauge can never drift from the truth.
+      async collect() {
+        const depth = await store.depth();
+        for (const [state, n] of Object.entries(depth)) this.set({ state }, n);
+      },
+    }),
+    syncOutcomes: new Counter({
+      name: 'cosell_sync_outcomes_total',
+      help: 'Sync results by direction (toPartnerCenter, toDataverse) and outcome.',
+      labelNames: ['direction', 'outcome'],
+      registers: [registry],
+    }),
+    syncDuration: new Histogram({
+      name: 'cosell_sync_duration_seconds',
+      help: 'Time from job start to write-back, by direction.',
+      labelNames: ['direction'],
+      buckets,
+      registers: [registry],
+    }),
+    jobs: new Counter({
+      name: 'cosell_jobs_total',
+      help: 'Job executions by kind and result (done, retry, dead, deferred).',
+      labelNames: ['kind', 'result'],
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'cosell_job_duration_seconds',
+      help: 'Job execution time by kind.',
+      labelNames: ['kind'],
+      buckets,
+      registers: [registry],
+    }),
+    apiCalls: new Counter({
+      name: 'cosell_api_calls_total',
+      help: 'Outbound API calls by API (partnercenter, dataverse), operation and result (ok or HTTP status).',
+      labelNames: ['api', 'operation', 'result'],
+      registers: [registry],
+    }),
+    apiThrottled: new Counter({
+      name: 'cosell_api_throttled_total',
+      help: 'Outbound calls that ended in 429 Too Many Requests, by API.',
+      labelNames: ['api'],
+      registers: [registry],
+    }),
+    apiDuration: new Histogram({
+      name: 'cosell_api_duration_seconds',
+      help: 'Outbound API call latency by API.',
+      labelNames: ['api'],
+      buckets,
+      registers: [registry],
+    }),
+    webhooks: new Counter({
+      name: 'cosell_webhooks_total',
+      help: 'Inbound webhooks by source (dataverse, partnercenter) and result (accepted, duplicate, rejected).',
+      labelNames: ['source', 'result'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Composition root of one relay: store → metrics → instrumented clients → sync engine → worker →
+ * HTTP server, plus the reconciliation timer. `cosell relay`, the sandbox and the end-to-end tests
+ * all build the relay here, with real clients or simulator-backed ones.
+ */
+import type { FastifyInstance } from 'fastify';
+import { createDevIssuer } from '../auth/devIssuer';
+import type { DevIssuer } from '../auth/devIssuer';
+import { createPermissionChecker } from '../auth/permission';
+import { createJwtVerifier, remoteJwks } from '../auth/tokens';
+import type { TokenVerifier } from '../auth/tokens';
+import type { RelayConfig } from '../config/config';
+import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
+import type { Store } from '../store/store';
+import type { SyncDeps } from '../sync/deps';
+import { createJobHandlers } from '../sync/engine';
+import { createFieldMapSource } from '../sync/fieldMapSource';
+import { instrumentApi } from '../sync/instrument';
+import { reconcile } from '../sync/reconcile';
+import { createSettings } from '../sync/settings';
+import { SyncWorker } from '../sync/worker';
+import { buildRelayServer } from './app';
+import type { PartnerCenterSignatureVerifier } from './app';
+import { createMetrics } from './metrics';
+import type { RelayMetrics } from './metrics';
+
+export interface RelayOptions {
+  config: RelayConfig;
+  store: Store;
+  dataverse: DataverseApi;
+  partnerCenter: PartnerCenterApi;
+  verifyPartnerCenterSignature: PartnerCenterSignatureVerifier;
+  logger: Logger;
+  clock?: Clock;
+  /** Browser origins allowed by CORS. */
+  corsOrigins?: Array<string | RegExp> | boolean;
+  /** Overrides the token verifier (tests). */
+  tokens?: TokenVerifier;
+  random?: () => number;
+}
+
+export interface Relay {
+  app: FastifyInstance;
+  worker: SyncWorker;
+  store: Store;
+  metrics: RelayMetrics;
+  sync: SyncDeps;
+  devIssuer: DevIssuer | null;
+  /** Listen, recover interrupted jobs, start the worker and reconciliation. Returns the base URL. */
+  start(): Promise<string>;
+  /** Stop accepting, let running jobs finish, close the store. */
+  stop(): Promise<void>;
+  reconcileNow(): Promise<{ referrals: number; opportunities: number }>;
+}
+
+export const SANDBOX_AUDIENCE = 'api://partner-center-cosell-sandbox';
+
+export async function createRelay(options: RelayOptions): Promise<Relay> {
+  const { config, store, logger } = options;
+  const clock = options.clock ?? { now: () => new Date() };
+  const metrics = createMetrics(store, { defaultMetrics: true });
+  const dataverse = instrumentApi(options.dataverse, 'dataverse', metrics);
+  const partnerCenter = instrumentApi(options.partnerCenter, 'partnercenter', metrics);
+  const settings = createSettings(dataverse, clock);
+  const sync: SyncDeps = {
+    dataverse,
+    partnerCenter,
+    store,
+    settings,
+    clock,
+    metrics,
+    fieldMaps: createFieldMapSource(dataverse, settings, clock, config.worker.fieldMapRefreshSec * 1000),
+    pausedRetryMs: config.worker.fieldMapRefreshSec * 1000,
+  };
+  const worker = new SyncWorker({
+    store,
+    handlers: createJobHandlers(sync),
+    clock,
+    logger: logger.child({ component: 'worker' }),
+    metrics,
+    maxAttempts: config.worker.maxAttempts,
+    retryBaseMs: config.worker.retryBaseMs,
+    concurrency: config.worker.concurrency,
+    pollIntervalMs: config.worker.pollIntervalMs,
+    random: options.random,
+  });
+
+  let devIssuer: DevIssuer | null = null;
+  let tokens = options.tokens;
+  if (!tokens && config.sandbox) {
+    devIssuer = await createDevIssuer({
+      issuer: `http://${config.host}/cosell-sandbox`,
+      audience: SANDBOX_AUDIENCE,
+      roles: [config.auth.adminRole],
+    });
+    tokens = createJwtVerifier(devIssuer);
+  }
+  if (!tokens && config.auth.issuer && config.auth.audience && config.auth.jwksUri) {
+    tokens = createJwtVerifier({
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      keys: remoteJwks(config.auth.jwksUri),
+    });
+  }
+  // No identity provider configured: /api answers 401 with a message saying what to set.
+  tokens ??= {
+    verify: async () => {
+      const { AuthError } = await import('../auth/tokens');
+      throw new AuthError(
+        401,
+        'authNotConfigured',
+        'The relay API is not configured: set COSELL_AUTH_ISSUER, COSELL_AUTH_AUDIENCE and COSELL_AUTH_JWKS_URI.',
+      );
+    },
+  };
+
+  const app = await buildRelayServer({
+    store,
+    clock,
+    logger,
+    metrics,
+    dataverseWebhook: { key: config.dataverse.webhookKey, header: config.dataverse.webhookHeader },
+    integrationUserId: config.dataverse.integrationUserId,
+    verifyPartnerCenterSignature: options.verifyPartnerCenterSignature,
+    tokens,
+    permissions: createPermissionChecker(dataverse),
+    sync,
+    adminRole: config.auth.adminRole,
+    devIssuer,
+    corsOrigins: options.corsOrigins,
+    onEnqueued: () => worker.poke(),
+  });
+
+  let reconcileTimer: NodeJS.Timeout | null = null;
+  const reconcileNow = () => reconcile(sync, logger.child({ component: 'reconcile' }));
+
+  return {
+    app,
+    worker,
+    store,
+    metrics,
+    sync,
+    devIssuer,
+    reconcileNow,
+    async start() {
+      const recovered = await store.recoverInterrupted();
+      if (recovered) logger.warn({ recovered }, 'requeued jobs interrupted by the last stop');
+      const address = await app.listen({ host: config.host, port: config.port });
+      worker.start();
+      if (config.worker.reconcileIntervalSec > 0) {
+        reconcileTimer = setInterval(() => {
+          reconcileNow()
+            .then(() => worker.poke())
+            .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'));
+        }, config.worker.reconcileIntervalSec * 1000);
+        reconcileTimer.unref();
+      }
+      logger.info({ address }, 'relay listening');
+      return address;
+    },
+    async stop() {
+      if (reconcileTimer) clearInterval(reconcileTimer);
+      await app.close();
+      await worker.stop();
+      await store.close();
+    },
+  };
+}

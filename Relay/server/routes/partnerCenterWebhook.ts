@@ -1,0 +1,89 @@
+/**
+ * POST /webhooks/partner-center — Partner Center's thin, signed callbacks. The signature is
+ * verified over the raw bytes before anything else is trusted; the event only names a referral, so
+ * the job GETs it later (order and duplicates do not matter). `test-created` is recorded for
+ * `cosell setup`'s delivery check.
+ */
+import type { FastifyInstance } from 'fastify';
+import {
+  REFERRAL_WEBHOOK_EVENTS,
+  WebhookEventSchema,
+  referralIdFromResourceUri,
+} from '../../../Domain/referral';
+import { referralPullJob } from '../../sync/jobs';
+import type { RelayServerDeps } from '../app';
+import { sendError } from '../errors';
+
+export const PARTNER_CENTER_WEBHOOK_PATH = '/webhooks/partner-center';
+/** State key of the last `test-created` delivery (read by `cosell setup`). */
+export const LAST_TEST_EVENT_KEY = 'partnercenter:lastTestEvent';
+
+const RELATED = new Set(['related-referral-created', 'related-referral-updated']);
+
+export function registerPartnerCenterWebhook(app: FastifyInstance, deps: RelayServerDeps): void {
+  app.post(PARTNER_CENTER_WEBHOOK_PATH, async (request, reply) => {
+    const reject = (status: number, code: string, message: string) => {
+      deps.metrics.webhooks.inc({ source: 'partnercenter', result: 'rejected' });
+      return sendError(request, reply, status, code, message);
+    };
+    if (!request.headers['content-type']?.toLowerCase().startsWith('application/json')) {
+      return reject(415, 'unsupportedMediaType', 'Partner Center events are application/json.');
+    }
+    const rawBody = request.body as Buffer;
+    try {
+      await deps.verifyPartnerCenterSignature({ rawBody, headers: request.headers });
+    } catch (error) {
+      request.log.warn({ reason: (error as Error).message }, 'partner center signature rejected');
+      return reject(401, 'invalidSignature', `Signature verification failed: ${(error as Error).message}`);
+    }
+    let parsed;
+    try {
+      parsed = WebhookEventSchema.safeParse(JSON.parse(rawBody.toString('utf8').replace(/^\uFEFF/, '')));
+    } catch {
+      return reject(400, 'invalidJson', 'The body is not valid JSON.');
+    }
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reject(
+        400,
+        'invalidEvent',
+        `Not a Partner Center event: ${issue?.path.join('.') || '$'} ${issue?.message ?? ''}`.trim(),
+      );
+    }
+    const event = parsed.data;
+    if (event.EventName === 'test-created') {
+      await deps.store.setState(
+        LAST_TEST_EVENT_KEY,
+        JSON.stringify({ resourceUri: event.ResourceUri, receivedAt: deps.clock.now().toISOString() }),
+      );
+      deps.metrics.webhooks.inc({ source: 'partnercenter', result: 'test' });
+      return reply.code(202).send({ status: 'received' });
+    }
+    if (!(REFERRAL_WEBHOOK_EVENTS as readonly string[]).includes(event.EventName)) {
+      deps.metrics.webhooks.inc({ source: 'partnercenter', result: 'ignored' });
+      return reply
+        .code(202)
+        .send({ status: 'ignored', reason: `event ${event.EventName} is not a referral event` });
+    }
+    const referralId = referralIdFromResourceUri(event.ResourceUri);
+    if (!referralId) return reject(400, 'invalidEvent', 'ResourceUri names no referral.');
+    const job = referralPullJob(
+      { referralId, eventName: event.EventName, changedAt: event.ResourceChangeUtcDate },
+      RELATED.has(event.EventName),
+      request.id,
+    );
+    // No event id exists (partner-center-api.md §5.3): a redelivery repeats URI + change time.
+    const [result] = await deps.store.enqueue([job], {
+      receipt: `partnercenter:${event.EventName}:${event.ResourceUri}:${event.ResourceChangeUtcDate}`,
+    });
+    deps.metrics.webhooks.inc({
+      source: 'partnercenter',
+      result: result?.duplicate ? 'duplicate' : 'accepted',
+    });
+    deps.onEnqueued?.();
+    request.log.info({ referralId, eventName: event.EventName, job: result }, 'partner center event queued');
+    return reply
+      .code(202)
+      .send({ status: result?.duplicate ? 'duplicate' : 'queued', jobId: result?.jobId ?? null });
+  });
+}

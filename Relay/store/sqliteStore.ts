@@ -1,0 +1,234 @@
+/**
+ * Store on embedded SQLite (better-sqlite3) in WAL mode: every enqueue is a committed transaction
+ * before the webhook answers, readers never block the writer, and a restart finds the queue intact.
+ * better-sqlite3 is synchronous; the async Store interface wraps it.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from './store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  run_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  last_error TEXT,
+  correlation_id TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (status, run_at);
+CREATE INDEX IF NOT EXISTS jobs_key ON jobs (key, status);
+CREATE TABLE IF NOT EXISTS receipts (receipt TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface JobRow {
+  id: string;
+  kind: string;
+  key: string;
+  payload: string;
+  status: JobStatus;
+  attempts: number;
+  run_at: number;
+  created_at: number;
+  updated_at: number;
+  last_error: string | null;
+  correlation_id: string | null;
+}
+
+const toJob = (row: JobRow): Job => ({
+  id: row.id,
+  kind: row.kind,
+  key: row.key,
+  payload: JSON.parse(row.payload) as Record<string, unknown>,
+  status: row.status,
+  attempts: row.attempts,
+  runAt: new Date(row.run_at),
+  createdAt: new Date(row.created_at),
+  updatedAt: new Date(row.updated_at),
+  lastError: row.last_error,
+  correlationId: row.correlation_id,
+});
+
+export interface SqliteStoreOptions {
+  /** Database file, or ':memory:' for tests. */
+  filename: string;
+  /** Wall clock for created/updated stamps (tests inject a fake). */
+  now?: () => Date;
+  /** Receipts older than this are pruned on enqueue (default 7 days: longer than any platform retry). */
+  receiptTtlMs?: number;
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly receiptTtlMs: number;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.filename !== ':memory:')
+      mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a committed enqueue survives power loss, which is what the 202 promises.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.now = options.now ?? (() => new Date());
+    this.receiptTtlMs = options.receiptTtlMs ?? 7 * 24 * 3600 * 1000;
+  }
+
+  async enqueue(jobs: NewJob[], options: EnqueueOptions = {}): Promise<EnqueueResult[]> {
+    const now = this.now().getTime();
+    const run = this.db.transaction((): EnqueueResult[] => {
+      if (options.receipt) {
+        this.db.prepare('DELETE FROM receipts WHERE received_at < ?').run(now - this.receiptTtlMs);
+        const inserted = this.db
+          .prepare('INSERT OR IGNORE INTO receipts (receipt, received_at) VALUES (?, ?)')
+          .run(options.receipt, now);
+        if (inserted.changes === 0)
+          return jobs.map(() => ({ jobId: null, coalesced: false, duplicate: true }));
+      }
+      return jobs.map((job) => this.enqueueOne(job, now));
+    });
+    return run.immediate();
+  }
+
+  private enqueueOne(job: NewJob, now: number): EnqueueResult {
+    const runAt = job.runAt?.getTime() ?? now;
+    const waiting = this.db
+      .prepare(
+        "SELECT * FROM jobs WHERE key = ? AND kind = ? AND status = 'queued' ORDER BY created_at LIMIT 1",
+      )
+      .get(job.key, job.kind) as JobRow | undefined;
+    if (waiting) {
+      // Later requests win field by field; the job runs no later than either asked.
+      const payload = { ...(JSON.parse(waiting.payload) as object), ...job.payload };
+      this.db
+        .prepare('UPDATE jobs SET payload = ?, run_at = MIN(run_at, ?), updated_at = ? WHERE id = ?')
+        .run(JSON.stringify(payload), runAt, now, waiting.id);
+      return { jobId: waiting.id, coalesced: true, duplicate: false };
+    }
+    const id = randomUUID();
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, kind, key, payload, status, attempts, run_at, created_at, updated_at, correlation_id)
+         VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
+      )
+      .run(id, job.kind, job.key, JSON.stringify(job.payload), runAt, now, now, job.correlationId ?? null);
+    return { jobId: id, coalesced: false, duplicate: false };
+  }
+
+  async claim(now: Date): Promise<Job | null> {
+    const t = now.getTime();
+    const run = this.db.transaction((): Job | null => {
+      const row = this.db
+        .prepare(
+          `SELECT * FROM jobs j WHERE j.status = 'queued' AND j.run_at <= ?
+             AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.key = j.key AND r.status = 'running')
+           ORDER BY j.run_at, j.created_at LIMIT 1`,
+        )
+        .get(t) as JobRow | undefined;
+      if (!row) return null;
+      this.db
+        .prepare("UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?")
+        .run(this.now().getTime(), row.id);
+      return toJob({ ...row, status: 'running', attempts: row.attempts + 1 });
+    });
+    return run.immediate();
+  }
+
+  async complete(jobId: string): Promise<void> {
+    this.db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId);
+  }
+
+  async fail(jobId: string, error: string, retryAt: Date | null): Promise<void> {
+    const now = this.now().getTime();
+    if (retryAt) {
+      this.db
+        .prepare("UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+        .run(retryAt.getTime(), error, now, jobId);
+    } else {
+      this.db
+        .prepare("UPDATE jobs SET status = 'dead', last_error = ?, updated_at = ? WHERE id = ?")
+        .run(error, now, jobId);
+    }
+  }
+
+  async defer(jobId: string, runAt: Date, reason: string): Promise<void> {
+    this.db
+      .prepare(
+        "UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0), run_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+      )
+      .run(runAt.getTime(), reason, this.now().getTime(), jobId);
+  }
+
+  async recoverInterrupted(): Promise<number> {
+    return this.db
+      .prepare("UPDATE jobs SET status = 'queued', updated_at = ? WHERE status = 'running'")
+      .run(this.now().getTime()).changes;
+  }
+
+  async listDeadLetters(): Promise<Job[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM jobs WHERE status = 'dead' ORDER BY updated_at DESC")
+      .all() as JobRow[];
+    return rows.map(toJob);
+  }
+
+  async retryDeadLetter(jobId: string, now: Date): Promise<boolean> {
+    return (
+      this.db
+        .prepare(
+          "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'",
+        )
+        .run(now.getTime(), this.now().getTime(), jobId).changes > 0
+    );
+  }
+
+  async getJob(jobId: string): Promise<Job | null> {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all() as Array<{
+      status: JobStatus;
+      n: number;
+    }>;
+    const depth: QueueDepth = { queued: 0, running: 0, dead: 0 };
+    for (const row of rows) depth[row.status] = row.n;
+    return depth;
+  }
+
+  async nextRunAt(): Promise<Date | null> {
+    const row = this.db.prepare("SELECT MIN(run_at) AS t FROM jobs WHERE status = 'queued'").get() as {
+      t: number | null;
+    };
+    return row.t === null ? null : new Date(row.t);
+  }
+
+  async getState(key: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  async setState(key: string, value: string): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Durable queue and relay state. The webhook routes commit here before answering 2xx, the worker
+ * claims from here, so a crash or restart loses nothing. SQLite is the default backend
+ * (./sqliteStore); the interface is async so a networked backend can follow.
+ */
+
+export type JobStatus = 'queued' | 'running' | 'dead';
+
+export interface NewJob {
+  /** What to do, e.g. `opportunity.sync` (see Relay/sync/jobs.ts). */
+  kind: string;
+  /**
+   * The record the job works on, e.g. `opportunity:<id>` or `referral:<id>`. At most one job per
+   * key runs at a time, and a queued job of the same kind and key absorbs new requests (bursts
+   * coalesce into one sync).
+   */
+  key: string;
+  payload: Record<string, unknown>;
+  correlationId?: string;
+  /** Earliest run time (default now). */
+  runAt?: Date;
+}
+
+export interface Job extends Required<Omit<NewJob, 'runAt' | 'correlationId'>> {
+  id: string;
+  status: JobStatus;
+  attempts: number;
+  runAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  lastError: string | null;
+  correlationId: string | null;
+}
+
+export interface EnqueueOptions {
+  /**
+   * Identity of the delivery that caused this job (e.g. Dataverse OperationId + step). A second
+   * delivery with the same receipt enqueues nothing: duplicates from either platform's retries.
+   */
+  receipt?: string;
+}
+
+export interface EnqueueResult {
+  jobId: string | null;
+  /** Merged into an already queued job of the same kind and key. */
+  coalesced: boolean;
+  /** The receipt was seen before; nothing was enqueued. */
+  duplicate: boolean;
+}
+
+export interface QueueDepth {
+  queued: number;
+  running: number;
+  dead: number;
+}
+
+export interface Store {
+  /** Enqueue jobs atomically (all or none), recording the receipt in the same transaction. */
+  enqueue(jobs: NewJob[], options?: EnqueueOptions): Promise<EnqueueResult[]>;
+  /** Claim the oldest due job whose key has no running job, marking it running. */
+  claim(now: Date): Promise<Job | null>;
+  complete(jobId: string): Promise<void>;
+  /** Failed attempt: requeue at `retryAt`, or dead-letter when `retryAt` is null. */
+  fail(jobId: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Put a running job back without counting an attempt (e.g. sync paused until the field map is fixed). */
+  defer(jobId: string, runAt: Date, reason: string): Promise<void>;
+  /** Jobs left running by a crash go back to the queue; returns how many. */
+  recoverInterrupted(): Promise<number>;
+  listDeadLetters(): Promise<Job[]>;
+  /** Requeue a dead letter now with its attempts reset; false when no such dead letter. */
+  retryDeadLetter(jobId: string, now: Date): Promise<boolean>;
+  getJob(jobId: string): Promise<Job | null>;
+  depth(): Promise<QueueDepth>;
+  /** Earliest runAt among queued jobs (the worker sleeps until then). */
+  nextRunAt(): Promise<Date | null>;
+  getState(key: string): Promise<string | null>;
+  setState(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,26 @@
+/** What every sync handler needs, injected once by the relay (real clients) or by tests. */
+import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
+import type { RelayMetrics } from '../server/metrics';
+import type { Store } from '../store/store';
+import type { FieldMapSource } from './fieldMapSource';
+import type { SyncSettings } from './settings';
+
+export interface SyncDeps {
+  dataverse: DataverseApi;
+  partnerCenter: PartnerCenterApi;
+  store: Store;
+  fieldMaps: FieldMapSource;
+  settings: SyncSettings;
+  clock: Clock;
+  metrics?: RelayMetrics;
+  /** How long a job waits when the field map is invalid before it looks again. */
+  pausedRetryMs?: number;
+}
+
+export interface JobContext {
+  logger: Logger;
+  correlationId: string;
+}
+
+/** The eTag we last wrote for a referral: a webhook carrying it is our own echo. */
+export const writtenEtagKey = (referralId: string) => `etag:${referralId.toLowerCase()}`;

@@ -1,0 +1,33 @@
+/** Job kind → handler: the sync engine as the worker sees it. */
+import type { SyncDeps } from './deps';
+import { pullReferral, pullRelatedReferral } from './fromPartnerCenter';
+import type {
+  LeadSyncPayload,
+  OpportunityRespondPayload,
+  OpportunitySyncPayload,
+  ReferralPullPayload,
+} from './jobs';
+import { JobKinds } from './jobs';
+import { syncLead } from './leads';
+import { pushOpportunity, respondToReferral } from './toPartnerCenter';
+import type { JobHandler } from './worker';
+
+export function createJobHandlers(deps: SyncDeps): Record<string, JobHandler> {
+  const log = (result: object, context: { logger: { info(o: object, m?: string): void } }) =>
+    context.logger.info({ result }, 'job finished');
+  return {
+    [JobKinds.opportunitySync]: async (job, context) =>
+      log(await pushOpportunity(deps, job.payload as unknown as OpportunitySyncPayload, context), context),
+    [JobKinds.opportunityRespond]: async (job, context) =>
+      log(
+        await respondToReferral(deps, job.payload as unknown as OpportunityRespondPayload, context),
+        context,
+      ),
+    [JobKinds.leadSync]: async (job, context) =>
+      log(await syncLead(deps, job.payload as unknown as LeadSyncPayload, context), context),
+    [JobKinds.referralPull]: async (job, context) =>
+      log(await pullReferral(deps, job.payload as unknown as ReferralPullPayload, context), context),
+    [JobKinds.relatedReferralPull]: async (job, context) =>
+      log(await pullRelatedReferral(deps, job.payload as unknown as ReferralPullPayload, context), context),
+  };
+}

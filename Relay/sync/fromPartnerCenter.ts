@@ -1,0 +1,460 @@
+/**
+ * Partner Center → Dynamics 365 for one referral: GET it (webhooks are thin and unordered, so the
+ * current state is the only truth) → skip our own echo (eTag we just wrote) → find the linked record
+ * by pcs_referralid or externalReferenceId → create (lead or opportunity per pcs_InboundReferralPolicy,
+ * with matched-or-created account and contact and catalogue solutions) or update the mapped columns.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  AccountColumns,
+  ContactColumns,
+  EntitySets,
+  LeadColumns,
+  MicrosoftSolutionColumns,
+  OpportunityColumns,
+  OpportunityNavigation,
+  Relationships,
+  SolutionDetailColumns,
+  SyncStatus,
+  TransactionCurrencyColumns,
+} from '../../Domain/constants';
+import type { FieldMap } from '../../Domain/fieldMap';
+import { fromReferral, opportunityQuery, snapshotFromWebApi } from '../../Domain/mapping';
+import type { DataverseWrites } from '../../Domain/mapping';
+import type { DataverseRecord } from '../../Domain/opportunity';
+import type { StoredReferral } from '../../Domain/referral';
+import { ApiError } from '../ports';
+import type { BatchOperation, WebApiRecord } from '../ports';
+import { withMark } from './checkmark';
+import type { JobContext, SyncDeps } from './deps';
+import { writtenEtagKey } from './deps';
+import type { ReferralPullPayload } from './jobs';
+import { currentFieldMap } from './toPartnerCenter';
+import { auditLine, changedColumns, prependAudit, referralColumns, syncEventRecord } from './writeBack';
+
+export type PullResult =
+  | { outcome: 'skipped'; reason: string }
+  | {
+      outcome: 'succeeded';
+      action: 'created' | 'updated' | 'unchanged';
+      table: 'opportunity' | 'lead';
+      recordId: string;
+    };
+
+/** OData string literal: single quotes doubled. */
+export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface LinkedRecord {
+  table: 'opportunity' | 'lead';
+  record: WebApiRecord;
+}
+
+async function retrieveOrNull(
+  deps: SyncDeps,
+  entitySet: string,
+  id: string,
+  query?: string,
+): Promise<WebApiRecord | null> {
+  try {
+    return await deps.dataverse.retrieve(entitySet, id, query);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+export async function findLinkedRecord(
+  deps: SyncDeps,
+  referral: StoredReferral,
+  map: FieldMap,
+): Promise<LinkedRecord | null> {
+  const query = opportunityQuery(map);
+  const [opportunity] = await deps.dataverse.retrieveMultiple(
+    EntitySets.opportunity,
+    `?$select=${OpportunityColumns.id}&$filter=${OpportunityColumns.referralId} eq ${odataString(referral.id)}&$top=1`,
+  );
+  const byReferral = opportunity?.[OpportunityColumns.id] as string | undefined;
+  if (byReferral) {
+    const record = await retrieveOrNull(deps, EntitySets.opportunity, byReferral, query);
+    if (record) return { table: 'opportunity', record };
+  }
+  const external = referral.externalReferenceId;
+  if (external && GUID.test(external)) {
+    const record = await retrieveOrNull(deps, EntitySets.opportunity, external, query);
+    if (record) return { table: 'opportunity', record };
+  }
+  const [lead] = await deps.dataverse.retrieveMultiple(
+    EntitySets.lead,
+    `?$filter=${LeadColumns.referralId} eq ${odataString(referral.id)}&$top=1`,
+  );
+  if (lead) return { table: 'lead', record: lead };
+  if (external && GUID.test(external)) {
+    const record = await retrieveOrNull(deps, EntitySets.lead, external);
+    if (record) return { table: 'lead', record };
+  }
+  return null;
+}
+
+export async function pullReferral(
+  deps: SyncDeps,
+  payload: ReferralPullPayload,
+  context: JobContext,
+): Promise<PullResult> {
+  const stopTimer = deps.metrics?.syncDuration.startTimer({ direction: 'toDataverse' });
+  const correlation = { correlationId: context.correlationId };
+  let referral: StoredReferral;
+  try {
+    referral = await deps.partnerCenter.getReferral(payload.referralId, correlation);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404)
+      return count(deps, { outcome: 'skipped', reason: 'referral not found' });
+    throw error;
+  }
+  if ((await deps.store.getState(writtenEtagKey(referral.id))) === referral.eTag) {
+    return count(deps, { outcome: 'skipped', reason: 'our own change (eTag we wrote)' });
+  }
+  const map = await currentFieldMap(deps);
+  const linked = await findLinkedRecord(deps, referral, map);
+  const policy = await deps.settings.inboundPolicy();
+  const writes = fromReferral(referral, map, { policy, existingTarget: linked?.table });
+  const showMark = await deps.settings.showCheckmark();
+  const result = linked
+    ? await updateLinked(deps, context, referral, linked, writes, showMark)
+    : await createFromReferral(deps, context, referral, writes, showMark);
+  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+  stopTimer?.();
+  return count(deps, result);
+}
+
+function count(deps: SyncDeps, result: PullResult): PullResult {
+  deps.metrics?.syncOutcomes.inc({ direction: 'toDataverse', outcome: result.outcome });
+  return result;
+}
+
+async function matchAccount(deps: SyncDeps, account: DataverseRecord): Promise<string> {
+  const name = account[AccountColumns.name];
+  const postalCode = account[AccountColumns.postalCode];
+  if (typeof name === 'string' && name) {
+    const postal =
+      typeof postalCode === 'string' && postalCode
+        ? `${AccountColumns.postalCode} eq ${odataString(postalCode)}`
+        : `${AccountColumns.postalCode} eq null`;
+    const [match] = await deps.dataverse.retrieveMultiple(
+      EntitySets.account,
+      `?$select=${AccountColumns.id}&$filter=${AccountColumns.name} eq ${odataString(name)} and ${postal}&$top=1`,
+    );
+    if (match) return match[AccountColumns.id] as string;
+  }
+  return deps.dataverse.create(EntitySets.account, account);
+}
+
+async function matchContact(deps: SyncDeps, contact: DataverseRecord): Promise<string> {
+  const email = contact[ContactColumns.email];
+  if (typeof email === 'string' && email) {
+    const [match] = await deps.dataverse.retrieveMultiple(
+      EntitySets.contact,
+      `?$select=${ContactColumns.id}&$filter=${ContactColumns.email} eq ${odataString(email)}&$top=1`,
+    );
+    if (match) return match[ContactColumns.id] as string;
+  }
+  return deps.dataverse.create(EntitySets.contact, contact);
+}
+
+async function currencyId(deps: SyncDeps, isoCode: string | null | undefined): Promise<string | null> {
+  if (!isoCode) return null;
+  const [currency] = await deps.dataverse.retrieveMultiple(
+    EntitySets.transactioncurrency,
+    `?$select=${TransactionCurrencyColumns.id}&$filter=${TransactionCurrencyColumns.isoCode} eq ${odataString(isoCode)}&$top=1`,
+  );
+  return (currency?.[TransactionCurrencyColumns.id] as string | undefined) ?? null;
+}
+
+/** Solution rows for the referral's solutions, resolved against the admin-maintained catalogue. */
+async function solutionOperations(
+  deps: SyncDeps,
+  opportunityId: string,
+  writes: DataverseWrites,
+  existingSolutionIds: Set<string>,
+): Promise<BatchOperation[]> {
+  const operations: BatchOperation[] = [];
+  for (const solution of writes.solutions) {
+    if (existingSolutionIds.has(solution.solutionId.toLowerCase())) continue;
+    const [detail] = await deps.dataverse.retrieveMultiple(
+      EntitySets.pcs_solutiondetail,
+      `?$select=${SolutionDetailColumns.id},${SolutionDetailColumns.name}&$filter=${SolutionDetailColumns.solutionId} eq ${odataString(solution.solutionId)}&$top=1`,
+    );
+    const record: DataverseRecord = {
+      [MicrosoftSolutionColumns.name]:
+        (detail?.[SolutionDetailColumns.name] as string | undefined) ?? solution.name ?? solution.solutionId,
+      [MicrosoftSolutionColumns.solutionId]: solution.solutionId,
+      [`${Relationships.opportunitySolutions.navigation}@odata.bind`]: `/${EntitySets.opportunity}(${opportunityId})`,
+    };
+    if (detail) {
+      record[`${Relationships.solutionDetailSolutions.navigation}@odata.bind`] =
+        `/${EntitySets.pcs_solutiondetail}(${detail[SolutionDetailColumns.id] as string})`;
+    }
+    operations.push({ method: 'POST', entitySet: EntitySets.pcs_microsoftsolution, record });
+  }
+  return operations;
+}
+
+async function createFromReferral(
+  deps: SyncDeps,
+  context: JobContext,
+  referral: StoredReferral,
+  writes: DataverseWrites,
+  showMark: boolean,
+): Promise<PullResult> {
+  const now = deps.clock.now();
+  const table = writes.target;
+  const entitySet = table === 'opportunity' ? EntitySets.opportunity : EntitySets.lead;
+  // Our own id for the new record: the batch below can bind solution rows and the sync event to it.
+  const recordId = randomUUID();
+  const record: DataverseRecord = { ...writes.record };
+  if (table === 'opportunity') {
+    Object.assign(record, referralColumns(referral), {
+      [OpportunityColumns.id]: recordId,
+      [OpportunityColumns.syncWithPartnerCenter]: true,
+      [OpportunityColumns.syncStatus]: SyncStatus.synced,
+      [OpportunityColumns.lastSyncedOn]: now.toISOString(),
+    });
+    if (writes.account) {
+      record[`${OpportunityNavigation.parentAccount}@odata.bind`] =
+        `/${EntitySets.account}(${await matchAccount(deps, writes.account)})`;
+    }
+    if (writes.contact) {
+      record[`${OpportunityNavigation.parentContact}@odata.bind`] =
+        `/${EntitySets.contact}(${await matchContact(deps, writes.contact)})`;
+    }
+    const currency = await currencyId(
+      deps,
+      (writes as DataverseWrites & { currencyIsoCode?: string | null }).currencyIsoCode ??
+        referral.details?.currency,
+    );
+    if (currency) {
+      record[`${OpportunityNavigation.transactionCurrency}@odata.bind`] =
+        `/${EntitySets.transactioncurrency}(${currency})`;
+    }
+    const name = record[OpportunityColumns.name];
+    if (typeof name === 'string')
+      record[OpportunityColumns.name] = withMark(name, showMark ? 'synced' : null);
+  } else {
+    const columns = referralColumns(referral);
+    Object.assign(record, {
+      [LeadColumns.id]: recordId,
+      [LeadColumns.syncWithPartnerCenter]: true,
+      [LeadColumns.syncStatus]: SyncStatus.synced,
+      [LeadColumns.referralId]: columns[OpportunityColumns.referralId],
+      [LeadColumns.referralLink]: columns[OpportunityColumns.referralLink],
+      [LeadColumns.referralStatus]: columns[OpportunityColumns.referralStatus],
+      [LeadColumns.referralSubstatus]: columns[OpportunityColumns.referralSubstatus],
+    });
+  }
+  const message =
+    `Created ${table} from ${referral.direction ?? ''} referral ${referral.id} (${referral.status}/${referral.substatus})`.replace(
+      '  ',
+      ' ',
+    );
+  if (table === 'opportunity') {
+    record[OpportunityColumns.audit] = auditLine(now, 'toDataverse', 'succeeded', message);
+  }
+  const operations: BatchOperation[] = [
+    { method: 'POST', entitySet, record },
+    ...(table === 'opportunity' ? await solutionOperations(deps, recordId, writes, new Set()) : []),
+    {
+      method: 'POST',
+      entitySet: EntitySets.pcs_syncevent,
+      record: syncEventRecord({
+        table,
+        recordId,
+        direction: 'toDataverse',
+        outcome: 'succeeded',
+        title: `Created ${table} from referral`,
+        message,
+        referralId: referral.id,
+        correlationId: context.correlationId,
+        occurredOn: now,
+      }),
+    },
+  ];
+  await deps.dataverse.executeBatch(operations);
+  await linkExternalReference(deps, context, referral, recordId);
+  context.logger.info({ table, recordId, referralId: referral.id }, 'created record from referral');
+  return { outcome: 'succeeded', action: 'created', table, recordId };
+}
+
+/** Tell Partner Center our record id (externalReferenceId), so a lost write-back can be re-found. */
+async function linkExternalReference(
+  deps: SyncDeps,
+  context: JobContext,
+  referral: StoredReferral,
+  recordId: string,
+): Promise<void> {
+  if (referral.externalReferenceId || referral.status === 'Closed') return;
+  try {
+    const updated = await deps.partnerCenter.patchReferral(
+      referral.id,
+      [{ op: 'replace', path: '/externalReferenceId', value: recordId }],
+      { ifMatch: referral.eTag, correlationId: context.correlationId },
+    );
+    await deps.store.setState(writtenEtagKey(updated.id), updated.eTag);
+  } catch (error) {
+    // Not fatal: the record is found by pcs_referralid; the next pull retries the link.
+    context.logger.warn({ err: error, referralId: referral.id }, 'could not set externalReferenceId');
+  }
+}
+
+async function updateLinked(
+  deps: SyncDeps,
+  context: JobContext,
+  referral: StoredReferral,
+  linked: LinkedRecord,
+  writes: DataverseWrites,
+  showMark: boolean,
+): Promise<PullResult> {
+  const now = deps.clock.now();
+  const { table, record: current } = linked;
+  const idColumn = table === 'opportunity' ? OpportunityColumns.id : LeadColumns.id;
+  const recordId = current[idColumn] as string;
+  const desired: DataverseRecord = { ...writes.record };
+  const operations: BatchOperation[] = [];
+  let changedRelated: string[] = [];
+  if (table === 'opportunity') {
+    Object.assign(desired, referralColumns(referral));
+    const name = desired[OpportunityColumns.name];
+    if (typeof name === 'string')
+      desired[OpportunityColumns.name] = withMark(name, showMark ? 'synced' : null);
+    // Related rows: patch the linked account and contact columns the referral changed.
+    const snapshot = snapshotFromWebApi(current);
+    changedRelated = [
+      ...relatedPatch(operations, EntitySets.account, AccountColumns.id, snapshot.account, writes.account),
+      ...relatedPatch(operations, EntitySets.contact, ContactColumns.id, snapshot.contact, writes.contact),
+    ];
+    const existing = new Set(snapshot.solutions.map((s) => s.solutionId.toLowerCase()));
+    operations.push(...(await solutionOperations(deps, recordId, writes, existing)));
+  } else {
+    const columns = referralColumns(referral);
+    Object.assign(desired, {
+      [LeadColumns.referralStatus]: columns[OpportunityColumns.referralStatus],
+      [LeadColumns.referralSubstatus]: columns[OpportunityColumns.referralSubstatus],
+    });
+  }
+  // Referral fields never overwrite a record's lookups or id on update.
+  delete desired[idColumn];
+  const changed = changedColumns(current, desired);
+  const changedNames = [...Object.keys(changed), ...changedRelated];
+  if (changedNames.length === 0 && operations.length === 0) {
+    return { outcome: 'succeeded', action: 'unchanged', table, recordId };
+  }
+  const message = `Updated from referral ${referral.id}: ${changedNames.join(', ') || 'solutions'}`;
+  const columns: DataverseRecord = { ...changed };
+  if (table === 'opportunity') {
+    columns[OpportunityColumns.lastSyncedOn] = now.toISOString();
+    columns[OpportunityColumns.syncStatus] = SyncStatus.synced;
+    columns[OpportunityColumns.audit] = prependAudit(
+      current[OpportunityColumns.audit],
+      auditLine(now, 'toDataverse', 'succeeded', message),
+    );
+  }
+  const entitySet = table === 'opportunity' ? EntitySets.opportunity : EntitySets.lead;
+  await deps.dataverse.executeBatch([
+    { method: 'PATCH', entitySet, id: recordId, record: columns },
+    ...operations,
+    {
+      method: 'POST',
+      entitySet: EntitySets.pcs_syncevent,
+      record: syncEventRecord({
+        table,
+        recordId,
+        direction: 'toDataverse',
+        outcome: 'succeeded',
+        title: `Updated ${table} from referral`,
+        message,
+        referralId: referral.id,
+        correlationId: context.correlationId,
+        occurredOn: now,
+        changes: changedNames,
+      }),
+    },
+  ]);
+  await linkExternalReference(deps, context, referral, recordId);
+  return { outcome: 'succeeded', action: 'updated', table, recordId };
+}
+
+function relatedPatch(
+  operations: BatchOperation[],
+  entitySet: string,
+  idColumn: string,
+  current: DataverseRecord | null,
+  desired: DataverseRecord | null,
+): string[] {
+  const id = current?.[idColumn] as string | undefined;
+  if (!current || !desired || !id) return [];
+  const { [idColumn]: _ignored, ...columns } = desired;
+  const changed = changedColumns(current, columns);
+  if (Object.keys(changed).length === 0) return [];
+  operations.push({ method: 'PATCH', entitySet, id, record: changed });
+  return Object.keys(changed).map((c) => `${entitySet}.${c}`);
+}
+
+/** Microsoft's side of an engagement changed: record its CRM id and status on our opportunity. */
+export async function pullRelatedReferral(
+  deps: SyncDeps,
+  payload: ReferralPullPayload,
+  context: JobContext,
+): Promise<PullResult> {
+  const correlation = { correlationId: context.correlationId };
+  const related = await deps.partnerCenter.getReferral(payload.referralId, correlation);
+  if (!related.engagementId)
+    return count(deps, { outcome: 'skipped', reason: 'related referral without engagement' });
+  const [opportunity] = await deps.dataverse.retrieveMultiple(
+    EntitySets.opportunity,
+    `?$select=${OpportunityColumns.id},${OpportunityColumns.microsoftCrmId},${OpportunityColumns.audit}&$filter=${OpportunityColumns.engagementId} eq ${odataString(related.engagementId)}&$top=1`,
+  );
+  if (!opportunity) {
+    // Our own referral may not be linked by engagement yet: pull it, then this event is moot.
+    const ours = (
+      await deps.partnerCenter.listReferrals(
+        { filter: `engagementId eq ${odataString(related.engagementId)}` },
+        correlation,
+      )
+    ).filter((r) => r.id !== related.id);
+    for (const referral of ours)
+      await pullReferral(deps, { referralId: referral.id, eventName: payload.eventName }, context);
+    return count(deps, { outcome: 'skipped', reason: 'no opportunity for this engagement yet' });
+  }
+  const now = deps.clock.now();
+  const recordId = opportunity[OpportunityColumns.id] as string;
+  const msxId = related.trackingInfo?.microsoftMsxId ?? null;
+  const status = `${related.status ?? '?'}/${related.substatus ?? '?'}`;
+  const message = `Microsoft ${payload.eventName === 'related-referral-created' ? 'joined' : 'updated'} the engagement (${status}${msxId ? `, Microsoft CRM id ${msxId}` : ''})`;
+  const columns: DataverseRecord = {
+    [OpportunityColumns.audit]: prependAudit(
+      opportunity[OpportunityColumns.audit],
+      auditLine(now, 'toDataverse', 'succeeded', message),
+    ),
+  };
+  if (msxId && msxId !== opportunity[OpportunityColumns.microsoftCrmId])
+    columns[OpportunityColumns.microsoftCrmId] = msxId;
+  await deps.dataverse.executeBatch([
+    { method: 'PATCH', entitySet: EntitySets.opportunity, id: recordId, record: columns },
+    {
+      method: 'POST',
+      entitySet: EntitySets.pcs_syncevent,
+      record: syncEventRecord({
+        table: 'opportunity',
+        recordId,
+        direction: 'toDataverse',
+        outcome: 'succeeded',
+        title: 'Microsoft engagement',
+        message,
+        referralId: related.id,
+        correlationId: context.correlationId,
+        occurredOn: now,
+      }),
+    },
+  ]);
+  return count(deps, { outcome: 'succeeded', action: 'updated', table: 'opportunity', recordId });
+}

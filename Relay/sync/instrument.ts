@@ -1,0 +1,31 @@
+/**
+ * Wraps a port (PartnerCenterApi, DataverseApi) so every call is counted and timed per API, with
+ * 429s counted separately: the relay's view of its own API budget without touching the clients.
+ */
+import { ApiError } from '../ports';
+import type { RelayMetrics } from '../server/metrics';
+
+export function instrumentApi<T extends object>(api: T, name: string, metrics: RelayMetrics): T {
+  return new Proxy(api, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const operation = String(property);
+      return async (...args: unknown[]) => {
+        const stop = metrics.apiDuration.startTimer({ api: name });
+        try {
+          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          metrics.apiCalls.inc({ api: name, operation, result: 'ok' });
+          return result;
+        } catch (error) {
+          const status = error instanceof ApiError ? error.status : null;
+          metrics.apiCalls.inc({ api: name, operation, result: status === null ? 'error' : String(status) });
+          if (status === 429) metrics.apiThrottled.inc({ api: name });
+          throw error;
+        } finally {
+          stop();
+        }
+      };
+    },
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * Environment variable values the engine reads (pcs_ShowCheckmarkInName, pcs_InboundReferralPolicy,
+ * the field-map overrides), cached for a short time: admins change them in the maker portal and
+ * expect the relay to follow without a restart (Microsoft's flows needed one).
+ */
+import { EnvironmentVariables } from '../../Domain/constants';
+import type { Clock, DataverseApi } from '../ports';
+import { isYes } from './checkmark';
+
+export interface SyncSettings {
+  showCheckmark(): Promise<boolean>;
+  inboundPolicy(): Promise<'lead' | 'opportunity'>;
+  variable(schemaName: string): Promise<string | null>;
+  invalidate(): void;
+}
+
+export function createSettings(dataverse: DataverseApi, clock: Clock, ttlMs = 60_000): SyncSettings {
+  const cache = new Map<string, { value: string | null; at: number }>();
+  const variable = async (schemaName: string): Promise<string | null> => {
+    const hit = cache.get(schemaName);
+    if (hit && clock.now().getTime() - hit.at < ttlMs) return hit.value;
+    const value = await dataverse.getEnvironmentVariable(schemaName);
+    cache.set(schemaName, { value, at: clock.now().getTime() });
+    return value;
+  };
+  return {
+    variable,
+    // Default yes: Microsoft's connector shows the mark unless the admin switches it off.
+    showCheckmark: async () => {
+      const value = await variable(EnvironmentVariables.showCheckmarkInName);
+      return value === null ? true : isYes(value);
+    },
+    inboundPolicy: async () => {
+      const value = (await variable(EnvironmentVariables.inboundReferralPolicy))?.trim().toLowerCase();
+      return value === 'lead' ? 'lead' : 'opportunity';
+    },
+    invalidate: () => cache.clear(),
+  };
+}

@@ -1,0 +1,331 @@
+/**
+ * Dynamics 365 → Partner Center for one opportunity: one Web API read (opportunity + account +
+ * customer contact + currency + solutions) → shared rules → idempotent create, or a PATCH of only
+ * the changed paths under If-Match (412 → re-read and merge) → one `$batch` write-back.
+ */
+import { EntitySets, OpportunityColumns } from '../../Domain/constants';
+import type { FieldMap } from '../../Domain/fieldMap';
+import {
+  opportunityQuery,
+  snapshotFromWebApi,
+  toReferralCreate,
+  toReferralPatch,
+} from '../../Domain/mapping';
+import type { OpportunitySnapshot } from '../../Domain/opportunity';
+import type { ReferralPatchOperation, StoredReferral } from '../../Domain/referral';
+import { checkSharingRules, problemMessage } from '../../Domain/rules';
+import { ApiError } from '../ports';
+import type { WebApiRecord } from '../ports';
+import { DeferJob } from './worker';
+import { stripMark, withMark } from './checkmark';
+import type { JobContext, SyncDeps } from './deps';
+import { writtenEtagKey } from './deps';
+import type { OpportunityRespondPayload, OpportunitySyncPayload } from './jobs';
+import {
+  auditLine,
+  changedColumns,
+  prependAudit,
+  referralColumns,
+  syncStatusFor,
+  writeBackOperations,
+} from './writeBack';
+import type { Outcome } from './writeBack';
+
+const MAX_PRECONDITION_RETRIES = 3;
+
+/** Messages on the record are written in the org's base language. */
+const MESSAGE_LCID = 1033;
+
+export type PushResult =
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'failed'; message: string }
+  | {
+      outcome: 'succeeded';
+      action: 'created' | 'updated' | 'unchanged' | 'closed';
+      referral: StoredReferral;
+    };
+
+/** Opportunity read + snapshot with the ✔/✖ mark removed from the name (never sent to Partner Center). */
+async function readOpportunity(
+  deps: SyncDeps,
+  opportunityId: string,
+  map: FieldMap,
+): Promise<{ record: WebApiRecord; snapshot: OpportunitySnapshot } | null> {
+  try {
+    const record = await deps.dataverse.retrieve(
+      EntitySets.opportunity,
+      opportunityId,
+      opportunityQuery(map),
+    );
+    const snapshot = snapshotFromWebApi(record);
+    const name = snapshot.opportunity[OpportunityColumns.name];
+    return {
+      record,
+      snapshot: {
+        ...snapshot,
+        opportunity: { ...snapshot.opportunity, [OpportunityColumns.name]: stripMark(name as string | null) },
+      },
+    };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+export async function currentFieldMap(deps: SyncDeps): Promise<FieldMap> {
+  const state = await deps.fieldMaps.current();
+  // Paused, not failed: the job comes back when the customizer fixes the map; nothing is lost.
+  if (!state.ok) throw new DeferJob(state.message, deps.pausedRetryMs ?? 60_000);
+  return state.map;
+}
+
+const closingOperations = (
+  closing: OpportunitySyncPayload['closing'],
+  referral: StoredReferral,
+): ReferralPatchOperation[] => {
+  if (!closing || referral.status === 'Closed') return [];
+  const operations: ReferralPatchOperation[] = [
+    { op: 'replace', path: '/status', value: 'Closed' },
+    { op: 'replace', path: '/substatus', value: closing.outcome === 'won' ? 'Won' : 'Lost' },
+  ];
+  if (closing.reason) operations.push({ op: 'replace', path: '/statusReason', value: closing.reason });
+  return operations;
+};
+
+/** PATCH with If-Match; on 412 re-read and recompute against what Partner Center has now. Fields
+ *  mapped toDataverse are never in our patch, so Microsoft-side edits to them survive; for fields
+ *  mapped both ways this direction's value wins (the other direction re-syncs from its webhook). */
+async function patchWithMerge(
+  deps: SyncDeps,
+  referral: StoredReferral,
+  computeOperations: (current: StoredReferral) => ReferralPatchOperation[],
+  context: JobContext,
+): Promise<{ referral: StoredReferral; operations: ReferralPatchOperation[] }> {
+  let current = referral;
+  for (let attempt = 0; ; attempt += 1) {
+    const operations = computeOperations(current);
+    if (operations.length === 0) return { referral: current, operations };
+    try {
+      const updated = await deps.partnerCenter.patchReferral(current.id, operations, {
+        ifMatch: current.eTag,
+        correlationId: context.correlationId,
+      });
+      return { referral: updated, operations };
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 412) || attempt >= MAX_PRECONDITION_RETRIES)
+        throw error;
+      context.logger.info(
+        { referralId: current.id },
+        'referral changed meanwhile (412): re-reading and merging',
+      );
+      current = await deps.partnerCenter.getReferral(current.id, { correlationId: context.correlationId });
+    }
+  }
+}
+
+export async function pushOpportunity(
+  deps: SyncDeps,
+  payload: OpportunitySyncPayload,
+  context: JobContext,
+): Promise<PushResult> {
+  const started = deps.clock.now();
+  const stopTimer = deps.metrics?.syncDuration.startTimer({ direction: 'toPartnerCenter' });
+  const map = await currentFieldMap(deps);
+  const read = await readOpportunity(deps, payload.opportunityId, map);
+  if (!read) return record(deps, { outcome: 'skipped', reason: 'opportunity no longer exists' });
+  const { record: row, snapshot } = read;
+  if (row[OpportunityColumns.syncWithPartnerCenter] !== true) {
+    return record(deps, { outcome: 'skipped', reason: 'sync with Partner Center is off' });
+  }
+  const showMark = await deps.settings.showCheckmark();
+  const problems = checkSharingRules(snapshot, map);
+  if (problems.length > 0) {
+    const message = problems.map((p) => problemMessage(p, MESSAGE_LCID)).join(' ');
+    await writeBack(deps, context, row, {
+      outcome: 'failed',
+      title: 'Not shared: fix the opportunity',
+      message,
+      referral: null,
+      showMark,
+      changes: problems,
+    });
+    stopTimer?.();
+    return record(deps, { outcome: 'failed', message });
+  }
+
+  const correlation = { correlationId: context.correlationId };
+  const linkedId = row[OpportunityColumns.referralId] as string | null | undefined;
+  // A crash between POST and write-back leaves the referral unlinked: find it by our id first.
+  let referral = linkedId
+    ? await deps.partnerCenter.getReferral(linkedId, correlation)
+    : await deps.partnerCenter.findByExternalReferenceId(payload.opportunityId, correlation);
+  let action: 'created' | 'updated' | 'unchanged' | 'closed';
+  let operations: ReferralPatchOperation[] = [];
+  if (!referral) {
+    referral = await deps.partnerCenter.createReferral(toReferralCreate(snapshot, map), correlation);
+    action = 'created';
+    await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+    if (payload.closing) {
+      ({ referral, operations } = await patchWithMerge(
+        deps,
+        referral,
+        (c) => closingOperations(payload.closing, c),
+        context,
+      ));
+    }
+  } else if (referral.status === 'Closed') {
+    action = 'closed';
+  } else {
+    ({ referral, operations } = await patchWithMerge(
+      deps,
+      referral,
+      (current) => [
+        ...toReferralPatch(snapshot, map, current),
+        ...closingOperations(payload.closing, current),
+      ],
+      context,
+    ));
+    action = operations.length > 0 ? 'updated' : 'unchanged';
+  }
+  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+
+  const title = {
+    created: `Created referral ${referral.id}`,
+    updated: `Updated referral (${operations.map((o) => o.path).join(', ')})`,
+    unchanged: 'Referral already up to date',
+    closed: `Referral is ${referral.status}/${referral.substatus}: Partner Center accepts no further changes`,
+  }[action];
+  const wrote = await writeBack(deps, context, row, {
+    outcome: action === 'closed' ? 'skipped' : 'succeeded',
+    title,
+    message: payload.closing ? `${title}; opportunity ${payload.closing.outcome}` : title,
+    referral,
+    showMark,
+    changes: operations.length ? operations : undefined,
+    onlyIfChanged: action === 'unchanged' || action === 'closed',
+  });
+  stopTimer?.();
+  context.logger.info(
+    { action, referralId: referral.id, wrote, ms: deps.clock.now().getTime() - started.getTime() },
+    'pushed opportunity',
+  );
+  return record(deps, { outcome: 'succeeded', action, referral });
+}
+
+function record(deps: SyncDeps, result: PushResult): PushResult {
+  deps.metrics?.syncOutcomes.inc({ direction: 'toPartnerCenter', outcome: result.outcome });
+  return result;
+}
+
+interface WriteBackInput {
+  outcome: Outcome;
+  title: string;
+  message: string;
+  referral: StoredReferral | null;
+  showMark: boolean;
+  changes?: unknown;
+  /** No-op syncs write nothing unless a relay-owned column is stale: this is what stops loops. */
+  onlyIfChanged?: boolean;
+}
+
+async function writeBack(
+  deps: SyncDeps,
+  context: JobContext,
+  row: WebApiRecord,
+  input: WriteBackInput,
+): Promise<boolean> {
+  const now = deps.clock.now();
+  const id = row[OpportunityColumns.id] as string;
+  const name = row[OpportunityColumns.name] as string | null;
+  const desired = {
+    ...(input.referral ? referralColumns(input.referral) : {}),
+    [OpportunityColumns.syncStatus]: syncStatusFor(input.outcome),
+    ...(name
+      ? {
+          [OpportunityColumns.name]: withMark(
+            name,
+            input.showMark ? (input.outcome === 'failed' ? 'failed' : 'synced') : null,
+          ),
+        }
+      : {}),
+  };
+  const changed = changedColumns(row, desired);
+  if (input.onlyIfChanged && Object.keys(changed).length === 0) return false;
+  const direction = 'toPartnerCenter' as const;
+  const columns = {
+    ...changed,
+    [OpportunityColumns.lastSyncedOn]: now.toISOString(),
+    [OpportunityColumns.audit]: prependAudit(
+      row[OpportunityColumns.audit],
+      auditLine(now, direction, input.outcome, input.message),
+    ),
+  };
+  if (input.outcome === 'failed')
+    delete (columns as Record<string, unknown>)[OpportunityColumns.lastSyncedOn];
+  await deps.dataverse.executeBatch(
+    writeBackOperations('opportunity', id, columns, {
+      table: 'opportunity',
+      recordId: id,
+      direction,
+      outcome: input.outcome,
+      title: input.title,
+      message: input.message,
+      referralId: input.referral?.id ?? (row[OpportunityColumns.referralId] as string | null) ?? null,
+      correlationId: context.correlationId,
+      occurredOn: now,
+      changes: input.changes,
+    }),
+  );
+  return true;
+}
+
+/** Seller accepts or declines an incoming referral (PCF / form buttons → /api → queue). */
+export async function respondToReferral(
+  deps: SyncDeps,
+  payload: OpportunityRespondPayload,
+  context: JobContext,
+): Promise<PushResult> {
+  const map = await currentFieldMap(deps);
+  const read = await readOpportunity(deps, payload.opportunityId, map);
+  const referralId = read?.record[OpportunityColumns.referralId] as string | undefined;
+  if (!read || !referralId)
+    return record(deps, { outcome: 'skipped', reason: 'opportunity has no referral' });
+  const showMark = await deps.settings.showCheckmark();
+  const correlation = { correlationId: context.correlationId };
+  const current = await deps.partnerCenter.getReferral(referralId, correlation);
+  if (current.status !== 'New') {
+    return record(deps, {
+      outcome: 'skipped',
+      reason: `referral is already ${current.status}/${current.substatus}`,
+    });
+  }
+  const accept = payload.action === 'accept';
+  const { referral, operations } = await patchWithMerge(
+    deps,
+    current,
+    (c) =>
+      c.status !== 'New'
+        ? []
+        : [
+            { op: 'replace', path: '/status', value: accept ? 'Active' : 'Closed' },
+            { op: 'replace', path: '/substatus', value: accept ? 'Accepted' : 'Declined' },
+            ...(payload.reason
+              ? [{ op: 'replace' as const, path: '/statusReason', value: payload.reason }]
+              : []),
+          ],
+    context,
+  );
+  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+  const title = accept
+    ? 'Accepted the referral'
+    : `Declined the referral${payload.reason ? `: ${payload.reason}` : ''}`;
+  await writeBack(deps, context, read.record, {
+    outcome: 'succeeded',
+    title,
+    message: title,
+    referral,
+    showMark,
+    changes: operations,
+  });
+  return record(deps, { outcome: 'succeeded', action: 'updated', referral });
+}

@@ -1,0 +1,168 @@
+/**
+ * Runs queued jobs: claims (one at a time per record key, up to `concurrency` keys in parallel),
+ * dispatches by kind, retries failures with exponential backoff and jitter, dead-letters after
+ * `maxAttempts` or on errors that retrying cannot fix. Tests drive it with `drain()`.
+ */
+import { ApiError } from '../ports';
+import type { Clock, Logger } from '../ports';
+import type { Job, Store } from '../store/store';
+import type { RelayMetrics } from '../server/metrics';
+
+export type JobHandler = (job: Job, context: { logger: Logger; correlationId: string }) => Promise<void>;
+
+/** Thrown by a handler to park the job without counting an attempt (nothing is lost). */
+export class DeferJob extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'DeferJob';
+  }
+}
+
+export interface WorkerOptions {
+  store: Store;
+  handlers: Record<string, JobHandler>;
+  clock: Clock;
+  logger: Logger;
+  metrics?: RelayMetrics;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** Upper bound of one backoff (default 15 minutes). */
+  retryMaxMs?: number;
+  concurrency: number;
+  pollIntervalMs: number;
+  /** Jitter source in [0, 1); tests pin it. */
+  random?: () => number;
+}
+
+/** Retrying cannot fix these: a request Partner Center or Dataverse rejects as malformed. */
+export function isPermanent(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  const status = error.status;
+  return status !== null && status >= 400 && status < 500 && ![408, 409, 412, 423, 429].includes(status);
+}
+
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+  const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  // "Full jitter" on the upper half: spreads retries without ever retrying immediately.
+  return Math.round(exponential / 2 + (exponential / 2) * random());
+}
+
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+export class SyncWorker {
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly random: () => number;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Claim and run one due job; false when none is due. */
+  async runOnce(): Promise<boolean> {
+    const { store, clock } = this.options;
+    const job = await store.claim(clock.now());
+    if (!job) return false;
+    await this.execute(job);
+    return true;
+  }
+
+  /** Run due jobs until none is left (tests; `cosell dead-letters retry --now`). */
+  async drain(maxJobs = 10_000): Promise<number> {
+    let ran = 0;
+    while (ran < maxJobs && (await this.runOnce())) ran += 1;
+    return ran;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Wake the loop now (a webhook just enqueued work). */
+  poke(): void {
+    if (this.running && this.inFlight.size < this.options.concurrency) this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = null;
+    try {
+      while (this.running && this.inFlight.size < this.options.concurrency) {
+        const job = await this.options.store.claim(this.options.clock.now());
+        if (!job) break;
+        const run = this.execute(job).finally(() => {
+          this.inFlight.delete(run);
+          this.poke();
+        });
+        this.inFlight.add(run);
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'worker loop failed');
+    }
+    this.schedule(this.options.pollIntervalMs);
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const { store, clock, metrics } = this.options;
+    const correlationId = job.correlationId ?? job.id;
+    const logger = this.options.logger.child({ jobId: job.id, kind: job.kind, key: job.key, correlationId });
+    const handler = this.options.handlers[job.kind];
+    if (!handler) {
+      await store.fail(job.id, `no handler for job kind ${job.kind}`, null);
+      logger.error('dead letter: unknown job kind');
+      return;
+    }
+    const stopTimer = metrics?.jobDuration.startTimer({ kind: job.kind });
+    try {
+      await handler(job, { logger, correlationId });
+      await store.complete(job.id);
+      metrics?.jobs.inc({ kind: job.kind, result: 'done' });
+    } catch (error) {
+      if (error instanceof DeferJob) {
+        await store.defer(job.id, new Date(clock.now().getTime() + error.delayMs), error.message);
+        metrics?.jobs.inc({ kind: job.kind, result: 'deferred' });
+        logger.warn({ reason: error.message }, 'job deferred');
+        return;
+      }
+      const message = describeError(error);
+      const last = job.attempts >= this.options.maxAttempts || isPermanent(error);
+      const retryAt = last
+        ? null
+        : new Date(
+            clock.now().getTime() +
+              backoffMs(
+                job.attempts,
+                this.options.retryBaseMs,
+                this.options.retryMaxMs ?? 900_000,
+                this.random,
+              ),
+          );
+      await store.fail(job.id, message, retryAt);
+      metrics?.jobs.inc({ kind: job.kind, result: last ? 'dead' : 'retry' });
+      if (last) logger.error({ err: error, attempts: job.attempts }, 'job dead-lettered');
+      else logger.warn({ err: error, attempts: job.attempts, retryAt }, 'job failed, will retry');
+    } finally {
+      stopTimer?.();
+    }
+  }
+}

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { DevIssuer } from '../auth/devIssuer';
 import type { PermissionChecker } from '../auth/permission';
 import type { TokenVerifier } from '../auth/tokens';
+import type { WebhookVerifier } from '../partnercenter/webhookVerification';
 import type { Clock, Logger } from '../ports';
 import type { Store } from '../store/store';
 import type { SyncDeps } from '../sync/deps';
@@ -21,12 +22,6 @@ import { registerDevToken } from './routes/devToken';
 import { registerHealth } from './routes/health';
 import { registerPartnerCenterWebhook } from './routes/partnerCenterWebhook';
 
-/** Verifies a Partner Center callback over its raw bytes; throws with the reason when it fails. */
-export type PartnerCenterSignatureVerifier = (input: {
-  rawBody: Buffer;
-  headers: Record<string, string | string[] | undefined>;
-}) => Promise<void>;
-
 export interface RelayServerDeps {
   store: Store;
   clock: Clock;
@@ -34,7 +29,8 @@ export interface RelayServerDeps {
   metrics: RelayMetrics;
   dataverseWebhook: { key: string; header: string | null };
   integrationUserId: string | null;
-  verifyPartnerCenterSignature: PartnerCenterSignatureVerifier;
+  /** Partner Center callback verification (Relay/partnercenter): signature, certificate, body. */
+  partnerCenterVerifier: WebhookVerifier;
   tokens: TokenVerifier;
   permissions: PermissionChecker;
   sync: SyncDeps;

@@ -10,6 +10,7 @@ import { createPermissionChecker } from '../auth/permission';
 import { createJwtVerifier, remoteJwks } from '../auth/tokens';
 import type { TokenVerifier } from '../auth/tokens';
 import type { RelayConfig } from '../config/config';
+import type { WebhookVerifier } from '../partnercenter/webhookVerification';
 import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
 import type { Store } from '../store/store';
 import type { SyncDeps } from '../sync/deps';
@@ -20,7 +21,6 @@ import { reconcile } from '../sync/reconcile';
 import { createSettings } from '../sync/settings';
 import { SyncWorker } from '../sync/worker';
 import { buildRelayServer } from './app';
-import type { PartnerCenterSignatureVerifier } from './app';
 import { createMetrics } from './metrics';
 import type { RelayMetrics } from './metrics';
 
@@ -29,7 +29,7 @@ export interface RelayOptions {
   store: Store;
   dataverse: DataverseApi;
   partnerCenter: PartnerCenterApi;
-  verifyPartnerCenterSignature: PartnerCenterSignatureVerifier;
+  partnerCenterVerifier: WebhookVerifier;
   logger: Logger;
   clock?: Clock;
   /** Browser origins allowed by CORS. */
@@ -121,7 +121,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     dataverseWebhook: { key: config.dataverse.webhookKey, header: config.dataverse.webhookHeader },
     integrationUserId: config.dataverse.integrationUserId,
-    verifyPartnerCenterSignature: options.verifyPartnerCenterSignature,
+    partnerCenterVerifier: options.partnerCenterVerifier,
     tokens,
     permissions: createPermissionChecker(dataverse),
     sync,

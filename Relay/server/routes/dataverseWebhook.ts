@@ -72,11 +72,9 @@ export function registerDataverseWebhook(app: FastifyInstance, deps: RelayServer
     deps.metrics.webhooks.inc({ source: 'dataverse', result: duplicate ? 'duplicate' : 'accepted' });
     deps.onEnqueued?.();
     log.info({ jobs: results }, duplicate ? 'duplicate dataverse event' : 'dataverse event queued');
-    return reply
-      .code(202)
-      .send({
-        status: duplicate ? 'duplicate' : 'queued',
-        jobIds: results.map((r) => r.jobId).filter(Boolean),
-      });
+    return reply.code(202).send({
+      status: duplicate ? 'duplicate' : 'queued',
+      jobIds: results.map((r) => r.jobId).filter(Boolean),
+    });
   });
 }

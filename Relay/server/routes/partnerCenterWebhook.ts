@@ -29,28 +29,12 @@ export function registerPartnerCenterWebhook(app: FastifyInstance, deps: RelaySe
     if (!request.headers['content-type']?.toLowerCase().startsWith('application/json')) {
       return reject(415, 'unsupportedMediaType', 'Partner Center events are application/json.');
     }
-    const rawBody = request.body as Buffer;
-    try {
-      await deps.verifyPartnerCenterSignature({ rawBody, headers: request.headers });
-    } catch (error) {
-      request.log.warn({ reason: (error as Error).message }, 'partner center signature rejected');
-      return reject(401, 'invalidSignature', `Signature verification failed: ${(error as Error).message}`);
+    const verification = await deps.partnerCenterVerifier.verify(request.headers, request.body as Buffer);
+    if (!verification.ok) {
+      request.log.warn({ reason: verification.reason }, 'partner center callback rejected');
+      return reject(verification.status, verification.reason, verification.message);
     }
-    let parsed;
-    try {
-      parsed = WebhookEventSchema.safeParse(JSON.parse(rawBody.toString('utf8').replace(/^\uFEFF/, '')));
-    } catch {
-      return reject(400, 'invalidJson', 'The body is not valid JSON.');
-    }
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return reject(
-        400,
-        'invalidEvent',
-        `Not a Partner Center event: ${issue?.path.join('.') || '$'} ${issue?.message ?? ''}`.trim(),
-      );
-    }
-    const event = parsed.data;
+    const event = verification.event;
     if (event.EventName === 'test-created') {
       await deps.store.setState(
         LAST_TEST_EVENT_KEY,
@@ -65,7 +49,7 @@ export function registerPartnerCenterWebhook(app: FastifyInstance, deps: RelaySe
         .code(202)
         .send({ status: 'ignored', reason: `event ${event.EventName} is not a referral event` });
     }
-    const referralId = referralIdFromResourceUri(event.ResourceUri);
+    const referralId = verification.referralId ?? referralIdFromResourceUri(event.ResourceUri);
     if (!referralId) return reject(400, 'invalidEvent', 'ResourceUri names no referral.');
     const job = referralPullJob(
       { referralId, eventName: event.EventName, changedAt: event.ResourceChangeUtcDate },

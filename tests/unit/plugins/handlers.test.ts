@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  LeadState,
+  MicrosoftSolutionColumns,
+  OpportunityColumns,
+  RelayOwnedOpportunityColumns,
+  Tables,
+} from '../../../Domain/constants';
+import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
+import { parseRemoteExecutionContext } from '../../../Domain/pluginEvent';
+import type { PluginEvent } from '../../../Domain/pluginEvent';
+import { handlePluginEvent, receiptOf } from '../../../Plugins/handlers';
+import { buildStepManifest, opportunityFilteringAttributes } from '../../../Plugins/manifest';
+
+const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/dataverse-webhook');
+const OPP = '6d81597f-0f9f-e711-8122-000d3aa2331c';
+const RELAY_USER = '11111111-1111-1111-1111-111111111111';
+
+/** A real RemoteExecutionContext (powerapps-docs sample) retargeted to an opportunity Update. */
+function opportunityEvent(
+  message: string,
+  attributes: Record<string, unknown>,
+  preName?: string,
+): PluginEvent {
+  const body = JSON.parse(
+    readFileSync(path.join(reference, 'update-contact-async-postimage.powerapps-docs.json'), 'utf8').replace(
+      /^\uFEFF/,
+      '',
+    ),
+  ) as Record<string, any>;
+  body.MessageName = message;
+  body.PrimaryEntityName = Tables.opportunity;
+  body.PrimaryEntityId = OPP;
+  const target = body.InputParameters[0].value;
+  target.LogicalName = Tables.opportunity;
+  target.Attributes = [
+    { key: 'opportunityid', value: OPP },
+    { key: 'modifiedon', value: '/Date(1506384247000)/' },
+    ...Object.entries(attributes).map(([key, value]) => ({ key, value })),
+  ];
+  body.PreEntityImages =
+    preName === undefined
+      ? []
+      : [
+          {
+            key: 'pre',
+            value: {
+              LogicalName: Tables.opportunity,
+              Id: OPP,
+              Attributes: [{ key: 'name', value: preName }],
+              FormattedValues: [],
+              KeyAttributes: [],
+              RelatedEntities: [],
+            },
+          },
+        ];
+  body.PostEntityImages = [];
+  return parseRemoteExecutionContext(body);
+}
+
+describe('handlePluginEvent', () => {
+  const context = { integrationUserId: null };
+
+  it('queues a sync when an opportunity is created with sync on, keyed by the opportunity', () => {
+    const decision = handlePluginEvent(
+      opportunityEvent('Create', { [OpportunityColumns.syncWithPartnerCenter]: true }),
+      context,
+    );
+    expect(decision.skipped).toBeNull();
+    expect(decision.jobs).toEqual([
+      expect.objectContaining({
+        kind: 'opportunity.sync',
+        key: `opportunity:${OPP}`,
+        payload: { opportunityId: OPP, reason: 'Create' },
+      }),
+    ]);
+  });
+
+  it('skips a create without sync', () => {
+    expect(handlePluginEvent(opportunityEvent('Create', { name: 'x' }), context).skipped).toBe(
+      'created without sync',
+    );
+  });
+
+  it('skips events initiated by the integration user (our own write-back)', () => {
+    const event = opportunityEvent('Update', { name: 'Big deal' });
+    const decision = handlePluginEvent(event, { integrationUserId: event.initiatingUserId.toUpperCase() });
+    expect(decision.skipped).toMatch(/integration user/);
+  });
+
+  it('skips updates touching only relay-owned columns, or only the ✔/✖ mark', () => {
+    const owned = Object.fromEntries(RelayOwnedOpportunityColumns.map((c) => [c, 'x']));
+    expect(handlePluginEvent(opportunityEvent('Update', owned), context).skipped).toMatch(/relay-owned/);
+    const markOnly = opportunityEvent(
+      'Update',
+      { name: 'Big deal ✔', [OpportunityColumns.syncStatus]: 1 },
+      'Big deal',
+    );
+    expect(handlePluginEvent(markOnly, context).skipped).toMatch(/relay-owned/);
+    const renamed = opportunityEvent('Update', { name: 'Bigger deal ✔' }, 'Big deal ✔');
+    expect(handlePluginEvent(renamed, context).jobs).toHaveLength(1);
+  });
+
+  it('skips an update that switches sync off', () => {
+    const event = opportunityEvent('Update', { [OpportunityColumns.syncWithPartnerCenter]: false });
+    expect(handlePluginEvent(event, context).skipped).toBe('sync is off');
+  });
+
+  it('turns Win into a closing sync with the reason from OpportunityClose', () => {
+    const event: PluginEvent = {
+      ...opportunityEvent('Win', {}),
+      inputParameters: {
+        OpportunityClose: {
+          opportunityid: { logicalName: 'opportunity', id: OPP, name: null },
+          description: 'Customer signed',
+        } as never,
+        Status: 3,
+      },
+    };
+    expect(handlePluginEvent(event, context).jobs[0]!.payload).toEqual({
+      opportunityId: OPP,
+      reason: 'Win',
+      closing: { outcome: 'won', reason: 'Customer signed' },
+    });
+    const lose = handlePluginEvent({ ...event, message: 'Lose' }, context);
+    expect(lose.jobs[0]!.payload).toMatchObject({ closing: { outcome: 'lost' } });
+  });
+
+  it('syncs the parent opportunity when a solution row changes (Delete reads the pre image)', () => {
+    const base = opportunityEvent('Delete', {});
+    const event: PluginEvent = {
+      ...base,
+      entity: Tables.microsoftSolution,
+      changedAttributes: {},
+      preImages: {
+        pre: { [MicrosoftSolutionColumns.opportunity]: { logicalName: 'opportunity', id: OPP, name: null } },
+      },
+    };
+    expect(handlePluginEvent(event, context).jobs[0]!.key).toBe(`opportunity:${OPP}`);
+  });
+
+  it('queues a lead job when a lead is qualified', () => {
+    const event: PluginEvent = {
+      ...opportunityEvent('Update', {}),
+      entity: Tables.lead,
+      changedAttributes: { [LeadState.stateCode]: LeadState.qualified },
+    };
+    expect(handlePluginEvent(event, context).jobs[0]).toMatchObject({
+      kind: 'lead.sync',
+      payload: { stateCode: 1 },
+    });
+  });
+
+  it('gives the same receipt to a redelivery of the same operation', () => {
+    const event = opportunityEvent('Update', { name: 'x' });
+    expect(receiptOf(event)).toBe(receiptOf({ ...event }));
+    expect(receiptOf(event)).not.toBe(receiptOf({ ...event, operationId: 'other' }));
+  });
+});
+
+describe('step manifest', () => {
+  const manifest = buildStepManifest(DEFAULT_FIELD_MAP);
+
+  it('registers every step asynchronous post-operation with unique names', () => {
+    expect(new Set(manifest.map((s) => s.name)).size).toBe(manifest.length);
+    expect(manifest.every((s) => s.stage === 40 && s.mode === 'asynchronous')).toBe(true);
+    expect(manifest.map((s) => `${s.table}:${s.message}`)).toEqual([
+      'opportunity:Create',
+      'opportunity:Update',
+      'opportunity:Win',
+      'opportunity:Lose',
+      'pcs_microsoftsolution:Create',
+      'pcs_microsoftsolution:Update',
+      'pcs_microsoftsolution:Delete',
+      'lead:Update',
+      'lead:QualifyLead',
+    ]);
+  });
+
+  it('filters opportunity updates on sync and mapped columns, never relay-owned ones', () => {
+    const filtering = opportunityFilteringAttributes(DEFAULT_FIELD_MAP);
+    expect(filtering).toEqual(
+      expect.arrayContaining([
+        OpportunityColumns.syncWithPartnerCenter,
+        OpportunityColumns.name,
+        OpportunityColumns.estimatedValue,
+        OpportunityColumns.estimatedCloseDate,
+        OpportunityColumns.description,
+        OpportunityColumns.helpNeeded,
+        OpportunityColumns.referralVisibility,
+      ]),
+    );
+    for (const owned of RelayOwnedOpportunityColumns) expect(filtering).not.toContain(owned);
+  });
+
+  it('gives every image explicit columns (an empty list would mean all columns)', () => {
+    for (const image of manifest.flatMap((s) => s.images)) expect(image.attributes.length).toBeGreaterThan(0);
+  });
+});

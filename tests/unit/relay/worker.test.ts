@@ -1,0 +1,88 @@
+import { ApiError } from '../../../Relay/ports';
+import { silentLogger } from '../../../Relay/logging/logger';
+import { SqliteStore } from '../../../Relay/store/sqliteStore';
+import { DeferJob, SyncWorker, backoffMs, isPermanent } from '../../../Relay/sync/worker';
+
+const apiError = (status: number | null) =>
+  new ApiError(`HTTP ${status}`, { service: 'partnercenter', status, method: 'GET', url: 'https://x/' });
+
+describe('SyncWorker', () => {
+  let now = new Date('2026-01-01T00:00:00Z');
+  const clock = { now: () => now };
+  let store: SqliteStore;
+  beforeEach(() => {
+    now = new Date('2026-01-01T00:00:00Z');
+    store = new SqliteStore({ filename: ':memory:', now: clock.now });
+  });
+  afterEach(() => store.close());
+
+  const worker = (handler: () => Promise<void>, maxAttempts = 3) =>
+    new SyncWorker({
+      store,
+      handlers: { 'opportunity.sync': handler },
+      clock,
+      logger: silentLogger,
+      maxAttempts,
+      retryBaseMs: 1000,
+      concurrency: 1,
+      pollIntervalMs: 10,
+      random: () => 0.5,
+    });
+
+  it('completes a job that succeeds', async () => {
+    const handler = jest.fn(async () => undefined);
+    await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: { a: 1 } }]);
+    expect(await worker(handler).drain()).toBe(1);
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(await store.depth()).toEqual({ queued: 0, running: 0, dead: 0 });
+  });
+
+  it('retries transient failures with growing backoff, then dead-letters after maxAttempts', async () => {
+    const w = worker(async () => {
+      throw apiError(503);
+    });
+    await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: {} }]);
+    await w.drain();
+    expect(await store.nextRunAt()).toEqual(new Date(now.getTime() + 750)); // 1000 → 500 + 500*0.5
+    now = new Date(now.getTime() + 750);
+    await w.drain();
+    expect(await store.nextRunAt()).toEqual(new Date(now.getTime() + 1500));
+    now = new Date(now.getTime() + 1500);
+    await w.drain();
+    const [dead] = await store.listDeadLetters();
+    expect(dead).toMatchObject({ attempts: 3, lastError: 'ApiError: HTTP 503' });
+  });
+
+  it('dead-letters at once what retrying cannot fix (400), but retries 429 and 412', async () => {
+    expect(isPermanent(apiError(400))).toBe(true);
+    expect(isPermanent(apiError(429))).toBe(false);
+    expect(isPermanent(apiError(412))).toBe(false);
+    expect(isPermanent(apiError(null))).toBe(false);
+    expect(isPermanent(new Error('boom'))).toBe(false);
+    await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: {} }]);
+    await worker(async () => {
+      throw apiError(400);
+    }).drain();
+    expect((await store.listDeadLetters()).length).toBe(1);
+  });
+
+  it('parks a deferred job without using an attempt', async () => {
+    await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: {} }]);
+    await worker(async () => {
+      throw new DeferJob('field map invalid', 60_000);
+    }).drain();
+    expect(await store.depth()).toEqual({ queued: 1, running: 0, dead: 0 });
+    expect(await store.nextRunAt()).toEqual(new Date(now.getTime() + 60_000));
+  });
+
+  it('dead-letters a job of unknown kind', async () => {
+    await store.enqueue([{ kind: 'mystery', key: 'x:1', payload: {} }]);
+    await worker(async () => undefined).drain();
+    expect((await store.listDeadLetters())[0]!.lastError).toMatch(/no handler/);
+  });
+
+  it('caps backoff', () => {
+    expect(backoffMs(30, 1000, 60_000, () => 0.999)).toBeLessThanOrEqual(60_000);
+    expect(backoffMs(1, 1000, 60_000, () => 0)).toBe(500);
+  });
+});

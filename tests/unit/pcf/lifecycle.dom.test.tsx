@@ -1,0 +1,100 @@
+/**
+ * The PCF lifecycle contract of index.ts: init → updateView (React element) → toggle → notifyOutputChanged
+ * → getOutputs (returns the value once) → updateView with the saved value → destroy.
+ */
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { setIconOptions } from '@fluentui/react';
+import { PartnerCenterSync } from '../../../PCFControls/PartnerCenterSync';
+import { ManifestProperty } from '../../../PCFControls/PartnerCenterSync/ManifestConstants';
+import type { ControlContext } from '../../../PCFControls/PartnerCenterSync/props';
+import { fakeContext, FakeWebApi, type BoundValues, type FakeContextOptions } from './fakeContext';
+
+setIconOptions({ disableWarnings: true });
+
+/** Let pending Web API promises settle inside act (the fake answers immediately). */
+const flush = () => act(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+
+async function createComponent(values: BoundValues, options: FakeContextOptions = {}) {
+  const control = new PartnerCenterSync();
+  const notifyOutputChanged = jest.fn();
+  let context: ControlContext = fakeContext(values, { webAPI: new FakeWebApi(), ...options });
+  control.init(context, notifyOutputChanged);
+  const view = render(control.updateView(context));
+  await flush();
+  const update = async (next: BoundValues, changed: string[] = []) => {
+    context = { ...fakeContext(next, { ...options, updatedProperties: changed }), webAPI: context.webAPI };
+    view.rerender(control.updateView(context));
+    await flush();
+  };
+  return { control, notifyOutputChanged, view, update };
+}
+
+const toggle = () => screen.getByRole('switch', { name: 'Sync with Partner Center' });
+
+describe('PartnerCenterSync lifecycle', () => {
+  it('toggle → one notifyOutputChanged → getOutputs returns the value once', async () => {
+    const { control, notifyOutputChanged, update } = await createComponent({ syncEnabled: false });
+    expect(toggle()).toHaveProperty('checked', false);
+    expect(control.getOutputs()).toEqual({});
+
+    fireEvent.click(toggle());
+    expect(notifyOutputChanged).toHaveBeenCalledTimes(1);
+    expect(control.getOutputs()).toEqual({ syncEnabled: true });
+    expect(control.getOutputs()).toEqual({});
+
+    // The platform writes the output to the column and calls updateView with it.
+    await update({ syncEnabled: true }, [ManifestProperty.SyncEnabled]);
+    expect(toggle()).toHaveProperty('checked', true);
+    fireEvent.click(toggle());
+    expect(notifyOutputChanged).toHaveBeenCalledTimes(2);
+    expect(control.getOutputs()).toEqual({ syncEnabled: false });
+    control.destroy();
+  });
+
+  it('shows a pending toggle until getOutputs picked it up', async () => {
+    const { control, update } = await createComponent({ syncEnabled: false });
+    fireEvent.click(toggle());
+    await update({ syncEnabled: false });
+    expect(toggle()).toHaveProperty('checked', true);
+    control.getOutputs();
+    await update({ syncEnabled: false });
+    expect(toggle()).toHaveProperty('checked', false);
+    control.destroy();
+  });
+
+  it('read-only form: switch disabled with the reason, no output', async () => {
+    const { control, notifyOutputChanged } = await createComponent({ syncEnabled: true }, { disabled: true });
+    expect(toggle()).toHaveProperty('disabled', true);
+    expect(toggle().getAttribute('aria-describedby')).toBeTruthy();
+    expect(screen.getByText("You can't change this: the form is read-only.")).toBeTruthy();
+    fireEvent.click(toggle());
+    expect(notifyOutputChanged).not.toHaveBeenCalled();
+    expect(control.getOutputs()).toEqual({});
+    control.destroy();
+  });
+
+  it('unsaved record: switch disabled, no relay buttons and no Web API reads', async () => {
+    const webAPI = new FakeWebApi();
+    const { control } = await createComponent({ syncEnabled: false }, { entityId: null, webAPI });
+    expect(toggle()).toHaveProperty('disabled', true);
+    expect(screen.getByText('Save the opportunity first.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Sync now' })).toBeNull();
+    expect(webAPI.calls).toEqual([]);
+    control.destroy();
+  });
+
+  it('re-parses the field map only when the form editor changed it', async () => {
+    const { view, update } = await createComponent({ fieldMap: '{"version": 2}' });
+    expect(view.container.querySelector('.pcs-fieldmap-errors')).not.toBeNull();
+    await update({ fieldMap: '' });
+    expect(view.container.querySelector('.pcs-fieldmap-errors')).not.toBeNull();
+    await update({ fieldMap: '' }, [ManifestProperty.FieldMap]);
+    expect(view.container.querySelector('.pcs-fieldmap-errors')).toBeNull();
+  });
+
+  it('speaks the user language from the resx', async () => {
+    await createComponent({ syncEnabled: false }, { lcid: 1046 });
+    expect(screen.getByRole('switch', { name: 'Sincronizar com o Partner Center' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sincronizar agora' })).toBeTruthy();
+  });
+});

@@ -71,12 +71,17 @@ export const NEXT_STATUSES: Record<'New' | 'Active' | 'Closed', readonly Referra
 
 const isoDateTime = z
   .string()
-  .check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/));
+  .check(
+    z.regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/,
+      'expected an ISO 8601 date-time such as 2025-11-14T00:00:00Z',
+    ),
+  );
 const optionalNullable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
 /** dealValue is a number in responses but a string in the PATCH sample: accept both, keep a number. */
 const decimal = z.pipe(
-  z.union([z.number(), z.string().check(z.regex(/^-?\d+(\.\d+)?$/))]),
+  z.union([z.number(), z.string().check(z.regex(/^-?\d+(\.\d+)?$/, 'expected a number'))]),
   z.transform((v: number | string) => Number(v)),
 );
 
@@ -286,12 +291,27 @@ export const jsonPath = (path: readonly PropertyKey[]): string =>
     '$',
   );
 
+/** zod/mini ships no locale ("Invalid input"): say what was expected from the issue's details. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.message && issue.message !== 'Invalid input') return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_format':
+      return `expected ${issue.format === 'regex' ? `text matching ${issue.pattern ?? 'the pattern'}` : issue.format}`;
+    default:
+      return issue.message || issue.code;
+  }
+}
+
 /** Parse an inbound referral; throws ValidationError naming the exact path. */
 export function parseReferral(input: unknown): Referral {
   const result = ReferralSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  throw new ValidationError(jsonPath(issue.path), issue.message);
+  throw new ValidationError(jsonPath(issue.path), describeIssue(issue));
 }
 
 /** Referral id from a webhook ResourceUri: always the last path segment (hosts differ between docs). */

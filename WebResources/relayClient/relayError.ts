@@ -43,18 +43,18 @@ const ptBR: Messages = {
 
 const esES: Messages = {
   unreachable:
-    'No se puede acceder al servicio de sincronización de Partner Center en este momento. No se pierde nada: los cambios se siguen enviando a Partner Center al guardar la oportunidad.',
+    'No se puede acceder al servicio de sincronización del Centro de partners en este momento. No se pierde nada: los cambios se siguen enviando al Centro de partners al guardar la oportunidad.',
   timeout:
-    'El servicio de sincronización de Partner Center no respondió a tiempo. No se pierde nada: los cambios se siguen enviando a Partner Center al guardar la oportunidad.',
+    'El servicio de sincronización del Centro de partners no respondió a tiempo. No se pierde nada: los cambios se siguen enviando al Centro de partners al guardar la oportunidad.',
   unauthorized:
-    'No se pudo iniciar sesión en el servicio de sincronización de Partner Center. Actualice la página y vuelva a intentarlo; si sigue fallando, pida al administrador que revise el registro de aplicación del relay.',
+    'No se pudo iniciar sesión en el servicio de sincronización del Centro de partners. Actualice la página y vuelva a intentarlo; si sigue fallando, pida al administrador que revise el registro de aplicación del relay.',
   forbidden:
     'No tiene permiso para hacer esto. Pida al administrador el rol Partner Center Co-sell Seller y acceso a esta oportunidad.',
   notFound:
-    'El servicio de sincronización de Partner Center aún no conoce esta oportunidad. Guárdela primero y vuelva a intentarlo.',
-  badRequest: 'El servicio de sincronización de Partner Center rechazó la solicitud.',
+    'El servicio de sincronización del Centro de partners aún no conoce esta oportunidad. Guárdela primero y vuelva a intentarlo.',
+  badRequest: 'El servicio de sincronización del Centro de partners rechazó la solicitud.',
   server:
-    'El servicio de sincronización de Partner Center encontró un error. No se pierde nada: los cambios se siguen enviando a Partner Center al guardar la oportunidad. Vuelva a intentarlo en unos minutos.',
+    'El servicio de sincronización del Centro de partners encontró un error. No se pierde nada: los cambios se siguen enviando al Centro de partners al guardar la oportunidad. Vuelva a intentarlo en unos minutos.',
 };
 
 const byLcid: Record<number, Messages> = { 1033: en, 1046: ptBR, 3082: esES };

@@ -182,7 +182,7 @@ describe('createRelayClient: other failures', () => {
     const error = await failureOf(client.accept(BARE_ID));
     expect(error.kind).toBe('badRequest');
     expect(error.message).toBe(
-      'El servicio de sincronización de Partner Center rechazó la solicitud. Only referrals in status New can be accepted.',
+      'El servicio de sincronización del Centro de partners rechazó la solicitud. Only referrals in status New can be accepted.',
     );
   });
 
@@ -228,7 +228,10 @@ describe('createRelayClient: other failures', () => {
       1046,
       'Nada foi perdido: suas alterações ainda são enviadas ao Partner Center quando você salva a oportunidade.',
     ],
-    [3082, 'No se pierde nada: los cambios se siguen enviando a Partner Center al guardar la oportunidad.'],
+    [
+      3082,
+      'No se pierde nada: los cambios se siguen enviando al Centro de partners al guardar la oportunidad.',
+    ],
   ])('says nothing is lost when the relay is unreachable (lcid %i)', async (lcid, text) => {
     const deadUrl = server.baseUrl;
     await server.close();

@@ -478,4 +478,60 @@ export const RegistrationEntitySets = {
   stepImages: 'sdkmessageprocessingstepimages',
   environmentVariableDefinitions: 'environmentvariabledefinitions',
   environmentVariableValues: 'environmentvariablevalues',
+  solutions: 'solutions',
+} as const;
+
+/** Columns and navigations of the platform tables `cosell setup` reads and writes (§5.6). */
+export const RegistrationColumns = {
+  solution: { uniqueName: 'uniquename', version: 'version' },
+  serviceEndpoint: {
+    id: 'serviceendpointid',
+    name: 'name',
+    description: 'description',
+    url: 'url',
+    contract: 'contract',
+    authType: 'authtype',
+    authValue: 'authvalue',
+    messageFormat: 'messageformat',
+    userClaim: 'userclaim',
+    connectionMode: 'connectionmode',
+  },
+  sdkMessage: { id: 'sdkmessageid', name: 'name' },
+  sdkMessageFilter: {
+    id: 'sdkmessagefilterid',
+    primaryObjectTypeCode: 'primaryobjecttypecode',
+    message: 'sdkmessageid',
+  },
+  step: {
+    id: 'sdkmessageprocessingstepid',
+    name: 'name',
+    stage: 'stage',
+    mode: 'mode',
+    rank: 'rank',
+    supportedDeployment: 'supporteddeployment',
+    asyncAutoDelete: 'asyncautodelete',
+    filteringAttributes: 'filteringattributes',
+    message: 'sdkmessageid',
+    filter: 'sdkmessagefilterid',
+    eventHandler: 'eventhandler',
+    /** single-valued navigation of the step's handler when it is a service endpoint */
+    eventHandlerEndpointNavigation: 'eventhandler_serviceendpoint',
+  },
+  stepImage: {
+    id: 'sdkmessageprocessingstepimageid',
+    name: 'name',
+    alias: 'entityalias',
+    imageType: 'imagetype',
+    messagePropertyName: 'messagepropertyname',
+    attributes: 'attributes',
+    step: 'sdkmessageprocessingstepid',
+  },
+  environmentVariableValue: {
+    id: 'environmentvariablevalueid',
+    value: 'value',
+    schemaName: 'schemaname',
+    /** The single-valued navigation really is PascalCase on the value table. */
+    definitionNavigation: 'EnvironmentVariableDefinitionId',
+  },
+  environmentVariableDefinition: { id: 'environmentvariabledefinitionid' },
 } as const;

@@ -8,6 +8,7 @@ import {
   ReferralStatusOptions,
   ReferralSubstatusOptions,
   type DataverseWrites,
+  type Referral,
 } from '../../../Domain';
 import { dataverseFixtures, opportunityFixture, partnerCenterDir } from '../domain/fixtures';
 import { cosell } from './run';
@@ -169,10 +170,10 @@ describe('cosell preview opportunity', () => {
   ])('%s → create body (%s, shared with Microsoft: %s, help %s)', async (kind, type, shared, help) => {
     const { code, err, json } = await cosell('preview', 'opportunity', fixture(kind));
     expect([code, err]).toEqual([0, '']);
-    const result = json() as { action: string; referral: Record<string, any> };
+    const result = json() as { action: string; referral: Referral };
     expect(result.action).toBe('create');
     expect(result.referral.type).toBe(type);
-    expect(result.referral.consent.consentToShareReferralWithMicrosoftSellers).toBe(shared);
+    expect(result.referral.consent?.consentToShareReferralWithMicrosoftSellers).toBe(shared);
     expect(result.referral.inviteContext?.assistanceRequestCode).toBe(help);
     expect(result.referral.externalReferenceId).toBe(opportunityFixture(kind as 'cosell').opportunityid);
   });

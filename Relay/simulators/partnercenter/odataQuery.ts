@@ -183,15 +183,19 @@ export function parseOrderBy(input: string): OrderBy {
   });
 }
 
+/** Sorts by the given dates; equal timestamps keep insertion (creation) order, reversed for desc. */
 export function sortBy<T>(items: T[], orderBy: OrderBy): T[] {
-  return [...items].sort((x, y) => {
+  const indexed = items.map((item, index) => ({ item, index }));
+  const lastDescending = orderBy[orderBy.length - 1]?.descending ?? false;
+  indexed.sort((x, y) => {
     for (const { field, descending } of orderBy) {
-      const a = Date.parse(String(resolve(x, [field]) ?? ''));
-      const b = Date.parse(String(resolve(y, [field]) ?? ''));
+      const a = Date.parse(String(resolve(x.item, [field]) ?? ''));
+      const b = Date.parse(String(resolve(y.item, [field]) ?? ''));
       if (a !== b) return descending ? b - a : a - b;
     }
-    return 0;
+    return lastDescending ? y.index - x.index : x.index - y.index;
   });
+  return indexed.map((e) => e.item);
 }
 
 export function parseTop(input: string): number {

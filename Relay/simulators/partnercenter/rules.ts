@@ -138,14 +138,15 @@ export function applyPatch(current: StoredReferral, operations: unknown): Referr
   if (current.status === 'Closed') {
     throw conflict(`Referral ${current.id} is closed (${current.substatus}) and can no longer be updated`);
   }
+  const document = structuredClone(current) as Obj;
+  // The service binds to a typed model where every documented property exists (possibly null), so a
+  // `replace` of an absent property succeeds there; RFC 6902 would refuse it. Treat it as `add`.
+  const ops = (operations as Operation[]).map((op) =>
+    op.op === 'replace' && isAbsentProperty(document, op.path) ? { ...op, op: 'add' as const } : op,
+  );
   let next: Obj;
   try {
-    next = applyJsonPatch(
-      structuredClone(current) as Obj,
-      operations as Operation[],
-      true,
-      false,
-    ).newDocument;
+    next = applyJsonPatch(document, ops, true, false).newDocument;
   } catch (error) {
     throw badRequest(
       `Invalid JSON Patch: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
@@ -175,6 +176,20 @@ export function applyPatch(current: StoredReferral, operations: unknown): Referr
     ]);
   }
   return referral;
+}
+
+/** The parent object exists but has no such key (array targets excluded). */
+function isAbsentProperty(document: Obj, pointer: string): boolean {
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = document;
+  for (const key of keys.slice(0, -1)) {
+    if (!isObject(node) && !Array.isArray(node)) return false;
+    node = (node as Obj)[key];
+  }
+  return isObject(node) && !(keys[keys.length - 1]! in node);
 }
 
 function checkTransition(current: StoredReferral, next: Referral): void {

@@ -1,0 +1,207 @@
+/** Our columns on the system tables opportunity and lead (issue #3 table). */
+import {
+  LeadColumns,
+  OpportunityColumns,
+  SecuredOpportunityColumns,
+  Tables,
+  type TableName,
+} from '../../../Domain/constants';
+import {
+  YES_NO,
+  helpNeededOptions,
+  referralStatusOptions,
+  referralSubstatusOptions,
+  referralVisibilityOptions,
+  syncStatusOptions,
+} from './choices';
+import { label } from './labels';
+import type { ColumnDef, ColumnType } from './types';
+
+const text100: ColumnType = { kind: 'text', format: 'text', maxLength: 100 };
+/** URL columns: 2000 characters is enough for Partner Center deep links with query strings. */
+const url: ColumnType = { kind: 'text', format: 'url', maxLength: 2000 };
+const memo: ColumnType = { kind: 'memo', maxLength: 100000 };
+
+/** Column definitions shared by opportunity and lead (same logical name on both). */
+function shared(table: TableName): ColumnDef[] {
+  return [
+    {
+      table,
+      logicalName: OpportunityColumns.syncWithPartnerCenter,
+      type: { kind: 'bit', defaultValue: 0, ...YES_NO },
+      displayName: label(
+        'Sync with Partner Center',
+        'Sincronizar com o Partner Center',
+        'Sincronizar con Partner Center',
+      ),
+      description: label(
+        'When Yes, this record is shared with Microsoft as a co-sell referral and kept in sync with Partner Center.',
+        'Quando Sim, este registro é compartilhado com a Microsoft como indicação de co-venda e mantido em sincronia com o Partner Center.',
+        'Si es Sí, este registro se comparte con Microsoft como referencia de venta conjunta y se mantiene sincronizado con Partner Center.',
+      ),
+    },
+    {
+      table,
+      logicalName: OpportunityColumns.referralId,
+      type: text100,
+      searchable: true,
+      displayName: label('Referral ID', 'ID da indicação', 'Id. de referencia'),
+      description: label(
+        'Partner Center referral ID. Written by the sync service only.',
+        'ID da indicação no Partner Center. Gravado somente pelo serviço de sincronização.',
+        'Id. de la referencia en Partner Center. Solo lo escribe el servicio de sincronización.',
+      ),
+    },
+    {
+      table,
+      logicalName: OpportunityColumns.referralLink,
+      type: url,
+      displayName: label('Referral link', 'Link da indicação', 'Vínculo de la referencia'),
+      description: label(
+        'Link that opens the referral in Partner Center.',
+        'Link que abre a indicação no Partner Center.',
+        'Vínculo que abre la referencia en Partner Center.',
+      ),
+    },
+    {
+      table,
+      logicalName: OpportunityColumns.referralStatus,
+      type: { kind: 'choice', options: referralStatusOptions },
+      displayName: label('Referral status', 'Status da indicação', 'Estado de la referencia'),
+      description: label(
+        'Status of the referral in Partner Center.',
+        'Status da indicação no Partner Center.',
+        'Estado de la referencia en Partner Center.',
+      ),
+    },
+    {
+      table,
+      logicalName: OpportunityColumns.referralSubstatus,
+      type: { kind: 'choice', options: referralSubstatusOptions },
+      displayName: label('Referral substatus', 'Substatus da indicação', 'Subestado de la referencia'),
+      description: label(
+        'Substatus of the referral in Partner Center.',
+        'Substatus da indicação no Partner Center.',
+        'Subestado de la referencia en Partner Center.',
+      ),
+    },
+    {
+      table,
+      logicalName: OpportunityColumns.syncStatus,
+      type: { kind: 'choice', options: syncStatusOptions, defaultValue: syncStatusOptions[0]!.value },
+      displayName: label('Sync status', 'Status da sincronização', 'Estado de sincronización'),
+      description: label(
+        'Result of the last sync with Partner Center.',
+        'Resultado da última sincronização com o Partner Center.',
+        'Resultado de la última sincronización con Partner Center.',
+      ),
+    },
+  ];
+}
+
+const opportunityOnly: ColumnDef[] = [
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.helpNeeded,
+    type: { kind: 'choice', options: helpNeededOptions },
+    displayName: label(
+      'How can Microsoft help?',
+      'Como a Microsoft pode ajudar?',
+      '¿Cómo puede ayudar Microsoft?',
+    ),
+    description: label(
+      'Assistance requested from Microsoft. Leave empty when no help is needed.',
+      'Assistência solicitada à Microsoft. Deixe vazio quando não precisar de ajuda.',
+      'Ayuda solicitada a Microsoft. Déjelo vacío si no necesita ayuda.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.referralVisibility,
+    type: {
+      kind: 'choice',
+      options: referralVisibilityOptions,
+      defaultValue: referralVisibilityOptions[0]!.value,
+    },
+    displayName: label('Referral visibility', 'Visibilidade da indicação', 'Visibilidad de la referencia'),
+    description: label(
+      'Whether Microsoft sellers can see the referral. Once visible it cannot be made invisible again.',
+      'Se os vendedores da Microsoft podem ver a indicação. Depois de visível, não pode voltar a ficar invisível.',
+      'Indica si los vendedores de Microsoft pueden ver la referencia. Una vez visible, no puede volver a ocultarse.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.microsoftCrmId,
+    type: text100,
+    displayName: label('Microsoft CRM ID', 'ID do CRM da Microsoft', 'Id. de CRM de Microsoft'),
+    description: label(
+      'Identifier of the matching opportunity in Microsoft’s CRM.',
+      'Identificador da oportunidade correspondente no CRM da Microsoft.',
+      'Identificador de la oportunidad correspondiente en el CRM de Microsoft.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.products,
+    type: { kind: 'memo', maxLength: 2000 },
+    displayName: label('Products (obsolete)', 'Produtos (obsoleto)', 'Productos (obsoleto)'),
+    description: label(
+      'Obsolete, kept for compatibility with the Power Automate connector. Use Microsoft Solutions instead.',
+      'Obsoleto, mantido para compatibilidade com o conector do Power Automate. Use Soluções Microsoft.',
+      'Obsoleto, se conserva por compatibilidad con el conector de Power Automate. Use Soluciones de Microsoft.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.audit,
+    type: memo,
+    displayName: label('Audit', 'Auditoria', 'Auditoría'),
+    description: label(
+      'Most recent sync events in readable form.',
+      'Eventos de sincronização mais recentes em formato legível.',
+      'Eventos de sincronización más recientes en formato legible.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.lastSyncedOn,
+    type: { kind: 'datetime', format: 'datetime' },
+    displayName: label('Last synced on', 'Última sincronização em', 'Última sincronización el'),
+    description: label(
+      'When the record was last synced with Partner Center.',
+      'Quando o registro foi sincronizado pela última vez com o Partner Center.',
+      'Cuándo se sincronizó el registro por última vez con Partner Center.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.engagementId,
+    type: text100,
+    displayName: label('Engagement ID', 'ID do engajamento', 'Id. de compromiso'),
+    description: label(
+      'Partner Center engagement ID that groups the referrals of this deal.',
+      'ID do engajamento no Partner Center que agrupa as indicações deste negócio.',
+      'Id. de compromiso de Partner Center que agrupa las referencias de esta operación.',
+    ),
+  },
+];
+
+const secured = new Set<string>(SecuredOpportunityColumns);
+
+export const opportunityColumns: ColumnDef[] = [...shared(Tables.opportunity), ...opportunityOnly]
+  .map((c) => ({ ...c, secured: secured.has(c.logicalName) }))
+  .sort((a, b) => a.logicalName.localeCompare(b.logicalName));
+
+const leadNames = new Set<string>([
+  LeadColumns.syncWithPartnerCenter,
+  LeadColumns.referralId,
+  LeadColumns.referralLink,
+  LeadColumns.referralStatus,
+  LeadColumns.referralSubstatus,
+  LeadColumns.syncStatus,
+]);
+
+export const leadColumns: ColumnDef[] = shared(Tables.lead)
+  .filter((c) => leadNames.has(c.logicalName))
+  .sort((a, b) => a.logicalName.localeCompare(b.logicalName));

@@ -1,0 +1,272 @@
+/** The three new user-owned tables (issue #3): solution rows, solution catalogue, sync events. */
+import {
+  EntitySets,
+  MicrosoftSolutionColumns,
+  SolutionDetailColumns,
+  SyncEventColumns,
+  Tables,
+} from '../../../Domain/constants';
+import { YES_NO, solutionTypeOptions, syncDirectionOptions, syncOutcomeOptions } from './choices';
+import { label } from './labels';
+import type { NewTableDef } from './types';
+
+const nameColumn = (table: NewTableDef['logicalName'], column: string) => ({
+  table,
+  logicalName: column,
+  type: { kind: 'text', format: 'text', maxLength: 200 } as const,
+  required: 'required' as const,
+  primaryName: true,
+  searchable: true,
+  displayName: label('Name', 'Nome', 'Nombre'),
+  description: label('Name of the record.', 'Nome do registro.', 'Nombre del registro.'),
+});
+
+export const microsoftSolutionTable: NewTableDef = {
+  logicalName: Tables.microsoftSolution,
+  entitySetName: EntitySets.pcs_microsoftsolution,
+  displayName: label('Microsoft Solution', 'Solução Microsoft', 'Solución de Microsoft'),
+  pluralName: label('Microsoft Solutions', 'Soluções Microsoft', 'Soluciones de Microsoft'),
+  description: label(
+    'Microsoft Partner Center solutions attached to an opportunity.',
+    'Soluções do Microsoft Partner Center associadas a uma oportunidade.',
+    'Soluciones de Microsoft Partner Center asociadas a una oportunidad.',
+  ),
+  viewColumns: [MicrosoftSolutionColumns.solutionDetail, MicrosoftSolutionColumns.solutionId],
+  columns: [
+    nameColumn(Tables.microsoftSolution, MicrosoftSolutionColumns.name),
+    {
+      table: Tables.microsoftSolution,
+      logicalName: MicrosoftSolutionColumns.opportunity,
+      type: { kind: 'lookup', target: Tables.opportunity },
+      displayName: label('Opportunity', 'Oportunidade', 'Oportunidad'),
+      description: label(
+        'Opportunity this solution belongs to.',
+        'Oportunidade à qual esta solução pertence.',
+        'Oportunidad a la que pertenece esta solución.',
+      ),
+    },
+    {
+      table: Tables.microsoftSolution,
+      logicalName: MicrosoftSolutionColumns.solutionDetail,
+      type: { kind: 'lookup', target: Tables.solutionDetail },
+      displayName: label('Solution detail', 'Detalhe da solução', 'Detalle de la solución'),
+      description: label(
+        'Catalogue entry of the solution.',
+        'Entrada do catálogo da solução.',
+        'Entrada del catálogo de la solución.',
+      ),
+    },
+    {
+      table: Tables.microsoftSolution,
+      logicalName: MicrosoftSolutionColumns.solutionId,
+      type: { kind: 'text', format: 'text', maxLength: 100 },
+      searchable: true,
+      displayName: label('Solution ID', 'ID da solução', 'Id. de la solución'),
+      description: label(
+        'Partner Center solution ID.',
+        'ID da solução no Partner Center.',
+        'Id. de la solución en Partner Center.',
+      ),
+    },
+  ],
+};
+
+export const solutionDetailTable: NewTableDef = {
+  logicalName: Tables.solutionDetail,
+  entitySetName: EntitySets.pcs_solutiondetail,
+  displayName: label(
+    'Microsoft Solution Detail',
+    'Detalhe de Solução Microsoft',
+    'Detalle de solución de Microsoft',
+  ),
+  pluralName: label(
+    'Microsoft Solution Details',
+    'Detalhes de Soluções Microsoft',
+    'Detalles de soluciones de Microsoft',
+  ),
+  description: label(
+    'Catalogue of the solutions published in Microsoft Partner Center.',
+    'Catálogo das soluções publicadas no Microsoft Partner Center.',
+    'Catálogo de las soluciones publicadas en Microsoft Partner Center.',
+  ),
+  viewColumns: [
+    SolutionDetailColumns.solutionId,
+    SolutionDetailColumns.publisherName,
+    SolutionDetailColumns.solutionType,
+    SolutionDetailColumns.isActive,
+  ],
+  alternateKey: {
+    logicalName: 'pcs_solutiondetail_solutionid_key',
+    column: SolutionDetailColumns.solutionId,
+    displayName: label('Solution ID key', 'Chave do ID da solução', 'Clave del id. de la solución'),
+  },
+  columns: [
+    nameColumn(Tables.solutionDetail, SolutionDetailColumns.name),
+    {
+      table: Tables.solutionDetail,
+      logicalName: SolutionDetailColumns.solutionId,
+      type: { kind: 'text', format: 'text', maxLength: 100 },
+      required: 'required',
+      searchable: true,
+      displayName: label('Solution ID', 'ID da solução', 'Id. de la solución'),
+      description: label(
+        'Partner Center solution ID (unique).',
+        'ID da solução no Partner Center (único).',
+        'Id. de la solución en Partner Center (único).',
+      ),
+    },
+    {
+      table: Tables.solutionDetail,
+      logicalName: SolutionDetailColumns.publisherName,
+      type: { kind: 'text', format: 'text', maxLength: 200 },
+      displayName: label('Publisher name', 'Nome do editor', 'Nombre del editor'),
+      description: label(
+        'Company that publishes the solution.',
+        'Empresa que publica a solução.',
+        'Empresa que publica la solución.',
+      ),
+    },
+    {
+      table: Tables.solutionDetail,
+      logicalName: SolutionDetailColumns.solutionType,
+      type: { kind: 'choice', options: solutionTypeOptions },
+      displayName: label('Solution type', 'Tipo de solução', 'Tipo de solución'),
+      description: label(
+        'How Partner Center classifies the solution.',
+        'Como o Partner Center classifica a solução.',
+        'Cómo clasifica Partner Center la solución.',
+      ),
+    },
+    {
+      table: Tables.solutionDetail,
+      logicalName: SolutionDetailColumns.isActive,
+      type: { kind: 'bit', defaultValue: 1, ...YES_NO },
+      displayName: label('Is active', 'Está ativo', 'Está activo'),
+      description: label(
+        'Whether the solution can still be added to referrals.',
+        'Se a solução ainda pode ser adicionada a indicações.',
+        'Indica si la solución todavía se puede agregar a referencias.',
+      ),
+    },
+  ],
+};
+
+export const syncEventTable: NewTableDef = {
+  logicalName: Tables.syncEvent,
+  entitySetName: EntitySets.pcs_syncevent,
+  displayName: label('Sync Event', 'Evento de Sincronização', 'Evento de sincronización'),
+  pluralName: label('Sync Events', 'Eventos de Sincronização', 'Eventos de sincronización'),
+  description: label(
+    'One row per attempt to sync a record with Partner Center.',
+    'Uma linha por tentativa de sincronizar um registro com o Partner Center.',
+    'Una fila por cada intento de sincronizar un registro con Partner Center.',
+  ),
+  viewColumns: [
+    SyncEventColumns.occurredOn,
+    SyncEventColumns.direction,
+    SyncEventColumns.outcome,
+    SyncEventColumns.message,
+  ],
+  columns: [
+    nameColumn(Tables.syncEvent, SyncEventColumns.name),
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.opportunity,
+      type: { kind: 'lookup', target: Tables.opportunity },
+      displayName: label('Opportunity', 'Oportunidade', 'Oportunidad'),
+      description: label(
+        'Opportunity that was synced.',
+        'Oportunidade sincronizada.',
+        'Oportunidad sincronizada.',
+      ),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.lead,
+      type: { kind: 'lookup', target: Tables.lead },
+      displayName: label('Lead', 'Cliente potencial', 'Cliente potencial'),
+      description: label(
+        'Lead that was synced.',
+        'Cliente potencial sincronizado.',
+        'Cliente potencial sincronizado.',
+      ),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.direction,
+      type: { kind: 'choice', options: syncDirectionOptions },
+      displayName: label('Direction', 'Direção', 'Dirección'),
+      description: label(
+        'Which way the change travelled.',
+        'Em que sentido a alteração foi enviada.',
+        'En qué sentido viajó el cambio.',
+      ),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.outcome,
+      type: { kind: 'choice', options: syncOutcomeOptions },
+      displayName: label('Outcome', 'Resultado', 'Resultado'),
+      description: label('Result of the attempt.', 'Resultado da tentativa.', 'Resultado del intento.'),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.message,
+      type: { kind: 'memo', maxLength: 4000 },
+      displayName: label('Message', 'Mensagem', 'Mensaje'),
+      description: label(
+        'What happened, or why it failed.',
+        'O que aconteceu ou por que falhou.',
+        'Qué ocurrió o por qué falló.',
+      ),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.referralId,
+      type: { kind: 'text', format: 'text', maxLength: 100 },
+      searchable: true,
+      displayName: label('Referral ID', 'ID da indicação', 'Id. de referencia'),
+      description: label(
+        'Partner Center referral ID.',
+        'ID da indicação no Partner Center.',
+        'Id. de la referencia en Partner Center.',
+      ),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.correlationId,
+      type: { kind: 'text', format: 'text', maxLength: 100 },
+      searchable: true,
+      displayName: label('Correlation ID', 'ID de correlação', 'Id. de correlación'),
+      description: label(
+        'Correlation ID shared with the relay logs.',
+        'ID de correlação compartilhado com os logs do relay.',
+        'Id. de correlación compartido con los registros del relé.',
+      ),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.occurredOn,
+      type: { kind: 'datetime', format: 'datetime' },
+      displayName: label('Occurred on', 'Ocorreu em', 'Ocurrió el'),
+      description: label(
+        'When the attempt happened.',
+        'Quando a tentativa ocorreu.',
+        'Cuándo ocurrió el intento.',
+      ),
+    },
+    {
+      table: Tables.syncEvent,
+      logicalName: SyncEventColumns.changes,
+      type: { kind: 'memo', maxLength: 100000 },
+      displayName: label('Changes', 'Alterações', 'Cambios'),
+      description: label(
+        'The fields that changed, as JSON.',
+        'Os campos alterados, em JSON.',
+        'Los campos que cambiaron, en JSON.',
+      ),
+    },
+  ],
+};
+
+export const newTables: NewTableDef[] = [microsoftSolutionTable, solutionDetailTable, syncEventTable];

@@ -1,0 +1,168 @@
+/** Views: the three the issue names, plus the standard set of each new table. */
+import {
+  OpportunityColumns,
+  SyncEventColumns,
+  SyncOutcome,
+  SyncStatus,
+  SystemColumns,
+  Tables,
+  Views,
+} from '../../../Domain/constants';
+import type { ViewDef } from '../render/views';
+import { label } from './labels';
+import { newTables } from './tables';
+import type { NewTableDef } from './types';
+
+const ACTIVE = { attribute: SystemColumns.stateCode, operator: 'eq', value: 0 } as const;
+
+const opportunityGrid: [string, number][] = [
+  [OpportunityColumns.name, 300],
+  [OpportunityColumns.parentAccount, 150],
+  [OpportunityColumns.estimatedValue, 125],
+  [OpportunityColumns.syncStatus, 125],
+  [OpportunityColumns.lastSyncedOn, 140],
+  [OpportunityColumns.referralId, 150],
+];
+
+const issueViews: ViewDef[] = [
+  {
+    id: Views.opportunitySynced,
+    table: Tables.opportunity,
+    primaryKey: OpportunityColumns.id,
+    queryType: 0,
+    isDefault: false,
+    name: label(
+      'Opportunities synced with Partner Center',
+      'Oportunidades sincronizadas com o Partner Center',
+      'Oportunidades sincronizadas con Partner Center',
+    ),
+    description: label(
+      'Open opportunities shared with Microsoft through Partner Center.',
+      'Oportunidades abertas compartilhadas com a Microsoft pelo Partner Center.',
+      'Oportunidades abiertas compartidas con Microsoft a través de Partner Center.',
+    ),
+    columns: opportunityGrid,
+    order: { attribute: OpportunityColumns.lastSyncedOn, descending: true },
+    conditions: [ACTIVE, { attribute: OpportunityColumns.syncWithPartnerCenter, operator: 'eq', value: 1 }],
+  },
+  {
+    id: Views.opportunitySyncErrors,
+    table: Tables.opportunity,
+    primaryKey: OpportunityColumns.id,
+    queryType: 0,
+    isDefault: false,
+    name: label(
+      'Partner Center sync errors',
+      'Erros de sincronização do Partner Center',
+      'Errores de sincronización de Partner Center',
+    ),
+    description: label(
+      'Opportunities whose last sync with Partner Center failed.',
+      'Oportunidades cuja última sincronização com o Partner Center falhou.',
+      'Oportunidades cuya última sincronización con Partner Center falló.',
+    ),
+    columns: opportunityGrid,
+    order: { attribute: OpportunityColumns.lastSyncedOn, descending: true },
+    conditions: [{ attribute: OpportunityColumns.syncStatus, operator: 'eq', value: SyncStatus.error }],
+  },
+  {
+    id: Views.syncEventFailed,
+    table: Tables.syncEvent,
+    primaryKey: SyncEventColumns.id,
+    queryType: 0,
+    isDefault: false,
+    name: label(
+      'Failed sync events',
+      'Eventos de sincronização com falha',
+      'Eventos de sincronización con error',
+    ),
+    description: label(
+      'Sync attempts that failed, newest first.',
+      'Tentativas de sincronização que falharam, as mais recentes primeiro.',
+      'Intentos de sincronización fallidos, los más recientes primero.',
+    ),
+    columns: [
+      [SyncEventColumns.name, 200],
+      [SyncEventColumns.occurredOn, 140],
+      [SyncEventColumns.direction, 120],
+      [SyncEventColumns.opportunity, 200],
+      [SyncEventColumns.message, 300],
+    ],
+    order: { attribute: SyncEventColumns.occurredOn, descending: true },
+    conditions: [{ attribute: SyncEventColumns.outcome, operator: 'eq', value: SyncOutcome.failed }],
+  },
+];
+
+/** Public, advanced find, associated, quick find and lookup views, named like the sample export's. */
+function standardViews(t: NewTableDef): ViewDef[] {
+  const ids = Views[t.logicalName as keyof typeof Views] as {
+    public: string;
+    advancedFind: string;
+    associated: string;
+    quickFind: string;
+    lookup: string;
+  };
+  const primaryName = t.columns.find((c) => c.primaryName)!.logicalName;
+  const grid: [string, number][] = [
+    [primaryName, 300],
+    ...t.viewColumns.map((c): [string, number] => [c, 150]),
+    [SystemColumns.createdOn, 125],
+  ];
+  const base = { table: t.logicalName, primaryKey: `${t.logicalName}id`, isDefault: true, columns: grid };
+  const byName = { attribute: primaryName, descending: false };
+  const [en, pt, es] = [t.pluralName[1033], t.pluralName[1046], t.pluralName[3082]];
+  const [en1, pt1, es1] = [t.displayName[1033], t.displayName[1046], t.displayName[3082]];
+  const searchable = t.columns.filter((c) => c.searchable).map((c) => c.logicalName);
+  return [
+    {
+      ...base,
+      id: ids.public,
+      queryType: 0,
+      name: label(`Active ${en}`, `${pt} Ativos`, `${es} activos`),
+      order: byName,
+      conditions: [ACTIVE],
+    },
+    {
+      ...base,
+      id: ids.advancedFind,
+      queryType: 1,
+      name: label(
+        `${en1} Advanced Find View`,
+        `Exibição Localização Avançada de ${pt1}`,
+        `Vista de búsqueda avanzada de ${es1}`,
+      ),
+      order: byName,
+      conditions: [],
+    },
+    {
+      ...base,
+      id: ids.associated,
+      queryType: 2,
+      name: label(`${en1} Associated View`, `Exibição Associada de ${pt1}`, `Vista asociada de ${es1}`),
+      order: byName,
+      conditions: [ACTIVE],
+    },
+    {
+      ...base,
+      id: ids.quickFind,
+      queryType: 4,
+      name: label(
+        `Quick Find Active ${en}`,
+        `Localização Rápida de ${pt} Ativos`,
+        `Búsqueda rápida de ${es} activos`,
+      ),
+      order: byName,
+      conditions: [ACTIVE],
+      quickFindColumns: searchable,
+    },
+    {
+      ...base,
+      id: ids.lookup,
+      queryType: 64,
+      name: label(`${en1} Lookup View`, `Exibição de Pesquisa de ${pt1}`, `Vista de búsqueda de ${es1}`),
+      conditions: [ACTIVE],
+    },
+  ];
+}
+
+export const allViews = (): ViewDef[] => [...issueViews, ...newTables.flatMap(standardViews)];

@@ -39,7 +39,10 @@ export function lockVisibilityOnceVisible(form: Xrm.FormContext): void {
 /** Help chosen → the deal is shared (Visible) and Microsoft needs a customer contact. */
 export function applyHelpNeeded(form: Xrm.FormContext, changed: boolean): void {
   const helpChosen = attributeValue(form, OpportunityColumns.helpNeeded) !== null;
-  form.getAttribute(OpportunityColumns.parentContact)?.setRequiredLevel(helpChosen ? 'required' : 'none');
+  const contact = form.getAttribute(OpportunityColumns.parentContact);
+  if (helpChosen) contact?.setRequiredLevel('required');
+  // Lowered only when the seller clears help: on load the form's own requirement level stands.
+  else if (changed) contact?.setRequiredLevel('none');
   if (!helpChosen || !changed) return;
   const visibility = form.getAttribute(OpportunityColumns.referralVisibility);
   if (visibility && visibility.getValue() !== ReferralVisibility.visible) {
@@ -49,11 +52,15 @@ export function applyHelpNeeded(form: Xrm.FormContext, changed: boolean): void {
   }
 }
 
-/** The last line of the relay's audit trail (it appends, newest last), trimmed. */
+/** The newest line of the relay's audit trail: the relay puts each new line on top (Relay/sync/writeBack.ts). */
 export function latestAuditLine(audit: unknown): string | null {
   if (typeof audit !== 'string') return null;
-  const lines = audit.split(/\r?\n/).map((line) => line.trim());
-  return lines.filter((line) => line.length > 0).pop() ?? null;
+  return (
+    audit
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .find((line) => line.length > 0) ?? null
+  );
 }
 
 export function showLastSyncFailure(form: Xrm.FormContext, lcid: number): void {

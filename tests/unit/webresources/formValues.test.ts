@@ -49,8 +49,8 @@ describe('readOpportunityRecord', () => {
 
 describe('latestAuditLine', () => {
   it.each([
-    ['a\nb\n\n', 'b'],
-    ['only\r\n', 'only'],
+    ['newest\nolder\n\n', 'newest'],
+    ['\n  newest \r\nolder', 'newest'],
     ['  \n ', null],
     [null, null],
     [42, null],

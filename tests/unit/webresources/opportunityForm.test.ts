@@ -87,11 +87,17 @@ describe('onLoad', () => {
     expect(form.getAttribute(O.parentContact)!.getRequiredLevel()).toBe('required');
   });
 
-  const audit =
-    '2026-11-20T10:00:00Z ✔ created referral 5a7ad0f4\n' +
-    '2026-11-21T09:15:02Z ✖ Partner Center 400: customerProfile.address.country must be ISO 3166-1 alpha-2\n';
+  it('leaves a requirement level set by the form designer alone when no help is chosen', () => {
+    const form = createOpportunityForm({ values: { helpNeeded: null } });
+    form.getAttribute(O.parentContact)!.setRequiredLevel('recommended');
+    OpportunityForm.onLoad(XrmMockGenerator.getEventContext());
+    expect(form.getAttribute(O.parentContact)!.getRequiredLevel()).toBe('recommended');
+  });
+
+  // pcs_audit as the relay writes it (Relay/sync/writeBack.ts auditLine/prependAudit): newest line on top.
   const failedLine =
-    '2026-11-21T09:15:02Z ✖ Partner Center 400: customerProfile.address.country must be ISO 3166-1 alpha-2';
+    '2026-11-21T09:15:02.000Z ✖ → Partner Center: 400 customerProfile.address.country must be ISO 3166-1 alpha-2';
+  const audit = `${failedLine}\n2026-11-20T10:00:00.000Z ✔ → Partner Center: created referral 5a7ad0f4`;
 
   it.each([
     [1033, `The last sync with Partner Center failed: ${failedLine}`],

@@ -1,6 +1,7 @@
 /** The committed Solution/ tree is exactly what the generator produces from the shared constants. */
 import { DEFAULT_VERSION, generateSolutionFiles, readVersion } from '../../../Build/solution/generate';
 import { readSource } from '../../../Build/solution/inputs';
+import { assertWellFormed } from '../../../Build/solution/xml';
 import { SOLUTION_DIR } from './helpers';
 
 describe('Solution/ source', () => {
@@ -43,5 +44,19 @@ describe('Solution/ source', () => {
     expect(
       paths.filter((p) => /^Entities\/[^/]+\/SavedQueries\/\{[0-9a-f-]{36}\}\.xml$/.test(p)),
     ).toHaveLength(18);
+  });
+});
+
+describe('Solution/ XML files', () => {
+  it('are all well-formed', () => {
+    const problems: string[] = [];
+    for (const [path, text] of readSource(SOLUTION_DIR)) {
+      try {
+        assertWellFormed(text, path);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -39,6 +39,7 @@ async function call(method: string, url: string, body?: unknown, headers: Record
   return {
     status: res.status,
     headers: res.headers,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response JSON
     body: text ? (JSON.parse(text) as Record<string, any>) : null,
   };
 }

@@ -4,7 +4,7 @@
  * is injected here, so tests build it with simulators or fakes and `inject()` or a loopback port.
  */
 import cors from '@fastify/cors';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { DevIssuer } from '../auth/devIssuer';
@@ -51,7 +51,8 @@ const CORRELATION_HEADERS = ['x-ms-correlation-request-id', 'ms-correlationid', 
 export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Our onResponse hook logs the route pattern, never the raw URL (it carries the webhook key).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     // Reuse the caller's correlation id when it sent one, so one id follows a change across systems.
     genReqId: (request) => {
       for (const name of CORRELATION_HEADERS) {
@@ -60,7 +61,6 @@ export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyIn
       }
       return randomUUID();
     },
-    requestIdLogLabel: 'correlationId',
   });
 
   await app.register(cors, {

@@ -47,7 +47,7 @@ export interface Relay {
   sync: SyncDeps;
   devIssuer: DevIssuer | null;
   /** Listen, recover interrupted jobs, start the worker and reconciliation. Returns the base URL. */
-  start(): Promise<string>;
+  start(options?: { worker?: boolean }): Promise<string>;
   /** Stop accepting, let running jobs finish, close the store. */
   stop(): Promise<void>;
   reconcileNow(): Promise<{ referrals: number; opportunities: number }>;
@@ -142,10 +142,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     sync,
     devIssuer,
     reconcileNow,
-    async start() {
+    async start(startOptions = {}) {
       const recovered = await store.recoverInterrupted();
       if (recovered) logger.warn({ recovered }, 'requeued jobs interrupted by the last stop');
       const address = await app.listen({ host: config.host, port: config.port });
+      if (startOptions.worker === false) return address;
       worker.start();
       if (config.worker.reconcileIntervalSec > 0) {
         reconcileTimer = setInterval(() => {

@@ -5,11 +5,7 @@
  * `cosell setup`'s delivery check.
  */
 import type { FastifyInstance } from 'fastify';
-import {
-  REFERRAL_WEBHOOK_EVENTS,
-  WebhookEventSchema,
-  referralIdFromResourceUri,
-} from '../../../Domain/referral';
+import { REFERRAL_WEBHOOK_EVENTS, referralIdFromResourceUri } from '../../../Domain/referral';
 import { referralPullJob } from '../../sync/jobs';
 import type { RelayServerDeps } from '../app';
 import { sendError } from '../errors';

@@ -1,0 +1,252 @@
+/**
+ * `cosell setup`: bring an environment to the state the relay needs, idempotently — import the
+ * solution (skipped when that version is installed), set environment variable values, register the
+ * service endpoint and the manifest's steps, register the Partner Center webhook for the four
+ * referral events (overwriting: one registration per tenant, the last one wins), then send a test
+ * event and confirm it arrived. `dryRun` only reports the plan.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import JSZip from 'jszip';
+import { XMLParser } from 'fast-xml-parser';
+import {
+  EnvironmentVariableColumns,
+  RegistrationColumns,
+  RegistrationEntitySets,
+  SOLUTION_UNIQUE_NAME,
+} from '../../Domain/constants';
+import type { FieldMap } from '../../Domain/fieldMap';
+import { REFERRAL_WEBHOOK_EVENTS } from '../../Domain/referral';
+import { buildStepManifest, SERVICE_ENDPOINT_NAME } from '../../Plugins/manifest';
+import { registerSteps } from '../../Plugins/registration';
+import type { PlanItem } from '../../Plugins/registration';
+import type { DataverseApi, PartnerCenterApi } from '../ports';
+
+export type { PlanItem };
+
+export interface SetupOptions {
+  dataverse: DataverseApi;
+  partnerCenter: PartnerCenterApi;
+  /** Public base URL of the relay (webhook URLs are built from it). */
+  relayUrl: string;
+  webhookKey: string;
+  /** Managed solution zip to import (skipped when absent). */
+  solutionZip?: Uint8Array | null;
+  /** Environment variable schema name → value. */
+  environmentVariables?: Record<string, string>;
+  fieldMap: FieldMap;
+  dryRun: boolean;
+  /** Confirm delivery of a Partner Center test event (default true). */
+  testEvent?: boolean;
+  /** Waits between test-event status checks (tests pass a no-op). */
+  sleep?: (ms: number) => Promise<void>;
+  testEventTimeoutMs?: number;
+  report?: (item: PlanItem) => void;
+}
+
+export interface SetupResult {
+  plan: PlanItem[];
+  testEvent: 'delivered' | 'skipped' | 'not delivered';
+}
+
+export const DATAVERSE_WEBHOOK_ROUTE = '/webhooks/dataverse';
+export const PARTNER_CENTER_WEBHOOK_ROUTE = '/webhooks/partner-center';
+/** Referral events plus `test-created`, which validation events require (partner-center-api.md §5.1). */
+export const PARTNER_CENTER_EVENTS = [...REFERRAL_WEBHOOK_EVENTS, 'test-created'];
+
+const odata = (value: string) => `'${value.replace(/'/g, "''")}'`;
+const WEBHOOK_CONTRACT = 8;
+const AUTH_WEBHOOK_KEY = 4;
+const MESSAGE_FORMAT_JSON = 2;
+const USER_CLAIM_NONE = 1;
+const CONNECTION_NORMAL = 1;
+
+/** The key cannot be read back (authvalue is write-only): we keep a short fingerprint in the description. */
+const keyFingerprint = (key: string) =>
+  `key sha256:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+
+export async function solutionVersion(zip: Uint8Array): Promise<string> {
+  const archive = await JSZip.loadAsync(zip);
+  const xml = await archive.file('solution.xml')?.async('string');
+  if (!xml) throw new Error('The solution zip has no solution.xml: is it a Dataverse solution?');
+  const parsed = new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(xml) as {
+    ImportExportXml?: { SolutionManifest?: { Version?: string } };
+  };
+  const version = parsed.ImportExportXml?.SolutionManifest?.Version;
+  if (!version) throw new Error('solution.xml has no SolutionManifest/Version.');
+  return String(version);
+}
+
+export async function runSetup(options: SetupOptions): Promise<SetupResult> {
+  const plan: PlanItem[] = [];
+  const note = (item: PlanItem) => {
+    plan.push(item);
+    options.report?.(item);
+  };
+  const { dataverse, dryRun } = options;
+  const relayUrl = options.relayUrl.replace(/\/+$/, '');
+
+  if (options.solutionZip) {
+    const version = await solutionVersion(options.solutionZip);
+    const [installed] = await dataverse.retrieveMultiple(
+      RegistrationEntitySets.solutions,
+      `?$select=${RegistrationColumns.solution.version}&$filter=${RegistrationColumns.solution.uniqueName} eq ${odata(SOLUTION_UNIQUE_NAME)}`,
+    );
+    const current = installed?.[RegistrationColumns.solution.version] as string | undefined;
+    const action = current === version ? 'unchanged' : current ? 'update' : 'create';
+    note({
+      component: 'solution',
+      name: `${SOLUTION_UNIQUE_NAME} ${version}`,
+      action,
+      detail: current && current !== version ? `installed ${current}` : undefined,
+    });
+    if (action !== 'unchanged' && !dryRun) {
+      await dataverse.executeAction('ImportSolution', {
+        CustomizationFile: Buffer.from(options.solutionZip).toString('base64'),
+        OverwriteUnmanagedCustomizations: true,
+        PublishWorkflows: true,
+        ImportJobId: randomUUID(),
+      });
+    }
+  }
+
+  for (const [schemaName, value] of Object.entries(options.environmentVariables ?? {})) {
+    note(await setEnvironmentVariable(dataverse, schemaName, value, dryRun));
+  }
+
+  const endpointId = await registerEndpoint(
+    dataverse,
+    `${relayUrl}${DATAVERSE_WEBHOOK_ROUTE}`,
+    options.webhookKey,
+    dryRun,
+    note,
+  );
+  for (const item of await registerSteps(dataverse, buildStepManifest(options.fieldMap), {
+    dryRun,
+    endpointId,
+  }))
+    note(item);
+
+  const webhookUrl = `${relayUrl}${PARTNER_CENTER_WEBHOOK_ROUTE}`;
+  const registration = await options.partnerCenter.getWebhookRegistration();
+  const sameEvents =
+    registration &&
+    [...registration.webhookEvents].sort().join(',') === [...PARTNER_CENTER_EVENTS].sort().join(',');
+  const pcAction = !registration
+    ? 'create'
+    : registration.webhookUrl === webhookUrl && sameEvents
+      ? 'unchanged'
+      : 'update';
+  note({
+    component: 'partner center webhook',
+    name: webhookUrl,
+    action: pcAction,
+    detail:
+      pcAction === 'update'
+        ? `was ${registration?.webhookUrl} (${registration?.webhookEvents.join(', ')})`
+        : undefined,
+  });
+  if (pcAction !== 'unchanged' && !dryRun) {
+    await options.partnerCenter.putWebhookRegistration({ webhookUrl, webhookEvents: PARTNER_CENTER_EVENTS });
+  }
+
+  if (dryRun || options.testEvent === false) return { plan, testEvent: 'skipped' };
+  return { plan, testEvent: await confirmTestEvent(options) };
+}
+
+async function setEnvironmentVariable(
+  dataverse: DataverseApi,
+  schemaName: string,
+  value: string,
+  dryRun: boolean,
+): Promise<PlanItem> {
+  const V = RegistrationColumns.environmentVariableValue;
+  const D = RegistrationColumns.environmentVariableDefinition;
+  const [definition] = await dataverse.retrieveMultiple(
+    RegistrationEntitySets.environmentVariableDefinitions,
+    `?$select=${D.id}&$filter=${EnvironmentVariableColumns.schemaName} eq ${odata(schemaName)}`,
+  );
+  if (!definition)
+    throw new Error(`Environment variable ${schemaName} is not defined: import the solution first.`);
+  const definitionId = String(definition[D.id]);
+  const [existing] = await dataverse.retrieveMultiple(
+    RegistrationEntitySets.environmentVariableValues,
+    `?$select=${V.id},${V.value}&$filter=_${D.id}_value eq ${definitionId}`,
+  );
+  const item: PlanItem = {
+    component: 'environment variable',
+    name: `${schemaName} = ${value}`,
+    action: !existing ? 'create' : existing[V.value] === value ? 'unchanged' : 'update',
+  };
+  if (dryRun || item.action === 'unchanged') return item;
+  if (existing)
+    await dataverse.update(RegistrationEntitySets.environmentVariableValues, String(existing[V.id]), {
+      [V.value]: value,
+    });
+  else {
+    await dataverse.create(RegistrationEntitySets.environmentVariableValues, {
+      [V.schemaName]: schemaName,
+      [V.value]: value,
+      [`${V.definitionNavigation}@odata.bind`]: `/${RegistrationEntitySets.environmentVariableDefinitions}(${definitionId})`,
+    });
+  }
+  return item;
+}
+
+async function registerEndpoint(
+  dataverse: DataverseApi,
+  url: string,
+  key: string,
+  dryRun: boolean,
+  note: (item: PlanItem) => void,
+): Promise<string | null> {
+  const E = RegistrationColumns.serviceEndpoint;
+  const [existing] = await dataverse.retrieveMultiple(
+    RegistrationEntitySets.serviceEndpoints,
+    `?$select=${[E.id, E.url, E.authType, E.description].join(',')}&$filter=${E.name} eq ${odata(SERVICE_ENDPOINT_NAME)}`,
+  );
+  const description = `Partner Center co-sell relay (${keyFingerprint(key)})`;
+  const record = {
+    [E.name]: SERVICE_ENDPOINT_NAME,
+    [E.description]: description,
+    [E.contract]: WEBHOOK_CONTRACT,
+    [E.url]: url,
+    [E.authType]: AUTH_WEBHOOK_KEY,
+    [E.authValue]: key,
+    [E.messageFormat]: MESSAGE_FORMAT_JSON,
+    [E.userClaim]: USER_CLAIM_NONE,
+    [E.connectionMode]: CONNECTION_NORMAL,
+  };
+  if (!existing) {
+    note({ component: 'service endpoint', name: url, action: 'create' });
+    return dryRun ? null : dataverse.create(RegistrationEntitySets.serviceEndpoints, record);
+  }
+  const id = String(existing[E.id]);
+  const differences = [
+    existing[E.url] !== url ? 'url' : null,
+    Number(existing[E.authType]) !== AUTH_WEBHOOK_KEY ? 'auth type' : null,
+    existing[E.description] !== description ? 'key' : null,
+  ].filter(Boolean);
+  note({
+    component: 'service endpoint',
+    name: url,
+    action: differences.length ? 'update' : 'unchanged',
+    detail: differences.join(', ') || undefined,
+  });
+  if (differences.length && !dryRun)
+    await dataverse.update(RegistrationEntitySets.serviceEndpoints, id, record);
+  return id;
+}
+
+/** Partner Center allows 2 test events a minute (§4.1): one send, then poll its delivery status. */
+async function confirmTestEvent(options: SetupOptions): Promise<'delivered' | 'not delivered'> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const { correlationId } = await options.partnerCenter.sendValidationEvent();
+  const deadline = Date.now() + (options.testEventTimeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    const status = await options.partnerCenter.getValidationEvent(correlationId).catch(() => null);
+    if (status?.results.some((r) => r.responseCode !== null && r.responseCode >= 200 && r.responseCode < 300))
+      return 'delivered';
+    await sleep(250);
+  }
+  return 'not delivered';
+}

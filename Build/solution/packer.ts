@@ -120,16 +120,13 @@ function sectionContent(source: SourceFiles, section: string): XmlNode[] | undef
 }
 
 export function buildCustomizations(source: SourceFiles): string {
-  const skeleton = docRoot(source, 'Other/Customizations.xml');
+  // Keep the skeleton's root (with its xmlns:xsi, as exports have) and fill its sections in place.
+  const skeleton = root(parse(source.get('Other/Customizations.xml') ?? ''));
   const sections = childrenOf(skeleton).map((node) => {
     const content = sectionContent(source, tagOf(node) ?? '');
     return content === undefined ? node : withChildren(node, content);
   });
-  const rootNode = { ...withChildren(skeleton, sections) };
-  // The packed document keeps the xsi namespace declaration on its root, as exports do.
-  return serialize(
-    el('ImportExportXml', { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance' }, childrenOf(rootNode)),
-  );
+  return serialize(withChildren(skeleton, sections));
 }
 
 /** solution.xml with `<Managed>` set; everything else as in Other/Solution.xml. */

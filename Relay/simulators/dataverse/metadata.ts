@@ -45,6 +45,8 @@ export interface AttributeDef {
   /** False for columns the Web API never returns (serviceendpoint.authvalue). */
   readable?: boolean;
   requiredLevel?: 'none' | 'recommended' | 'required' | 'systemrequired';
+  /** Value the platform stores on create when none is given (AppDefaultValue; Yes/No always has one). */
+  defaultValue?: number | boolean;
 }
 
 export interface TableDef {

@@ -116,6 +116,9 @@ export class OrganizationService {
     const now = this.now();
     const user = this.userRef(scope);
     const row: Row = { ...values, [table.primaryIdAttribute]: id };
+    for (const attribute of Object.values(table.attributes))
+      if (attribute.defaultValue !== undefined && row[attribute.logicalName] === undefined)
+        row[attribute.logicalName] = attribute.defaultValue;
     if (table.attributes.ownerid && !row.ownerid) row.ownerid = user;
     if (table.attributes.statecode && row.statecode === undefined) row.statecode = 0;
     if (table.attributes.statuscode && row.statuscode === undefined)

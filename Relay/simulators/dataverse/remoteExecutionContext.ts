@@ -175,5 +175,12 @@ export function buildRemoteExecutionContext(input: ContextInput): Record<string,
 /** Over 256 KB the platform drops these members and sets `x-ms-dynamics-msg-size-exceeded`. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 export function truncateContext(context: Record<string, unknown>): Record<string, unknown> {
-  return { ...context, InputParameters: [], ParentContext: null, PostEntityImages: [], PreEntityImages: [] };
+  const {
+    InputParameters: _inputs,
+    ParentContext: _parent,
+    PostEntityImages: _post,
+    PreEntityImages: _pre,
+    ...rest
+  } = context;
+  return rest;
 }

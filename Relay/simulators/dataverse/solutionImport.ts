@@ -229,6 +229,10 @@ function parseAttribute(a: Node, globals: Map<string, OptionDef[]>): AttributeDe
   };
   const options = optionsOf(node(a.optionset), globals, text(a.OptionSetName));
   if (options) def.options = options;
+  const appDefault = text(a.AppDefaultValue);
+  if (type === 'bit') def.defaultValue = appDefault === '1';
+  if (type === 'picklist' && appDefault !== null && appDefault !== '-1')
+    def.defaultValue = Number(appDefault);
   const maxLength = num(a.MaxLength);
   if (maxLength !== null) def.maxLength = maxLength;
   return def;
@@ -395,7 +399,7 @@ async function parseEnvironmentVariables(zip: JSZip): Promise<ParsedEnvironmentV
     }
     result.push({
       schemaname,
-      displayname: attr(d.displayname, 'default') ?? schemaname,
+      displayname: attr(list(d.displayname)[0], 'default') ?? schemaname,
       description: attr(d.description, 'default') ?? '',
       type,
       defaultvalue: text(d.defaultvalue),

@@ -828,7 +828,7 @@ export class WebApi {
           path,
           query: parsed.searchParams,
           headers,
-          body: part.body ?? '',
+          body: this.resolveBindReferences(part.body ?? '', locations),
           caller: outer.caller,
         },
         scope,
@@ -845,6 +845,23 @@ export class WebApi {
     } catch (error) {
       if (!(error instanceof DataverseError)) throw error;
       return this.partError(part, error);
+    }
+  }
+
+  /** `"nav@odata.bind": "$1"` inside a change set points at the row created by Content-ID 1. */
+  private resolveBindReferences(body: string, locations: Map<string, string>): string {
+    if (locations.size === 0 || !body.includes('"$')) return body;
+    try {
+      const record = JSON.parse(body) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(record)) {
+        const id =
+          typeof value === 'string' && key.endsWith('@odata.bind') ? /^\$(.+)$/.exec(value)?.[1] : undefined;
+        const location = id ? locations.get(id) : undefined;
+        if (location) record[key] = location;
+      }
+      return JSON.stringify(record);
+    } catch {
+      return body;
     }
   }
 

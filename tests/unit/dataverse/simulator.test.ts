@@ -41,6 +41,8 @@ function builtManagedZip(): Buffer {
 let sim: DataverseSimulator;
 let hook: Receiver;
 
+// Response bodies are OData JSON of many shapes; the assertions below pin the fields they read.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 async function api(
   method: string,
   url: string,
@@ -65,6 +67,8 @@ async function api(
   }
   return { status: response.status, headers: response.headers, json, text };
 }
+
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const idOf = (r: { headers: Headers }) =>
   /\(([0-9a-f-]{36})\)$/.exec(r.headers.get('odata-entityid') ?? '')![1]!;

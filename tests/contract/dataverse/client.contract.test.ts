@@ -1,0 +1,280 @@
+/**
+ * ONE contract suite for the Dataverse client: always against the simulator (our solution zip
+ * imported), and also against a real environment when DATAVERSE_URL, DATAVERSE_TENANT_ID,
+ * DATAVERSE_CLIENT_ID and DATAVERSE_CLIENT_SECRET are set (the app user needs create/delete on
+ * accounts and opportunities, and our solution imported). Records it creates are deleted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  EntitySets,
+  EnvironmentVariables,
+  OpportunityColumns,
+  OpportunityNavigation,
+  Relationships,
+  SOLUTION_UNIQUE_NAME,
+  SyncStatus,
+} from '../../../Domain';
+import {
+  createDataverseClient,
+  createMsalTokenProvider,
+  staticTokenProvider,
+} from '../../../Relay/dataverse';
+import type { DataverseClient } from '../../../Relay/dataverse';
+import { ApiError } from '../../../Relay/ports';
+import { startDataverseSimulator } from '../../../Relay/simulators/dataverse';
+import type { DataverseSimulator } from '../../../Relay/simulators/dataverse';
+import { tokenFor } from '../../unit/dataverse/support';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const real = ['DATAVERSE_URL', 'DATAVERSE_TENANT_ID', 'DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET'].every(
+  (k) => process.env[k],
+);
+if (!real)
+  console.info('Dataverse contract suite: DATAVERSE_* not set — running against the simulator only.');
+
+interface Target {
+  name: string;
+  setup(): Promise<{ client: DataverseClient; simulator?: DataverseSimulator; close(): Promise<void> }>;
+}
+
+const noSleep = { sleep: async () => undefined };
+
+const targets: Target[] = [
+  {
+    name: 'simulator',
+    async setup() {
+      const simulator = await startDataverseSimulator({ port: 0 });
+      const dist = path.join(REPO_ROOT, 'dist');
+      const zip = fs
+        .readdirSync(dist)
+        .find((f) => f.startsWith(`${SOLUTION_UNIQUE_NAME}_`) && f.endsWith('_managed.zip'));
+      if (!zip) throw new Error('dist/…_managed.zip is missing: run `npm run build` first');
+      const client = createDataverseClient({
+        environmentUrl: simulator.url,
+        tokens: staticTokenProvider(
+          tokenFor('a11ce000-0000-4000-8000-0000000000aa', { appid: 'relay-app', idtyp: 'app' }),
+        ),
+        http: noSleep,
+      });
+      await client.executeAction('ImportSolution', {
+        CustomizationFile: fs.readFileSync(path.join(dist, zip)).toString('base64'),
+      });
+      return { client, simulator, close: () => simulator.close() };
+    },
+  },
+];
+if (real) {
+  targets.push({
+    name: 'real environment',
+    async setup() {
+      const environmentUrl = process.env.DATAVERSE_URL!;
+      const client = createDataverseClient({
+        environmentUrl,
+        tokens: createMsalTokenProvider({
+          environmentUrl,
+          tenantId: process.env.DATAVERSE_TENANT_ID!,
+          clientId: process.env.DATAVERSE_CLIENT_ID!,
+          clientSecret: process.env.DATAVERSE_CLIENT_SECRET!,
+        }),
+      });
+      return { client, close: async () => undefined };
+    },
+  });
+}
+
+describe.each(targets)('Dataverse client contract — $name', (target) => {
+  let client: DataverseClient;
+  let simulator: DataverseSimulator | undefined;
+  let close: () => Promise<void>;
+  const created: Array<[string, string]> = [];
+
+  beforeAll(async () => {
+    ({ client, simulator, close } = await target.setup());
+  });
+  afterAll(async () => {
+    for (const [set, id] of created.reverse()) await client.delete(set, id).catch(() => undefined);
+    await close();
+  });
+
+  const track = (set: string, id: string) => {
+    created.push([set, id]);
+    return id;
+  };
+
+  it('creates, reads with annotations, updates with ETags and deletes', async () => {
+    const accountId = track(
+      EntitySets.account,
+      await client.create(EntitySets.account, { name: 'Contract Contoso' }),
+    );
+    const opportunityId = track(
+      EntitySets.opportunity,
+      await client.create(EntitySets.opportunity, {
+        name: 'Contract opportunity',
+        estimatedvalue: 1500,
+        [`${OpportunityNavigation.parentAccount}@odata.bind`]: `/${EntitySets.account}(${accountId})`,
+      }),
+    );
+    const row = await client.retrieve(
+      EntitySets.opportunity,
+      opportunityId,
+      `?$select=name,estimatedvalue,_parentaccountid_value,${OpportunityColumns.syncStatus}&$expand=parentaccountid($select=name)`,
+      { annotations: true },
+    );
+    expect(row).toMatchObject({
+      name: 'Contract opportunity',
+      estimatedvalue: 1500,
+      _parentaccountid_value: accountId,
+      '_parentaccountid_value@OData.Community.Display.V1.FormattedValue': 'Contract Contoso',
+      '_parentaccountid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'account',
+      parentaccountid: { name: 'Contract Contoso' },
+      [OpportunityColumns.syncStatus]: SyncStatus.notSynced,
+    });
+    const etag = row['@odata.etag']!;
+    await client.update(EntitySets.opportunity, opportunityId, { name: 'v2' }, { ifMatch: etag });
+    const stale = client.update(EntitySets.opportunity, opportunityId, { name: 'v3' }, { ifMatch: etag });
+    await expect(stale).rejects.toMatchObject({
+      status: 412,
+      details: { service: 'dataverse', code: '0x80060882' },
+    });
+
+    await client.delete(EntitySets.opportunity, opportunityId);
+    const gone = await client.retrieve(EntitySets.opportunity, opportunityId).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(ApiError);
+    expect(gone).toMatchObject({ status: 404, details: { code: '0x80040217', method: 'GET' } });
+    expect((gone as ApiError).details.requestId).toBeTruthy();
+    // update never creates (If-Match: *); upsert does.
+    await expect(client.update(EntitySets.opportunity, opportunityId, { name: 'x' })).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
+  it('upserts by key and pages through @odata.nextLink', async () => {
+    const id = '0c05e11e-0000-4000-8000-000000000001';
+    track(EntitySets.account, id);
+    await client.upsert(EntitySets.account, id, { name: 'Paged 0' });
+    await client.upsert(EntitySets.account, id, { name: 'Paged 0 (updated)' });
+    for (let i = 1; i < 5; i++)
+      track(EntitySets.account, await client.create(EntitySets.account, { name: `Paged ${i}` }));
+    const rows = await client.retrieveMultiple(
+      EntitySets.account,
+      "?$select=name&$filter=startswith(name,'Paged ')&$orderby=name asc",
+      {
+        maxPageSize: 2,
+      },
+    );
+    expect(rows.map((r) => r.name)).toEqual([
+      'Paged 0 (updated)',
+      'Paged 1',
+      'Paged 2',
+      'Paged 3',
+      'Paged 4',
+    ]);
+  });
+
+  it('executes a $batch change set atomically, with Content-ID references', async () => {
+    const results = await client.executeBatch([
+      { method: 'POST', entitySet: EntitySets.account, record: { name: 'Batch parent' }, contentId: '1' },
+      {
+        method: 'POST',
+        entitySet: EntitySets.opportunity,
+        record: { name: 'Batch child', [`${OpportunityNavigation.parentAccount}@odata.bind`]: '$1' },
+      },
+    ]);
+    expect(results.map((r) => r.status)).toEqual([204, 204]);
+    track(EntitySets.account, results[0]!.id!);
+    track(EntitySets.opportunity, results[1]!.id!);
+    const child = await client.retrieve(
+      EntitySets.opportunity,
+      results[1]!.id!,
+      '?$select=_parentaccountid_value',
+    );
+    expect(child._parentaccountid_value).toBe(results[0]!.id);
+
+    const failing = client.executeBatch([
+      { method: 'POST', entitySet: EntitySets.account, record: { name: 'Batch rolled back' } },
+      {
+        method: 'PATCH',
+        entitySet: EntitySets.opportunity,
+        id: '00000000-0000-4000-8000-00000000beef',
+        record: { name: 'x' },
+      },
+    ]);
+    await expect(failing).rejects.toMatchObject({ status: 404, details: { code: '0x80040217' } });
+    expect(
+      await client.retrieveMultiple(EntitySets.account, "?$select=name&$filter=name eq 'Batch rolled back'"),
+    ).toEqual([]);
+  });
+
+  it('associates and disassociates through a collection-valued navigation', async () => {
+    const opportunityId = track(
+      EntitySets.opportunity,
+      await client.create(EntitySets.opportunity, { name: 'With solutions' }),
+    );
+    const solutionId = track(
+      EntitySets.pcs_microsoftsolution,
+      await client.create(EntitySets.pcs_microsoftsolution, { pcs_name: 'SOL-1' }),
+    );
+    const nav = Relationships.opportunitySolutions.collection;
+    await client.associate(
+      EntitySets.opportunity,
+      opportunityId,
+      nav,
+      EntitySets.pcs_microsoftsolution,
+      solutionId,
+    );
+    const expanded = await client.retrieve(
+      EntitySets.opportunity,
+      opportunityId,
+      `?$select=name&$expand=${nav}($select=pcs_name)`,
+    );
+    expect(expanded[nav]).toEqual([expect.objectContaining({ pcs_name: 'SOL-1' })]);
+    await client.disassociate(EntitySets.opportunity, opportunityId, nav, solutionId);
+    expect(
+      (
+        await client.retrieve(
+          EntitySets.opportunity,
+          opportunityId,
+          `?$select=name&$expand=${nav}($select=pcs_name)`,
+        )
+      )[nav],
+    ).toEqual([]);
+  });
+
+  it('reads environment variables (value row, else default) and the opportunity forms with our control', async () => {
+    expect(await client.getEnvironmentVariable(EnvironmentVariables.dealValueFieldName)).toBe(
+      'estimatedvalue',
+    );
+    expect(await client.getEnvironmentVariable('pcs_DoesNotExist')).toBeNull();
+    const forms = await client.getSystemForms('opportunity');
+    expect(forms.length).toBeGreaterThan(0);
+    expect(forms[0]!.formxml).toContain('PartnerCenterSync');
+  });
+
+  (target.name === 'simulator' ? it : it.skip)(
+    'waits out a 429 with Retry-After and then succeeds',
+    async () => {
+      simulator!.setFaults({ throttle: { count: 2, retryAfterSeconds: 1 } });
+      const rows = await client.retrieveMultiple(EntitySets.account, '?$select=name&$top=1');
+      expect(rows).toHaveLength(1);
+    },
+  );
+
+  (target.name === 'simulator' ? it : it.skip)(
+    'reads on behalf of a user (the user becomes the caller)',
+    async () => {
+      const me = await client.whoAmI();
+      const asUser = createDataverseClient({
+        environmentUrl: simulator!.url,
+        tokens: staticTokenProvider('unused'),
+      });
+      const userToken = tokenFor('5e11e500-0000-4000-8000-0000000000bb', { upn: 'seller@contoso.example' });
+      const id = track(EntitySets.account, await client.create(EntitySets.account, { name: 'OBO' }));
+      const row = await asUser.retrieve(EntitySets.account, id, '?$select=name', {
+        userAssertion: userToken,
+      });
+      expect(row.name).toBe('OBO');
+      expect(me.UserId).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+});

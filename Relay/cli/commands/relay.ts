@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import { loadConfig } from '../../config/config';
+import { createLogger } from '../../logging/logger';
+import { createClients } from '../../server/clients';
+import { createRelay } from '../../server/relay';
+import { SqliteStore } from '../../store/sqliteStore';
+import type { CliIo } from '../io';
+
+/** `cosell relay`: run the relay with the configuration from COSELL_* environment variables. */
+export function registerRelay(program: Command, io: CliIo): void {
+  program
+    .command('relay')
+    .description('run the relay (configuration from COSELL_* environment variables; see Relay/README.md)')
+    .action(async () => {
+      const config = loadConfig();
+      const logger = createLogger({ level: config.logLevel });
+      const clients = createClients(config, logger);
+      if (!config.dataverse.integrationUserId) {
+        // Its own writes must not sync back: learn who we are in Dataverse.
+        config.dataverse.integrationUserId = (await clients.dataverse.whoAmI()).UserId.toLowerCase();
+      }
+      const relay = await createRelay({
+        config,
+        store: new SqliteStore({ filename: path.join(config.dataDir, 'relay.sqlite') }),
+        ...clients,
+        logger,
+      });
+      const address = await relay.start();
+      io.stdout(`relay listening on ${address}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void relay.stop().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

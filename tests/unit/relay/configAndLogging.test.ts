@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { ConfigError, loadConfig } from '../../../Relay/config/config';
+import { createLogger, scrubSecrets } from '../../../Relay/logging/logger';
+import { fieldMapsInFormXml } from '../../../Relay/sync/fieldMapSource';
+import { PcfControl, PcfProperties } from '../../../Domain/constants';
+
+describe('loadConfig', () => {
+  const valid = {
+    COSELL_DATAVERSE_URL: 'https://contoso.crm.dynamics.com',
+    COSELL_DATAVERSE_WEBHOOK_KEY: 'x'.repeat(32),
+  };
+
+  it('reports every problem at once, naming the variable and what to do', () => {
+    expect.assertions(4);
+    try {
+      loadConfig({ COSELL_PORT: 'eighty', COSELL_DATAVERSE_WEBHOOK_KEY: 'short' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      expect(message).toMatch(/COSELL_PORT is invalid/);
+      expect(message).toMatch(/COSELL_DATAVERSE_URL is not set.*contoso\.crm\.dynamics\.com/);
+      expect(message).toMatch(/COSELL_DATAVERSE_WEBHOOK_KEY is invalid: must be at least 32 characters/);
+    }
+  });
+
+  it('applies defaults and refuses a half-configured identity provider', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 7071, sandbox: false });
+    expect(config.partnerCenter.certificateHosts).toEqual(['3psostorageacct.blob.core.windows.net']);
+    expect(() =>
+      loadConfig({ ...valid, COSELL_AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0' }),
+    ).toThrow(/must be set together/);
+  });
+});
+
+describe('logger', () => {
+  it('redacts secrets by key and by pattern', () => {
+    let out = '';
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk, _e, done) {
+          out += String(chunk);
+          done();
+        },
+      }),
+    });
+    const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJvaWQiOiJ4In0.c2lnbmF0dXJlLXZhbHVl';
+    logger.info(
+      {
+        headers: { authorization: `Bearer ${jwt}` },
+        clientSecret: 'hunter2',
+        url: 'https://r/webhooks/dataverse?code=abc123',
+      },
+      `token ${jwt}`,
+    );
+    expect(out).not.toContain(jwt);
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('abc123');
+    expect(out).toContain('[Redacted]');
+    expect(scrubSecrets('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [Redacted]');
+  });
+});
+
+describe('fieldMapsInFormXml', () => {
+  it('reads the fieldMap static parameter of our control in every form factor', () => {
+    const map = '{"version":1,"entries":[]}';
+    const formXml = `<form><tabs/><controlDescriptions>
+      <controlDescription forControl="{a}">
+        <customControl formFactor="0" name="${PcfControl.fullName}"><parameters>
+          <${PcfProperties.syncEnabled}>pcs_syncwithpartnercenter</${PcfProperties.syncEnabled}>
+          <${PcfProperties.fieldMap} type="Multiple" static="true">${map}</${PcfProperties.fieldMap}>
+        </parameters></customControl>
+        <customControl formFactor="2" name="${PcfControl.fullName}"><parameters>
+          <${PcfProperties.fieldMap} static="true" type="Multiple">${map}</${PcfProperties.fieldMap}>
+        </parameters></customControl>
+        <customControl formFactor="1" name="MscrmControls.Other"><parameters><fieldMap>ignored</fieldMap></parameters></customControl>
+      </controlDescription></controlDescriptions></form>`;
+    expect(fieldMapsInFormXml(formXml)).toEqual([map, map]);
+  });
+});

@@ -15,7 +15,6 @@ import { buildStepManifest, opportunityFilteringAttributes } from '../../../Plug
 
 const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/dataverse-webhook');
 const OPP = '6d81597f-0f9f-e711-8122-000d3aa2331c';
-const RELAY_USER = '11111111-1111-1111-1111-111111111111';
 
 /** A real RemoteExecutionContext (powerapps-docs sample) retargeted to an opportunity Update. */
 function opportunityEvent(
@@ -28,7 +27,7 @@ function opportunityEvent(
       /^\uFEFF/,
       '',
     ),
-  ) as Record<string, any>;
+  ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   body.MessageName = message;
   body.PrimaryEntityName = Tables.opportunity;
   body.PrimaryEntityId = OPP;

@@ -8,7 +8,6 @@ import { parseFieldMap, type FieldMapResult, type RelayClient } from '../../Doma
 import { PartnerCenterSync as View } from './components/PartnerCenterSync';
 import { webApiData, type OpportunityData } from './data';
 import type { IInputs, IOutputs } from './inputs';
-import { ManifestProperty } from './ManifestConstants';
 import { buildProps, type ControlContext } from './props';
 import { lazyRelayClient } from './relay';
 
@@ -19,24 +18,25 @@ export class PartnerCenterSync implements ComponentFramework.ReactControl<IInput
   private notifyOutputChanged: () => void = () => undefined;
   private pending: IOutputs | undefined;
   private data!: OpportunityData;
-  private relay!: RelayClient;
   private relayUrl: string | null = null;
+  private relay: RelayClient | undefined;
+  private fieldMapText: string | undefined;
   private fieldMap!: FieldMapResult;
 
   public init(context: ControlContext, notifyOutputChanged?: () => void): void {
     if (notifyOutputChanged) this.notifyOutputChanged = notifyOutputChanged;
     this.data = webApiData(context.webAPI);
-    this.configure(context, true);
+    this.configure(context);
   }
 
   public updateView(context: ControlContext): React.ReactElement {
-    this.configure(context, false);
+    const relay = this.configure(context);
     return React.createElement(
       View,
       buildProps(context, {
         fieldMap: this.fieldMap,
         data: this.data,
-        relay: this.relay,
+        relay,
         now: () => new Date(),
         copyText: copyToClipboard,
         onToggle: this.onToggle,
@@ -60,12 +60,19 @@ export class PartnerCenterSync implements ComponentFramework.ReactControl<IInput
     this.notifyOutputChanged();
   };
 
-  /** Re-parse static configuration only when the form editor's values changed (habit 5). */
-  private configure(context: ControlContext, first: boolean): void {
-    const changed = (name: ManifestProperty) => first || context.updatedProperties.includes(name);
-    if (changed(ManifestProperty.FieldMap)) this.fieldMap = parseFieldMap(context.parameters.fieldMap.raw);
+  /**
+   * Re-parse static configuration only when its text changed (habit 5). Compared by value rather than
+   * through `context.updatedProperties`, which hosts fill inconsistently for static properties (the
+   * pcf-start harness leaves them out).
+   */
+  private configure(context: ControlContext): RelayClient {
+    const fieldMapText = context.parameters.fieldMap.raw ?? '';
+    if (fieldMapText !== this.fieldMapText) {
+      this.fieldMapText = fieldMapText;
+      this.fieldMap = parseFieldMap(fieldMapText);
+    }
     const relayUrl = context.parameters.relayUrl.raw?.trim() || null;
-    if (first || (changed(ManifestProperty.RelayUrl) && relayUrl !== this.relayUrl)) {
+    if (!this.relay || relayUrl !== this.relayUrl) {
       this.relayUrl = relayUrl;
       this.relay = lazyRelayClient({
         reader: context.webAPI,
@@ -74,5 +81,6 @@ export class PartnerCenterSync implements ComponentFramework.ReactControl<IInput
         relayBaseUrl: relayUrl,
       });
     }
+    return this.relay;
   }
 }

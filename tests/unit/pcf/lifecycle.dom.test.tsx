@@ -83,10 +83,10 @@ describe('PartnerCenterSync lifecycle', () => {
     control.destroy();
   });
 
-  it('re-parses the field map only when the form editor changed it', async () => {
+  it('shows field-map errors until the form editor fixes the map', async () => {
     const { view, update } = await createComponent({ fieldMap: '{"version": 2}' });
     expect(view.container.querySelector('.pcs-fieldmap-errors')).not.toBeNull();
-    await update({ fieldMap: '' });
+    await update({ fieldMap: '{"version": 2}' }, [ManifestProperty.SyncEnabled]);
     expect(view.container.querySelector('.pcs-fieldmap-errors')).not.toBeNull();
     await update({ fieldMap: '' }, [ManifestProperty.FieldMap]);
     expect(view.container.querySelector('.pcs-fieldmap-errors')).toBeNull();

@@ -1,0 +1,186 @@
+/**
+ * The built control in the pcf-start harness, in Debian Chromium (playwright-core, no browser download).
+ * Served on 127.0.0.1; the harness's CDN requests are answered from node_modules or refused.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { SyncStatus, ReferralStatusOptions, ReferralSubstatusOptions, referralLink } from '../../../Domain';
+import { ensureBuiltControl, repoRoot } from './builtControl';
+import { startHarnessServer, type HarnessServer } from './harnessServer';
+
+const CHROMIUM = '/usr/bin/chromium';
+const canRun = existsSync(CHROMIUM) || Boolean(process.env.CI);
+if (!canRun) {
+  console.warn(`tests/e2e/pcf skipped: ${CHROMIUM} is missing (apt-get install -y chromium). In CI it runs.`);
+}
+const describeBrowser = canRun ? describe : describe.skip;
+
+const artifacts = path.join(repoRoot, 'test-results', 'pcf');
+const REFERRAL_ID = '3c1f9a2e-6b7d-4e1a-9c55-0d2e8f4a7b61';
+
+describeBrowser('PartnerCenterSync in the pcf-start harness (Chromium)', () => {
+  let server: HarnessServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const controlDir = ensureBuiltControl();
+    server = await startHarnessServer(controlDir);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
+    // Routes registered later win: refuse every outside request first, then answer the ones the harness needs.
+    await page.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.fulfill({ status: 404, body: '' }));
+    await page.route('https://unpkg.com/react@16.14.0/umd/react.development.js', (route) =>
+      route.fulfill({
+        path: require.resolve('react/umd/react.development.js'),
+        contentType: 'text/javascript',
+      }),
+    );
+    await page.route('https://unpkg.com/react-dom@16.14.0/umd/react-dom.development.js', (route) =>
+      route.fulfill({
+        path: require.resolve('react-dom/umd/react-dom.development.js'),
+        contentType: 'text/javascript',
+      }),
+    );
+    // The harness merges every resx it loads into one table (the last one wins), unlike the platform,
+    // which loads the user's language only; serve English for all three so the page is English.
+    await page.route(/\/strings\/PartnerCenterSync\.(1046|3082)\.resx$/, (route) =>
+      route.fulfill({
+        path: path.join(controlDir, 'strings', 'PartnerCenterSync.1033.resx'),
+        contentType: 'application/xml',
+      }),
+    );
+    // The harness's Web API alerts "not yet supported"; dismiss like a user would.
+    page.on('dialog', (dialog) => void dialog.dismiss());
+    await page.goto(server.url);
+    await page.getByRole('switch', { name: 'Sync with Partner Center' }).waitFor();
+    await setInput('fieldMap', '');
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A harness "Data Inputs" row: property name, then its value editor. */
+  const row = (property: string) =>
+    page
+      .locator('#accordion__panel-data_inputs > div > div')
+      .filter({ has: page.getByText(property, { exact: true }) });
+
+  async function setInput(property: string, value: string): Promise<void> {
+    const input = row(property).locator('input');
+    await input.fill(value);
+    await input.press('Tab');
+  }
+
+  const control = () => page.locator('.pcs-root');
+  const badge = () => page.getByRole('status', { name: 'Sync status' });
+
+  async function screenshot(name: string): Promise<string> {
+    mkdirSync(artifacts, { recursive: true });
+    const file = path.join(artifacts, `${name}.png`);
+    // The harness has no Web API, so the history and the pre-flight can only show their "couldn't load"
+    // lines; hide them in the pictures (the jsdom tests cover both).
+    await control().screenshot({
+      path: file,
+      style: '.pcs-events, .pcs-preflight { display: none !important; }',
+    });
+    return file;
+  }
+
+  it('renders the control and the toggle writes the bound output', async () => {
+    await expect(control().isVisible()).resolves.toBe(true);
+    const select = row('syncEnabled').locator('select');
+    await select.selectOption('true');
+    const toggle = page.getByRole('switch', { name: 'Sync with Partner Center' });
+    await expect(toggle.getAttribute('aria-checked')).resolves.toBe('true');
+
+    await toggle.click();
+    // notifyOutputChanged → getOutputs → the harness writes the output back into the bound property.
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLSelectElement>('#accordion__panel-data_inputs select')?.value === 'false',
+    );
+    await expect(toggle.getAttribute('aria-checked')).resolves.toBe('false');
+    await expect(badge().textContent()).resolves.toContain('Not synced');
+
+    await toggle.click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLSelectElement>('#accordion__panel-data_inputs select')?.value === 'true',
+    );
+  });
+
+  it('synced state: ✔ with relative time, referral id, link and Microsoft CRM id', async () => {
+    const fiveMinutesAgo = new Date(Date.now() - 5 * 60_000);
+    const local = new Date(fiveMinutesAgo.getTime() - fiveMinutesAgo.getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 19);
+    await setInput('syncStatus', String(SyncStatus.synced));
+    await setInput('lastSyncedOn', local);
+    await setInput('referralId', REFERRAL_ID);
+    await setInput('referralLink', '');
+    await setInput('microsoftCrmId', '7-3KQ9ZP1');
+    await setInput('referralStatus', String(ReferralStatusOptions.Active));
+    await setInput('referralSubstatus', String(ReferralSubstatusOptions.Accepted));
+    await setInput('audit', '');
+
+    await page.getByText('Active · Accepted').waitFor();
+    await expect(badge().textContent()).resolves.toMatch(/^✔Synced \d+ minutes? ago$/);
+    await expect(page.getByText(REFERRAL_ID).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('link', { name: 'Open in Partner Center' }).getAttribute('href'),
+    ).resolves.toBe(referralLink(REFERRAL_ID));
+    await expect(page.getByText('7-3KQ9ZP1').isVisible()).resolves.toBe(true);
+    const file = await screenshot('pcf-synced');
+    copyFileSync(file, path.join(repoRoot, 'docs', 'pcf-synced.png'));
+  });
+
+  it('error state: ✖ with the newest audit line', async () => {
+    await setInput('syncStatus', String(SyncStatus.error));
+    await setInput(
+      'audit',
+      // The harness edits Multiple properties in a one-line input; multi-line audits are unit-tested.
+      '2025-03-10 11:58 ✖ Partner Center refused the update: country "Brasil" is not a two-letter ISO code',
+    );
+    await page.getByText('Sync failed').waitFor();
+    await expect(badge().textContent()).resolves.toBe(
+      '✖Sync failed2025-03-10 11:58 ✖ Partner Center refused the update: country "Brasil" is not a two-letter ISO code',
+    );
+    const file = await screenshot('pcf-error');
+    copyFileSync(file, path.join(repoRoot, 'docs', 'pcf-error.png'));
+  });
+
+  it('pending state, and an invalid field map shown to the customizer', async () => {
+    await setInput('syncStatus', String(SyncStatus.pending));
+    await page.getByText('Sync pending').waitFor();
+    await setInput('fieldMap', '{"version": 1, "entries": "oops"}');
+    await page.locator('.pcs-fieldmap-errors').waitFor();
+    await expect(page.locator('.pcs-fieldmap-errors').textContent()).resolves.toContain(
+      "The field map in this control's properties is invalid.",
+    );
+    await screenshot('pcf-fieldmap-invalid');
+    await setInput('fieldMap', '');
+    await page.locator('.pcs-fieldmap-errors').waitFor({ state: 'detached' });
+  });
+
+  it('fits a narrow form column without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 560, height: 900 });
+    const overflow = await control().evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot('pcf-narrow');
+  });
+});

@@ -1,19 +1,25 @@
 // Two projects: Node for everything server-side, jsdom for browser code (files named *.dom.test.ts[x]).
-// @swc/jest strips types only; `npm run typecheck` is the type gate.
-const swc = [
-  '@swc/jest',
+// ts-jest only transpiles (isolatedModules); `npm run typecheck` is the type gate. (We avoid @swc/jest
+// and jest 30: their native optional packages are not all served by our registry, which breaks `npm ci`.)
+const tsJest = [
+  'ts-jest',
   {
-    jsc: {
-      parser: { syntax: 'typescript', tsx: true },
-      transform: { react: { runtime: 'classic' } },
+    isolatedModules: true,
+    diagnostics: false,
+    tsconfig: {
+      jsx: 'react',
+      module: 'commonjs',
+      moduleResolution: 'node10',
       target: 'es2022',
+      esModuleInterop: true,
+      allowJs: true,
+      resolveJsonModule: true,
     },
-    module: { type: 'commonjs' },
   },
 ];
 
 const common = {
-  transform: { '^.+\\.(t|j)sx?$': swc },
+  transform: { '^.+\\.(t|j)sx?$': tsJest },
   // ESM-only packages that must be transpiled for jest's CommonJS runtime.
   transformIgnorePatterns: ['/node_modules/(?!(@azure/msal-browser)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'json'],

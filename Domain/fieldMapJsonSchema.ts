@@ -10,7 +10,7 @@ import { REFERRAL_PATHS } from './referralPaths';
 export const FIELD_MAP_SCHEMA_ID = 'https://partnercosell.dev/schemas/fieldmap.schema.json';
 
 export function fieldMapJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(FieldMapSchema) as Record<string, unknown> & {
+  const generated = z.toJSONSchema(FieldMapSchema) as unknown as Record<string, unknown> & {
     properties: { entries: { items: { properties: Record<string, Record<string, unknown>> } } };
   };
   const entry = generated.properties.entries.items.properties;

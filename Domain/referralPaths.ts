@@ -51,7 +51,7 @@ export const REFERRAL_PATHS: Readonly<Record<string, ReferralPathInfo>> = {
   [SOLUTIONS_PATH]: { kind: 'rows', editable: true },
   status: { kind: 'code', editable: false, onlyDirection: 'toDataverse' },
   substatus: { kind: 'code', editable: false, onlyDirection: 'toDataverse' },
-  statusReason: { ...serverSet },
+  statusReason: serverSet,
   'trackingInfo.microsoftMsxId': serverSet,
   engagementId: serverSet,
   id: serverSet,

@@ -291,15 +291,19 @@ export const jsonPath = (path: readonly PropertyKey[]): string =>
     '$',
   );
 
-/** zod/mini ships no locale ("Invalid input"): say what was expected from the issue's details. */
+/**
+ * One wording for an issue whatever zod locale is loaded: zod/mini ships none ("Invalid input"), but
+ * any module importing classic `zod` installs English messages for the whole process. Types and enum
+ * values are described from the issue itself; our own custom messages (regex checks) are kept.
+ */
 export function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.message && issue.message !== 'Invalid input') return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${issue.expected}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map(String).join(', ')}`;
     case 'invalid_format':
+      if (issue.message && !issue.message.startsWith('Invalid')) return issue.message;
       return `expected ${issue.format === 'regex' ? `text matching ${issue.pattern ?? 'the pattern'}` : issue.format}`;
     default:
       return issue.message || issue.code;

@@ -15,6 +15,7 @@ import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
 import type { Store } from '../store/store';
 import type { SyncDeps } from '../sync/deps';
 import { createJobHandlers } from '../sync/engine';
+import { resumePaused } from '../sync/fieldMapPause';
 import { createFieldMapSource } from '../sync/fieldMapSource';
 import { instrumentApi } from '../sync/instrument';
 import { reconcile } from '../sync/reconcile';
@@ -69,7 +70,14 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     settings,
     clock,
     metrics,
-    fieldMaps: createFieldMapSource(dataverse, settings, clock, config.worker.fieldMapRefreshSec * 1000),
+    fieldMaps: createFieldMapSource(dataverse, settings, clock, config.worker.fieldMapRefreshSec * 1000, {
+      // The customizer fixed the map: paused records resume now rather than at their next look.
+      onRecovered: async () => {
+        const woken = await resumePaused(store, clock.now());
+        logger.info({ woken }, 'field map valid again: resuming paused syncs');
+        worker.poke();
+      },
+    }),
     pausedRetryMs: config.worker.fieldMapRefreshSec * 1000,
   };
   const worker = new SyncWorker({

@@ -228,6 +228,23 @@ export class SqliteStore implements Store {
       .run(key, value);
   }
 
+  async deleteState(key: string): Promise<void> {
+    this.db.prepare('DELETE FROM state WHERE key = ?').run(key);
+  }
+
+  async listState(prefix: string): Promise<Array<{ key: string; value: string }>> {
+    // substr rather than LIKE: keys hold '_' and '%' would be wildcards.
+    return this.db
+      .prepare('SELECT key, value FROM state WHERE substr(key, 1, ?) = ? ORDER BY key')
+      .all(prefix.length, prefix) as Array<{ key: string; value: string }>;
+  }
+
+  async wake(key: string, now: Date): Promise<number> {
+    return this.db
+      .prepare("UPDATE jobs SET run_at = MIN(run_at, ?), updated_at = ? WHERE key = ? AND status = 'queued'")
+      .run(now.getTime(), this.now().getTime(), key).changes;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -75,5 +75,10 @@ export interface Store {
   nextRunAt(): Promise<Date | null>;
   getState(key: string): Promise<string | null>;
   setState(key: string, value: string): Promise<void>;
+  deleteState(key: string): Promise<void>;
+  /** State entries whose key starts with `prefix` (e.g. every paused record). */
+  listState(prefix: string): Promise<Array<{ key: string; value: string }>>;
+  /** Queued jobs of this key become due now (a paused sync can resume); returns how many. */
+  wake(key: string, now: Date): Promise<number>;
   close(): Promise<void>;
 }

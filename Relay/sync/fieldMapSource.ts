@@ -6,17 +6,32 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { EnvironmentVariables, PcfControl, PcfProperties, Tables } from '../../Domain/constants';
-import { applyOverrides, parseFieldMap } from '../../Domain/fieldMap';
+import { applyOverrides, formatFieldMapError, parseFieldMap } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
 import type { Clock, DataverseApi } from '../ports';
 import type { SyncSettings } from './settings';
 
-export type FieldMapState = { ok: true; map: FieldMap; source: string } | { ok: false; message: string };
+export type FieldMapState =
+  | { ok: true; map: FieldMap; source: string }
+  | {
+      ok: false;
+      /** One readable paragraph: what is wrong, where, and what to do. */
+      message: string;
+      /** The validator's errors, one line each (`entries[3] (details.notes): …`), or the conflict. */
+      errors: string[];
+      /** Names of the forms involved. */
+      forms: string[];
+    };
 
 export interface FieldMapSource {
   current(): Promise<FieldMapState>;
-  /** Drop the cache (form published, `POST /api/...` by an admin, tests). */
-  refresh(): void;
+  /** Drop the cache and read the forms again now (form published, an admin, tests). */
+  refresh(): Promise<FieldMapState>;
+}
+
+export interface FieldMapSourceOptions {
+  /** Called once a map loads valid after an invalid one: paused syncs can resume. */
+  onRecovered?: () => Promise<void>;
 }
 
 const parser = new XMLParser({
@@ -57,8 +72,18 @@ export function fieldMapsInFormXml(formXml: string): string[] {
 /** Canonical text of a map for comparison (key order and whitespace do not make two maps differ). */
 const canonical = (text: string): string => {
   if (!text) return '';
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+          )
+        : value;
   try {
-    return JSON.stringify(JSON.parse(text));
+    return JSON.stringify(sorted(JSON.parse(text)));
   } catch {
     return text;
   }
@@ -73,28 +98,32 @@ export async function loadFieldMap(dataverse: DataverseApi, settings: SyncSettin
       byText.set(key, [...(byText.get(key) ?? []), form.name]);
     }
   }
+  const allForms = [...new Set(forms.map((f) => f.name))];
   if (byText.size > 1) {
-    const described = [...byText.values()]
-      .map((names) => `"${[...new Set(names)].join('", "')}"`)
-      .join(' vs ');
+    const groups = [...byText.values()].map((names) => `"${[...new Set(names)].join('", "')}"`);
+    const conflict = `the opportunity forms carry different field maps (${groups.join(' vs ')})`;
     return {
       ok: false,
       message:
-        `The opportunity forms carry different field maps (${described}). ` +
-        'Make the fieldMap property of the Partner Center sync control identical on every form, then publish.',
+        `Sync is paused: ${conflict}. Make the fieldMap property of the Partner Center sync control ` +
+        'identical on every opportunity form, then publish; paused records resume by themselves.',
+      errors: [conflict],
+      forms: allForms,
     };
   }
   const [text = ''] = byText.keys();
   const result = parseFieldMap(text);
   if (!result.ok) {
-    const details = result.errors
-      .map((e) =>
-        e.entry === null
-          ? e.message
-          : `entry ${e.entry}${e.referral ? ` (${e.referral})` : ''}: ${e.message}`,
-      )
-      .join('; ');
-    return { ok: false, message: `The field map in the form configuration is invalid: ${details}` };
+    const errors = result.errors.map(formatFieldMapError);
+    const where = allForms.length ? ` on form "${allForms.join('", "')}"` : '';
+    return {
+      ok: false,
+      message:
+        `Sync is paused: the field map${where} is invalid: ${errors.join('; ')}. ` +
+        'Fix the fieldMap property of the Partner Center sync control and publish; paused records resume by themselves.',
+      errors,
+      forms: allForms,
+    };
   }
   const map = applyOverrides(result.map, {
     dealValueFieldName: await settings.variable(EnvironmentVariables.dealValueFieldName),
@@ -109,23 +138,32 @@ export function createFieldMapSource(
   settings: SyncSettings,
   clock: Clock,
   ttlMs: number,
+  options: FieldMapSourceOptions = {},
 ): FieldMapSource {
   let cached: { state: Promise<FieldMapState>; at: number } | null = null;
+  // In memory only: after a restart, paused jobs still come back on their own timer.
+  let lastWasInvalid = false;
+  const load = (now: number): Promise<FieldMapState> => {
+    const state = loadFieldMap(dataverse, settings).then(async (loaded) => {
+      if (loaded.ok && lastWasInvalid) await options.onRecovered?.();
+      lastWasInvalid = !loaded.ok;
+      return loaded;
+    });
+    cached = { state, at: now };
+    // A failed read (network) is not cached: the next job tries again.
+    state.catch(() => {
+      if (cached?.state === state) cached = null;
+    });
+    return state;
+  };
   return {
     current() {
       const now = clock.now().getTime();
-      if (!cached || now - cached.at >= ttlMs) {
-        const state = loadFieldMap(dataverse, settings);
-        cached = { state, at: now };
-        // A failed read (network) is not cached: the next job tries again.
-        state.catch(() => {
-          if (cached?.state === state) cached = null;
-        });
-      }
+      if (!cached || now - cached.at >= ttlMs) return load(now);
       return cached.state;
     },
     refresh() {
-      cached = null;
+      return load(clock.now().getTime());
     },
   };
 }

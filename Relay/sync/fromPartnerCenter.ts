@@ -18,6 +18,7 @@ import {
   SyncStatus,
   TransactionCurrencyColumns,
 } from '../../Domain/constants';
+import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
 import { fromReferral, opportunityQuery, snapshotFromWebApi } from '../../Domain/mapping';
 import type { DataverseWrites } from '../../Domain/mapping';
@@ -28,8 +29,9 @@ import type { BatchOperation, WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
+import { referralKey } from './jobs';
 import type { ReferralPullPayload } from './jobs';
-import { currentFieldMap } from './toPartnerCenter';
+import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { auditLine, changedColumns, prependAudit, referralColumns, syncEventRecord } from './writeBack';
 
 export type PullResult =
@@ -115,7 +117,20 @@ export async function pullReferral(
   if ((await deps.store.getState(writtenEtagKey(referral.id))) === referral.eTag) {
     return count(deps, { outcome: 'skipped', reason: 'our own change (eTag we wrote)' });
   }
-  const map = await currentFieldMap(deps);
+  const mapped = await fieldMapOrPause(deps, context, async () => {
+    // The map is unusable, so find the record with the default one just to show the pause on it.
+    const found = await findLinkedRecord(deps, referral, DEFAULT_FIELD_MAP);
+    const idColumn = found?.table === 'lead' ? LeadColumns.id : OpportunityColumns.id;
+    return {
+      jobKey: referralKey(referral.id),
+      direction: 'toDataverse' as const,
+      record: found ? { table: found.table, id: found.record[idColumn] as string } : null,
+      referralId: referral.id,
+    };
+  });
+  if ('skip' in mapped) return count(deps, { outcome: 'skipped', reason: mapped.skip });
+  const { map } = mapped;
+  await clearPause(deps, referralKey(referral.id));
   const linked = await findLinkedRecord(deps, referral, map);
   const policy = await deps.settings.inboundPolicy();
   const writes = fromReferral(referral, map, { policy, existingTarget: linked?.table });

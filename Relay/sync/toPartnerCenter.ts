@@ -16,10 +16,12 @@ import type { ReferralPatchOperation, StoredReferral } from '../../Domain/referr
 import { checkSharingRules, problemMessage } from '../../Domain/rules';
 import { ApiError } from '../ports';
 import type { WebApiRecord } from '../ports';
-import { DeferJob } from './worker';
 import { stripMark, withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
+import { clearPause, fieldMapOrPause } from './fieldMapPause';
+import type { PauseTarget } from './fieldMapPause';
+import { opportunityKey } from './jobs';
 import type { OpportunityRespondPayload, OpportunitySyncPayload } from './jobs';
 import {
   auditLine,
@@ -72,11 +74,41 @@ async function readOpportunity(
   }
 }
 
-export async function currentFieldMap(deps: SyncDeps): Promise<FieldMap> {
-  const state = await deps.fieldMaps.current();
-  // Paused, not failed: the job comes back when the customizer fixes the map; nothing is lost.
-  if (!state.ok) throw new DeferJob(state.message, deps.pausedRetryMs ?? 60_000);
-  return state.map;
+/** Who shows a paused push: the opportunity, unless there is nothing to push anyway. */
+async function opportunityPauseTarget(
+  deps: SyncDeps,
+  opportunityId: string,
+): Promise<PauseTarget | { skip: string }> {
+  let row: WebApiRecord;
+  try {
+    row = await deps.dataverse.retrieve(
+      EntitySets.opportunity,
+      opportunityId,
+      `?$select=${OpportunityColumns.syncWithPartnerCenter},${OpportunityColumns.referralId}`,
+    );
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { skip: 'opportunity no longer exists' };
+    throw error;
+  }
+  if (row[OpportunityColumns.syncWithPartnerCenter] !== true)
+    return { skip: 'sync with Partner Center is off' };
+  return {
+    jobKey: opportunityKey(opportunityId),
+    direction: 'toPartnerCenter',
+    record: { table: 'opportunity', id: opportunityId },
+    referralId: (row[OpportunityColumns.referralId] as string | null | undefined) ?? null,
+  };
+}
+
+/** The field map, or the opportunity's sync paused (DeferJob) / skipped while the map is invalid. */
+async function opportunityFieldMap(
+  deps: SyncDeps,
+  opportunityId: string,
+  context: JobContext,
+): Promise<{ map: FieldMap } | { skip: string }> {
+  const mapped = await fieldMapOrPause(deps, context, () => opportunityPauseTarget(deps, opportunityId));
+  if ('map' in mapped) await clearPause(deps, opportunityKey(opportunityId));
+  return mapped;
 }
 
 const closingOperations = (
@@ -130,7 +162,9 @@ export async function pushOpportunity(
 ): Promise<PushResult> {
   const started = deps.clock.now();
   const stopTimer = deps.metrics?.syncDuration.startTimer({ direction: 'toPartnerCenter' });
-  const map = await currentFieldMap(deps);
+  const mapped = await opportunityFieldMap(deps, payload.opportunityId, context);
+  if ('skip' in mapped) return record(deps, { outcome: 'skipped', reason: mapped.skip });
+  const { map } = mapped;
   const read = await readOpportunity(deps, payload.opportunityId, map);
   if (!read) return record(deps, { outcome: 'skipped', reason: 'opportunity no longer exists' });
   const { record: row, snapshot } = read;
@@ -285,7 +319,9 @@ export async function respondToReferral(
   payload: OpportunityRespondPayload,
   context: JobContext,
 ): Promise<PushResult> {
-  const map = await currentFieldMap(deps);
+  const mapped = await opportunityFieldMap(deps, payload.opportunityId, context);
+  if ('skip' in mapped) return record(deps, { outcome: 'skipped', reason: mapped.skip });
+  const { map } = mapped;
   const read = await readOpportunity(deps, payload.opportunityId, map);
   const referralId = read?.record[OpportunityColumns.referralId] as string | undefined;
   if (!read || !referralId)

@@ -1,0 +1,148 @@
+/**
+ * An invalid field map (or two forms with different maps) pauses sync record by record: the job is
+ * parked in the queue (nothing is lost), and the record shows why — ✖ / sync status error, an audit
+ * line and one `pcs_syncevent` row naming the problem and the validator's errors. The event is
+ * written once per record and problem, not on every look-again; once the map is valid the parked
+ * jobs are woken and the record's next sync writes ✔ as usual.
+ */
+import { EntitySets, LeadColumns, OpportunityColumns, SyncStatus } from '../../Domain/constants';
+import type { FieldMap } from '../../Domain/fieldMap';
+import type { DataverseRecord } from '../../Domain/opportunity';
+import { ApiError } from '../ports';
+import type { Store } from '../store/store';
+import { withMark } from './checkmark';
+import type { JobContext, SyncDeps } from './deps';
+import type { FieldMapState } from './fieldMapSource';
+import { DeferJob } from './worker';
+import { auditLine, prependAudit, writeBackOperations } from './writeBack';
+import type { Direction } from './writeBack';
+
+/** State key remembering that the job of `jobKey` is paused, with the message shown on the record. */
+const PAUSED_PREFIX = 'paused:';
+export const pausedKey = (jobKey: string) => `${PAUSED_PREFIX}${jobKey}`;
+
+export const PAUSED_TITLE = 'Sync paused: field map invalid';
+
+export interface PauseTarget {
+  /** Queue key of the job being paused (Relay/sync/jobs.ts). */
+  jobKey: string;
+  direction: Direction;
+  /** The record that shows the pause; null when none exists yet (a referral not yet pulled). */
+  record: { table: 'opportunity' | 'lead'; id: string } | null;
+  referralId?: string | null;
+}
+
+type InvalidState = Extract<FieldMapState, { ok: false }>;
+
+/** Thrown to the worker after the record was told: parks the job until the map is fixed. */
+export const pausedJob = (deps: SyncDeps, state: InvalidState) =>
+  new DeferJob(state.message, deps.pausedRetryMs ?? 60_000);
+
+/**
+ * The field map in force, or — when it is invalid — the pause written on the record and a
+ * DeferJob thrown. `describe` names the record lazily (only a paused job needs to look it up); it
+ * may answer `{ skip }` when there is nothing to sync anyway (record gone, sync switched off), so
+ * such jobs finish instead of waiting for a map they do not need.
+ */
+export async function fieldMapOrPause(
+  deps: SyncDeps,
+  context: JobContext,
+  describe: () => Promise<PauseTarget | { skip: string }>,
+): Promise<{ map: FieldMap } | { skip: string }> {
+  const state = await deps.fieldMaps.current();
+  if (state.ok) return { map: state.map };
+  const target = await describe();
+  if ('skip' in target) return target;
+  await showPause(deps, context, target, state);
+  throw pausedJob(deps, state);
+}
+
+/** Forget that a job was paused (its map is valid again). */
+export async function clearPause(deps: SyncDeps, jobKey: string): Promise<void> {
+  if (await deps.store.getState(pausedKey(jobKey))) await deps.store.deleteState(pausedKey(jobKey));
+}
+
+/** Write ✖ / error, the audit line and the sync event once per record and problem. */
+async function showPause(
+  deps: SyncDeps,
+  context: JobContext,
+  target: PauseTarget,
+  state: InvalidState,
+): Promise<void> {
+  const key = pausedKey(target.jobKey);
+  if ((await deps.store.getState(key)) === state.message) return;
+  if (target.record) await writePauseEvent(deps, context, target, target.record, state);
+  await deps.store.setState(key, state.message);
+  context.logger.warn(
+    { jobKey: target.jobKey, recordId: target.record?.id, errors: state.errors },
+    'sync paused: field map invalid',
+  );
+}
+
+async function writePauseEvent(
+  deps: SyncDeps,
+  context: JobContext,
+  target: PauseTarget,
+  record: { table: 'opportunity' | 'lead'; id: string },
+  state: InvalidState,
+): Promise<void> {
+  const now = deps.clock.now();
+  const columns: DataverseRecord = {};
+  if (record.table === 'opportunity') {
+    const row = await retrieveOrNull(
+      deps,
+      EntitySets.opportunity,
+      record.id,
+      `?$select=${OpportunityColumns.name},${OpportunityColumns.audit},${OpportunityColumns.syncStatus}`,
+    );
+    if (!row) return;
+    const name = row[OpportunityColumns.name] as string | null;
+    if (name && (await deps.settings.showCheckmark()))
+      columns[OpportunityColumns.name] = withMark(name, 'failed');
+    columns[OpportunityColumns.syncStatus] = SyncStatus.error;
+    columns[OpportunityColumns.audit] = prependAudit(
+      row[OpportunityColumns.audit],
+      auditLine(now, target.direction, 'failed', state.message),
+    );
+  } else {
+    if (!(await retrieveOrNull(deps, EntitySets.lead, record.id, `?$select=${LeadColumns.id}`))) return;
+    columns[LeadColumns.syncStatus] = SyncStatus.error;
+  }
+  await deps.dataverse.executeBatch(
+    writeBackOperations(record.table, record.id, columns, {
+      table: record.table,
+      recordId: record.id,
+      direction: target.direction,
+      outcome: 'failed',
+      title: PAUSED_TITLE,
+      message: state.message,
+      referralId: target.referralId ?? null,
+      correlationId: context.correlationId,
+      occurredOn: now,
+      changes: { paused: true, forms: state.forms, errors: state.errors },
+    }),
+  );
+}
+
+async function retrieveOrNull(
+  deps: SyncDeps,
+  entitySet: string,
+  id: string,
+  query: string,
+): Promise<DataverseRecord | null> {
+  try {
+    return await deps.dataverse.retrieve(entitySet, id, query);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** The map is valid again: every paused job becomes due now. Returns how many jobs woke. */
+export async function resumePaused(store: Store, now: Date): Promise<number> {
+  let woken = 0;
+  for (const { key } of await store.listState(PAUSED_PREFIX)) {
+    woken += await store.wake(key.slice(PAUSED_PREFIX.length), now);
+  }
+  return woken;
+}

@@ -1,0 +1,166 @@
+/**
+ * The field map source over FormXml, with a fake clock: cached for the TTL, reloaded after it, the
+ * recovery hook fired once when an invalid map becomes valid (this is how parked jobs resume without
+ * anyone pressing anything), and the paused-job bookkeeping in the store.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
+import type { DataverseApi } from '../../../Relay/ports';
+import { SqliteStore } from '../../../Relay/store/sqliteStore';
+import { pausedKey, resumePaused } from '../../../Relay/sync/fieldMapPause';
+import { createFieldMapSource, fieldMapsInFormXml, loadFieldMap } from '../../../Relay/sync/fieldMapSource';
+import type { SyncSettings } from '../../../Relay/sync/settings';
+import { setFieldMapInFormXml } from '../../e2e/sync/helpers';
+
+const FORM_XML = readFileSync(
+  path.resolve(
+    __dirname,
+    '../../../Solution/Entities/Opportunity/FormXml/main/{6f3c2a10-5b7d-4c8e-9a41-2d0b8e7c5f01}.xml',
+  ),
+  'utf8',
+);
+
+const settings: SyncSettings = {
+  showCheckmark: async () => true,
+  inboundPolicy: async () => 'opportunity',
+  variable: async () => null,
+  invalidate: () => undefined,
+};
+
+function fakeDataverse(forms: Array<{ name: string; formxml: string }>) {
+  const reads = { count: 0 };
+  const api = {
+    getSystemForms: async () => {
+      reads.count += 1;
+      return forms.map((f, i) => ({ formid: `form-${i}`, ...f }));
+    },
+  } as unknown as DataverseApi;
+  return { api, reads, forms };
+}
+
+describe('loadFieldMap', () => {
+  it('treats key order and whitespace as the same map across forms', async () => {
+    const reordered = JSON.stringify(
+      {
+        entries: DEFAULT_FIELD_MAP.entries.map((e) => Object.fromEntries(Object.entries(e).reverse())),
+        version: 1,
+      },
+      null,
+      2,
+    );
+    const { api } = fakeDataverse([
+      { name: 'Main', formxml: FORM_XML },
+      { name: 'Sales', formxml: setFieldMapInFormXml(FORM_XML, reordered) },
+    ]);
+    const state = await loadFieldMap(api, settings);
+    expect(state).toMatchObject({ ok: true, source: 'form Main, Sales' });
+  });
+
+  it('names both forms when they disagree, and every validator error when the map is invalid', async () => {
+    const two = fakeDataverse([
+      { name: 'Main', formxml: FORM_XML },
+      { name: 'Sales', formxml: setFieldMapInFormXml(FORM_XML, '{"version":1,"entries":[]}') },
+    ]);
+    expect(await loadFieldMap(two.api, settings)).toMatchObject({
+      ok: false,
+      forms: ['Main', 'Sales'],
+      errors: ['the opportunity forms carry different field maps ("Main" vs "Sales")'],
+    });
+    const bad = fakeDataverse([
+      {
+        name: 'Main',
+        formxml: setFieldMapInFormXml(
+          FORM_XML,
+          '{"version":1,"entries":[{"referral":"id","table":"opportunity","column":"pcs_referralid","direction":"both"},{"referral":"x"}]}',
+        ),
+      },
+    ]);
+    const state = await loadFieldMap(bad.api, settings);
+    expect(state.ok).toBe(false);
+    if (state.ok) return;
+    expect(state.errors).toEqual([
+      "entries[0] (id): direction must be 'toDataverse' for 'id'",
+      expect.stringMatching(/^entries\[1\] \(x\): table: expected one of /),
+      expect.stringMatching(/^entries\[1\] \(x\): column: /),
+      expect.stringMatching(
+        /^entries\[1\] \(x\): direction: expected one of both, toPartnerCenter, toDataverse/,
+      ),
+    ]);
+    expect(state.message).toMatch(
+      /^Sync is paused: the field map on form "Main" is invalid: entries\[0\] \(id\)/,
+    );
+  });
+});
+
+describe('createFieldMapSource', () => {
+  it('caches for the TTL, reloads after it, and fires onRecovered once when the map becomes valid', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const clock = { now: () => now };
+    const dv = fakeDataverse([{ name: 'Main', formxml: setFieldMapInFormXml(FORM_XML, '{oops') }]);
+    const onRecovered = jest.fn(async () => undefined);
+    const source = createFieldMapSource(dv.api, settings, clock, 60_000, { onRecovered });
+
+    expect((await source.current()).ok).toBe(false);
+    expect((await source.current()).ok).toBe(false);
+    expect(dv.reads.count).toBe(1);
+
+    // The customizer fixes the form; the relay sees it once the TTL has passed, by itself.
+    dv.forms[0] = { name: 'Main', formxml: FORM_XML };
+    now = new Date(now.getTime() + 59_000);
+    expect((await source.current()).ok).toBe(false);
+    now = new Date(now.getTime() + 1_000);
+    expect(await source.current()).toMatchObject({ ok: true, map: DEFAULT_FIELD_MAP });
+    expect(dv.reads.count).toBe(2);
+    expect(onRecovered).toHaveBeenCalledTimes(1);
+
+    // Valid after valid is no recovery.
+    await source.refresh();
+    expect(onRecovered).toHaveBeenCalledTimes(1);
+    expect(fieldMapsInFormXml(dv.forms[0].formxml)).toHaveLength(3);
+  });
+
+  it('does not cache a failed read', async () => {
+    let fail = true;
+    const api = {
+      getSystemForms: async () => {
+        if (fail) throw new Error('network');
+        return [{ formid: 'f', name: 'Main', formxml: FORM_XML }];
+      },
+    } as unknown as DataverseApi;
+    const source = createFieldMapSource(api, settings, { now: () => new Date(0) }, 60_000);
+    await expect(source.current()).rejects.toThrow('network');
+    fail = false;
+    expect((await source.current()).ok).toBe(true);
+  });
+});
+
+describe('paused jobs in the store', () => {
+  it('wakes every paused job key at once and leaves others alone', async () => {
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const store = new SqliteStore({ filename: ':memory:', now: () => t0 });
+    try {
+      const later = new Date(t0.getTime() + 3_600_000);
+      await store.enqueue([
+        { kind: 'opportunity.sync', key: 'opportunity:a', payload: {}, runAt: later },
+        { kind: 'referral.pull', key: 'referral:b', payload: {}, runAt: later },
+        { kind: 'opportunity.sync', key: 'opportunity:c', payload: {}, runAt: later },
+      ]);
+      await store.setState(pausedKey('opportunity:a'), 'map invalid');
+      await store.setState(pausedKey('referral:b'), 'map invalid');
+      await store.setState('paused_not:opportunity:c', 'unrelated key sharing the prefix letters');
+      expect((await store.listState('paused:')).map((s) => s.key)).toEqual([
+        'paused:opportunity:a',
+        'paused:referral:b',
+      ]);
+      expect(await resumePaused(store, t0)).toBe(2);
+      expect((await store.claim(t0))?.key).toBe('opportunity:a');
+      expect((await store.claim(t0))?.key).toBe('referral:b');
+      expect(await store.claim(t0)).toBeNull();
+      await store.deleteState(pausedKey('opportunity:a'));
+      expect(await store.getState(pausedKey('opportunity:a'))).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -535,3 +535,17 @@ export const RegistrationColumns = {
   },
   environmentVariableDefinition: { id: 'environmentvariabledefinitionid' },
 } as const;
+
+// ---- Relay sign-in library (appended by the PCF bundle-size issue) ----
+
+/**
+ * The web resource that carries MSAL for the browser (`out/webresources/relayauth.js`). Kept out of the
+ * PCF bundle and the form library: callers load it by script tag only when pcs_RelayClientId is a real
+ * Entra ID app (not `sandbox`). It defines `PartnerCoSell.RelayAuth.createMsalTokenProvider`.
+ */
+export const RelayAuthWebResource = {
+  name: 'pcs_/scripts/relayauth.js',
+  id: 'a472f56e-332f-40a6-ac44-1434241c40c7',
+  globalNamespace: 'PartnerCoSell.RelayAuth',
+  factoryName: 'createMsalTokenProvider',
+} as const;

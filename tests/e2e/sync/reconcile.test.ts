@@ -1,0 +1,146 @@
+/**
+ * Reconciliation end to end: what the webhooks missed arrives anyway. A Partner Center delivery
+ * dropped by the simulator's fault injection (as Partner Center does after its 10 attempts) is
+ * repaired by the referral poll (updatedDateTime watermark); an opportunity edited while the relay
+ * was down (Dataverse gave up on the async step) is pushed by the opportunity poll (sync on, modified
+ * since the watermark). Both polls are idempotent: a second run changes nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EntitySets, OpportunityColumns, SyncStatus } from '../../../Domain/constants';
+import { startLocalStack } from '../../../Relay/sandbox/stack';
+import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { WATERMARKS } from '../../../Relay/sync/reconcile';
+import { createCatalogueSolution, createCoSellOpportunity, syncEventsOf } from './helpers';
+
+describe('reconciliation repairs what webhooks missed', () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({ deliveryDelayMs: 10 });
+    await createCatalogueSolution(stack.dataverseClient);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const opportunity = (id: string) => stack.dataverseClient.retrieve(EntitySets.opportunity, id);
+
+  it('a Partner Center change whose webhook was dropped arrives with the next reconciliation', async () => {
+    const { opportunityId } = await createCoSellOpportunity(stack.sellerClient(), { name: 'Dropped event' });
+    await stack.settle();
+    const referralId = (await opportunity(opportunityId))[OpportunityColumns.referralId] as string;
+    // Everything so far is in step: a first run sets the watermarks and pulls nothing of ours.
+    await stack.relay.reconcileNow();
+    await stack.settle();
+    const watermark = await stack.relay.store.getState(WATERMARKS.referrals);
+    expect(watermark).not.toBeNull();
+
+    stack.partnerCenter.dispatcher.faults.drop = 1;
+    stack.partnerCenter.referrals.microsoftUpdate(referralId, {
+      dealValue: 99000,
+      notes: 'Microsoft changed this; the webhook was lost',
+    });
+    await stack.settle();
+    expect(stack.partnerCenter.dispatcher.faults.drop).toBe(0);
+    expect((await opportunity(opportunityId))[OpportunityColumns.description]).toBe(
+      'Modern data platform on Azure',
+    );
+
+    const result = await stack.relay.reconcileNow();
+    expect(result.referrals).toBe(1);
+    await stack.settle();
+    expect(await opportunity(opportunityId)).toMatchObject({
+      [OpportunityColumns.estimatedValue]: 99000,
+      [OpportunityColumns.description]: 'Microsoft changed this; the webhook was lost',
+      [OpportunityColumns.syncStatus]: SyncStatus.synced,
+      [OpportunityColumns.name]: 'Dropped event ✔',
+    });
+    const referral = await stack.partnerCenterClient.getReferral(referralId);
+    expect(Date.parse((await stack.relay.store.getState(WATERMARKS.referrals))!)).toBe(
+      Date.parse(referral.updatedDateTime!),
+    );
+
+    // Idempotent: nothing left to pull, and re-pushing the opportunities writes nothing new.
+    const eventsBefore = (await syncEventsOf(stack.dataverseClient, opportunityId)).length;
+    const again = await stack.relay.reconcileNow();
+    expect(again.referrals).toBe(0);
+    await stack.settle();
+    expect(await syncEventsOf(stack.dataverseClient, opportunityId)).toHaveLength(eventsBefore);
+    expect((await stack.partnerCenterClient.getReferral(referralId)).eTag).toBe(referral.eTag);
+  });
+
+  it('a referral created while its webhook was dropped is created in Dynamics 365 by reconciliation', async () => {
+    stack.partnerCenter.dispatcher.faults.drop = 1;
+    const incoming = stack.partnerCenter.referrals.createIncoming({ name: 'Never announced' });
+    await stack.settle();
+    const find = () =>
+      stack.dataverseClient.retrieveMultiple(
+        EntitySets.opportunity,
+        `?$filter=${OpportunityColumns.referralId} eq '${incoming.id}'`,
+      );
+    expect(await find()).toEqual([]);
+    await stack.relay.reconcileNow();
+    await stack.settle();
+    expect(await find()).toHaveLength(1);
+  });
+});
+
+describe('an opportunity changed while the relay was down', () => {
+  it('is pushed by the opportunity poll after the restart', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cosell-reconcile-'));
+    try {
+      const first = await startLocalStack({ dataDir, deliveryDelayMs: 10 });
+      let opportunityId: string;
+      try {
+        await createCatalogueSolution(first.dataverseClient);
+        ({ opportunityId } = await createCoSellOpportunity(first.sellerClient(), { name: 'Edited offline' }));
+        await first.settle();
+        await first.relay.reconcileNow();
+        await first.settle();
+
+        // The relay goes down; the seller keeps working; Dataverse's async step cannot deliver.
+        await first.relay.stop();
+        await first.sellerClient().update(EntitySets.opportunity, opportunityId, {
+          [OpportunityColumns.description]: 'Changed while the relay was down',
+          [OpportunityColumns.estimatedValue]: 210000,
+        });
+        await first.dataverse.drain();
+        const missed = first.dataverse
+          .deliveries()
+          .filter((d) => d.entity === 'opportunity' && d.id === opportunityId)
+          .at(-1);
+        expect(missed).toMatchObject({ ok: false, attempts: [{ status: null }] });
+      } finally {
+        await first.dataverse.close();
+        await first.partnerCenter.close();
+      }
+
+      const second = await startLocalStack({ dataDir, deliveryDelayMs: 10 });
+      try {
+        // No webhook will ever bring this change: the queue is empty after the restart.
+        await second.settle();
+        const stale = await second.partnerCenterClient.findByExternalReferenceId(opportunityId);
+        expect(stale?.details?.notes).toBe('Modern data platform on Azure');
+
+        const result = await second.relay.reconcileNow();
+        expect(result.opportunities).toBeGreaterThanOrEqual(1);
+        await second.settle();
+        const repaired = await second.partnerCenterClient.findByExternalReferenceId(opportunityId);
+        expect(repaired?.details).toMatchObject({
+          notes: 'Changed while the relay was down',
+          dealValue: 210000,
+        });
+        expect(
+          (await second.dataverseClient.retrieve(EntitySets.opportunity, opportunityId))[
+            OpportunityColumns.syncStatus
+          ],
+        ).toBe(SyncStatus.synced);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

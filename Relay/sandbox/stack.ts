@@ -23,6 +23,7 @@ import {
 } from '../partnercenter';
 import type { PartnerCenterApi, Logger } from '../ports';
 import { createRelay, SANDBOX_AUDIENCE } from '../server/relay';
+import { createThrottleMeter } from '../server/throttleMeter';
 import type { Relay } from '../server/relay';
 import { startDataverseSimulator } from '../simulators/dataverse';
 import type { DataverseSimulator } from '../simulators/dataverse';
@@ -98,7 +99,12 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     dataDir: dir('dataverse'),
     reset: options.reset,
   });
-  const fast = { retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 100 } } as never;
+  // Loopback simulators: short backoff, few retries (tests and the sandbox stay snappy).
+  const throttleMeter = createThrottleMeter();
+  const fast = {
+    retry: { maxRetries: 2, baseDelayMs: 20, maxDelayMs: 100 },
+    logger: throttleMeter.logger(logger),
+  };
   const dataverseClient = createDataverseClient({
     environmentUrl: dataverse.url,
     tokens: dataverseTokens(
@@ -111,6 +117,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     referralsUrl: partnerCenter.referralsUrl,
     webhooksUrl: partnerCenter.webhooksUrl,
     http: fast,
+    logger: fast.logger,
   });
   const integrationUserId = (await dataverseClient.whoAmI()).UserId.toLowerCase();
   const certificateHost = new URL(partnerCenter.certificateUrl).host;
@@ -144,6 +151,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       allowInsecureCertificateUrls: true,
     }),
     logger,
+    throttleMeter,
     corsOrigins: [/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/],
   });
   const relayUrl = await relay.start({ worker: options.runWorker ?? false });
@@ -198,7 +206,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
         tokens: dataverseTokens(
           simulatorToken({ oid: objectId, name: 'Sandbox Seller', upn: 'seller@contoso.example' }),
         ),
-        http: fast,
+        // Not the relay's calls: the seller's retries stay out of the relay's metrics.
+        http: { retry: fast.retry },
       }),
     async stop() {
       await relay.stop();

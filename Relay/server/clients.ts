@@ -15,11 +15,15 @@ import {
 } from '../partnercenter';
 import type { WebhookVerifier } from '../partnercenter';
 import type { Logger, PartnerCenterApi } from '../ports';
+import { createThrottleMeter } from './throttleMeter';
+import type { ThrottleMeter } from './throttleMeter';
 
 export interface RelayClients {
   dataverse: DataverseClient;
   partnerCenter: PartnerCenterApi;
   partnerCenterVerifier: WebhookVerifier;
+  /** Hand to createRelay (the CLI spreads the clients into its options): counts retried 429s. */
+  throttleMeter: ThrottleMeter;
 }
 
 export function createClients(config: RelayConfig, logger?: Logger): RelayClients {
@@ -42,6 +46,8 @@ export function createClients(config: RelayConfig, logger?: Logger): RelayClient
       ),
     );
   }
+  const throttleMeter = createThrottleMeter();
+  const httpLogger = throttleMeter.logger(logger);
   const dataverse = createDataverseClient({
     environmentUrl: dv.url,
     tokens: createMsalTokenProvider({
@@ -50,7 +56,7 @@ export function createClients(config: RelayConfig, logger?: Logger): RelayClient
       clientId: dv.clientId!,
       clientSecret: dv.clientSecret!,
     }),
-    http: { logger },
+    http: { logger: httpLogger },
   });
   const partnerCenter = createPartnerCenterClient({
     tokens: createRefreshTokenProvider({
@@ -60,12 +66,12 @@ export function createClients(config: RelayConfig, logger?: Logger): RelayClient
     }),
     referralsUrl: `${pc.baseUrl.replace(/\/+$/, '')}/v1.0/engagements/referrals`,
     webhooksUrl: `${pc.webhookBaseUrl.replace(/\/+$/, '')}/webhooks/v1/registration`,
-    http: { logger },
-    logger,
+    http: { logger: httpLogger },
+    logger: httpLogger,
   });
   const partnerCenterVerifier = createWebhookVerifier({
     fetchCertificate: createCertificateFetcher(),
     trustedCertificateHosts: pc.certificateHosts,
   });
-  return { dataverse, partnerCenter, partnerCenterVerifier };
+  return { dataverse, partnerCenter, partnerCenterVerifier, throttleMeter };
 }

@@ -69,7 +69,7 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     }),
     apiThrottled: new Counter({
       name: 'cosell_api_throttled_total',
-      help: 'Outbound calls that ended in 429 Too Many Requests, by API.',
+      help: '429 Too Many Requests responses to outbound calls, by API: every attempt, including those the HTTP client retried.',
       labelNames: ['api'],
       registers: [registry],
     }),

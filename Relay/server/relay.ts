@@ -24,6 +24,7 @@ import { SyncWorker } from '../sync/worker';
 import { buildRelayServer } from './app';
 import { createMetrics } from './metrics';
 import type { RelayMetrics } from './metrics';
+import type { ThrottleMeter } from './throttleMeter';
 
 export interface RelayOptions {
   config: RelayConfig;
@@ -38,6 +39,8 @@ export interface RelayOptions {
   /** Overrides the token verifier (tests). */
   tokens?: TokenVerifier;
   random?: () => number;
+  /** Counts 429s the HTTP clients retried on their own (Relay/server/clients.ts builds one). */
+  throttleMeter?: ThrottleMeter;
 }
 
 export interface Relay {
@@ -60,6 +63,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const { config, store, logger } = options;
   const clock = options.clock ?? { now: () => new Date() };
   const metrics = createMetrics(store, { defaultMetrics: true });
+  options.throttleMeter?.attach(metrics);
   const dataverse = instrumentApi(options.dataverse, 'dataverse', metrics);
   const partnerCenter = instrumentApi(options.partnerCenter, 'partnercenter', metrics);
   const settings = createSettings(dataverse, clock);

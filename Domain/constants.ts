@@ -448,6 +448,13 @@ export const SystemUserColumns = {
   domainName: 'domainname',
 } as const;
 
+/** usersettings: a user's personal options; `uilanguageid` is the LCID of the user's UI language. */
+export const UserSettings = {
+  entitySet: 'usersettingscollection',
+  systemUserId: 'systemuserid',
+  uiLanguageId: 'uilanguageid',
+} as const;
+
 /** Lead state (statecode) values the relay reacts to: qualification and disqualification. */
 export const LeadState = {
   stateCode: 'statecode',

@@ -19,6 +19,7 @@ import { resumePaused } from '../sync/fieldMapPause';
 import { createFieldMapSource } from '../sync/fieldMapSource';
 import { instrumentApi } from '../sync/instrument';
 import { reconcile } from '../sync/reconcile';
+import { createLanguageResolver } from '../sync/language';
 import { createSettings } from '../sync/settings';
 import { SyncWorker } from '../sync/worker';
 import { buildRelayServer } from './app';
@@ -83,6 +84,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       },
     }),
     pausedRetryMs: config.worker.fieldMapRefreshSec * 1000,
+    languages: createLanguageResolver(dataverse, clock, { logger }),
   };
   const worker = new SyncWorker({
     store,

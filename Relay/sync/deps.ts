@@ -3,6 +3,7 @@ import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
 import type { RelayMetrics } from '../server/metrics';
 import type { Store } from '../store/store';
 import type { FieldMapSource } from './fieldMapSource';
+import type { LanguageResolver } from './language';
 import type { SyncSettings } from './settings';
 
 export interface SyncDeps {
@@ -13,6 +14,8 @@ export interface SyncDeps {
   settings: SyncSettings;
   clock: Clock;
   metrics?: RelayMetrics;
+  /** Language of the messages written on records (owner's UI language); 1033 when absent. */
+  languages?: LanguageResolver;
   /** How long a job waits when the field map is invalid before it looks again. */
   pausedRetryMs?: number;
 }

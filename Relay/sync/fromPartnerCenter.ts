@@ -32,6 +32,8 @@ import { writtenEtagKey } from './deps';
 import { referralKey } from './jobs';
 import type { ReferralPullPayload } from './jobs';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
+import { ownerLanguage } from './language';
+import { inboundText } from './messages';
 import { auditLine, changedColumns, prependAudit, referralColumns, syncEventRecord } from './writeBack';
 
 export type PullResult =
@@ -363,7 +365,12 @@ async function updateLinked(
   if (changedNames.length === 0 && operations.length === 0) {
     return { outcome: 'succeeded', action: 'unchanged', table, recordId };
   }
-  const message = `Updated from referral ${referral.id}: ${changedNames.join(', ') || 'solutions'}`;
+  const entitySet = table === 'opportunity' ? EntitySets.opportunity : EntitySets.lead;
+  const lcid = await ownerLanguage(deps.languages, entitySet, recordId);
+  const message = inboundText('updatedMessage', lcid, {
+    id: referral.id,
+    changes: changedNames.join(', ') || inboundText('solutions', lcid),
+  });
   const columns: DataverseRecord = { ...changed };
   if (table === 'opportunity') {
     columns[OpportunityColumns.lastSyncedOn] = now.toISOString();
@@ -373,7 +380,6 @@ async function updateLinked(
       auditLine(now, 'toDataverse', 'succeeded', message),
     );
   }
-  const entitySet = table === 'opportunity' ? EntitySets.opportunity : EntitySets.lead;
   await deps.dataverse.executeBatch([
     { method: 'PATCH', entitySet, id: recordId, record: columns },
     ...operations,
@@ -385,7 +391,7 @@ async function updateLinked(
         recordId,
         direction: 'toDataverse',
         outcome: 'succeeded',
-        title: `Updated ${table} from referral`,
+        title: inboundText('updatedTitle', lcid),
         message,
         referralId: referral.id,
         correlationId: context.correlationId,
@@ -444,7 +450,12 @@ export async function pullRelatedReferral(
   const recordId = opportunity[OpportunityColumns.id] as string;
   const msxId = related.trackingInfo?.microsoftMsxId ?? null;
   const status = `${related.status ?? '?'}/${related.substatus ?? '?'}`;
-  const message = `Microsoft ${payload.eventName === 'related-referral-created' ? 'joined' : 'updated'} the engagement (${status}${msxId ? `, Microsoft CRM id ${msxId}` : ''})`;
+  const lcid = await ownerLanguage(deps.languages, EntitySets.opportunity, recordId);
+  const message = inboundText(
+    payload.eventName === 'related-referral-created' ? 'engagementJoined' : 'engagementUpdated',
+    lcid,
+    { status, crm: msxId ? inboundText('microsoftCrmId', lcid, { id: msxId }) : '' },
+  );
   const columns: DataverseRecord = {
     [OpportunityColumns.audit]: prependAudit(
       opportunity[OpportunityColumns.audit],
@@ -463,7 +474,7 @@ export async function pullRelatedReferral(
         recordId,
         direction: 'toDataverse',
         outcome: 'succeeded',
-        title: 'Microsoft engagement',
+        title: inboundText('engagementTitle', lcid),
         message,
         referralId: related.id,
         correlationId: context.correlationId,

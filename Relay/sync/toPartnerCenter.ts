@@ -20,6 +20,7 @@ import { stripMark, withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
+import { ownerLanguage } from './language';
 import type { PauseTarget } from './fieldMapPause';
 import { opportunityKey } from './jobs';
 import type { OpportunityRespondPayload, OpportunitySyncPayload } from './jobs';
@@ -34,9 +35,6 @@ import {
 import type { Outcome } from './writeBack';
 
 const MAX_PRECONDITION_RETRIES = 3;
-
-/** Messages on the record are written in the org's base language. */
-const MESSAGE_LCID = 1033;
 
 export type PushResult =
   | { outcome: 'skipped'; reason: string }
@@ -174,7 +172,9 @@ export async function pushOpportunity(
   const showMark = await deps.settings.showCheckmark();
   const problems = checkSharingRules(snapshot, map);
   if (problems.length > 0) {
-    const message = problems.map((p) => problemMessage(p, MESSAGE_LCID)).join(' ');
+    // The seller who owns the opportunity reads this: their language when we know it.
+    const lcid = await ownerLanguage(deps.languages, EntitySets.opportunity, payload.opportunityId);
+    const message = problems.map((p) => problemMessage(p, lcid)).join(' ');
     await writeBack(deps, context, row, {
       outcome: 'failed',
       title: 'Not shared: fix the opportunity',

@@ -318,6 +318,8 @@ async function main(): Promise<void> {
       cpuModel: os.cpus()[0]?.model ?? null,
       totalMemMb: mb(os.totalmem()),
       platform: `${os.platform()} ${os.release()}`,
+      // Other processes share the machine (CI, parallel work): read the numbers against this.
+      loadAverage1m: round(os.loadavg()[0]!, 2),
     },
     node: process.version,
     measuredAt: new Date().toISOString(),

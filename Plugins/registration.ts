@@ -172,3 +172,28 @@ async function registerImages(
   }
   return plan;
 }
+
+/**
+ * Re-register, in place and on the same service endpoint, those steps of `manifest` that are already
+ * registered — e.g. the opportunity Update step after the field map changed which columns travel, so
+ * a seller's edit of a newly mapped column still reaches the relay. Steps never registered are left
+ * to `cosell setup`.
+ */
+export async function realignSteps(
+  dataverse: DataverseApi,
+  manifest: StepRegistration[],
+): Promise<PlanItem[]> {
+  const plan: PlanItem[] = [];
+  for (const step of manifest) {
+    const handler = `_${S.eventHandler}_value`;
+    const [existing] = await dataverse.retrieveMultiple(
+      RegistrationEntitySets.steps,
+      `?$select=${S.id},${handler}&$filter=${S.name} eq ${odata(step.name)}`,
+    );
+    if (!existing || typeof existing[handler] !== 'string') continue;
+    plan.push(
+      ...(await registerSteps(dataverse, [step], { dryRun: false, endpointId: existing[handler] as string })),
+    );
+  }
+  return plan;
+}

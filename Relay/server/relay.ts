@@ -15,6 +15,10 @@ import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
 import type { Store } from '../store/store';
 import type { SyncDeps } from '../sync/deps';
 import { createJobHandlers } from '../sync/engine';
+import { Tables } from '../../Domain/constants';
+import { buildStepManifest } from '../../Plugins/manifest';
+import type { StepRegistration } from '../../Plugins/manifest';
+import { realignSteps } from '../../Plugins/registration';
 import { resumePaused } from '../sync/fieldMapPause';
 import { createFieldMapSource } from '../sync/fieldMapSource';
 import { instrumentApi } from '../sync/instrument';
@@ -58,6 +62,10 @@ export interface Relay {
   reconcileNow(): Promise<{ referrals: number; opportunities: number }>;
 }
 
+/** Steps whose registration depends on the field map: the opportunity Update step's filter. */
+const isMapDependentStep = (step: StepRegistration) =>
+  step.table === Tables.opportunity && step.message === 'Update';
+
 export const SANDBOX_AUDIENCE = 'api://partner-center-cosell-sandbox';
 
 export async function createRelay(options: RelayOptions): Promise<Relay> {
@@ -81,6 +89,20 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
         const woken = await resumePaused(store, clock.now());
         logger.info({ woken }, 'field map valid again: resuming paused syncs');
         worker.poke();
+      },
+      // The Update step's filtering attributes follow the map (a newly mapped column must fire it).
+      onChanged: async (map) => {
+        try {
+          const plan = await realignSteps(dataverse, buildStepManifest(map).filter(isMapDependentStep));
+          const changed = plan.filter((item) => item.action !== 'unchanged');
+          if (changed.length) logger.info({ changed }, 'field map changed: steps realigned');
+        } catch (error) {
+          // Not fatal (the relay's user may lack the privilege): say what to run instead.
+          logger.warn(
+            { err: error },
+            'field map changed but the steps could not be updated: run `cosell setup`',
+          );
+        }
       },
     }),
     pausedRetryMs: config.worker.fieldMapRefreshSec * 1000,

@@ -32,6 +32,8 @@ export interface FieldMapSource {
 export interface FieldMapSourceOptions {
   /** Called once a map loads valid after an invalid one: paused syncs can resume. */
   onRecovered?: () => Promise<void>;
+  /** Called when a valid map differs from the last valid one (and on the first load). */
+  onChanged?: (map: FieldMap) => Promise<void>;
 }
 
 const parser = new XMLParser({
@@ -143,8 +145,13 @@ export function createFieldMapSource(
   let cached: { state: Promise<FieldMapState>; at: number } | null = null;
   // In memory only: after a restart, paused jobs still come back on their own timer.
   let lastWasInvalid = false;
+  let lastValid: string | null = null;
   const load = (now: number): Promise<FieldMapState> => {
     const state = loadFieldMap(dataverse, settings).then(async (loaded) => {
+      if (loaded.ok && JSON.stringify(loaded.map) !== lastValid) {
+        lastValid = JSON.stringify(loaded.map);
+        await options.onChanged?.(loaded.map);
+      }
       if (loaded.ok && lastWasInvalid) await options.onRecovered?.();
       lastWasInvalid = !loaded.ok;
       return loaded;

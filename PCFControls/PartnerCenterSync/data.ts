@@ -13,12 +13,9 @@ import {
   SyncOutcome,
   Tables,
   TransactionCurrencyColumns,
-  type DataverseRecord,
-  type FieldMap,
-  type FieldMapTable,
-  type OpportunitySnapshot,
-  type SolutionRow,
-} from '../../Domain';
+} from '../../Domain/constants';
+import type { FieldMap, FieldMapTable } from '../../Domain/fieldMap';
+import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from '../../Domain/opportunity';
 
 export type WebApiReads = Pick<ComponentFramework.WebApi, 'retrieveRecord' | 'retrieveMultipleRecords'>;
 

@@ -4,11 +4,12 @@
  * once and clears it.
  */
 import * as React from 'react';
-import { parseFieldMap, type FieldMapResult, type RelayClient } from '../../Domain';
+import { parseFieldMap, type FieldMapResult } from '../../Domain/fieldMap';
+import type { RelayClient } from '../../Domain/relayApi';
 import { PartnerCenterSync as View } from './components/PartnerCenterSync';
 import { webApiData, type OpportunityData } from './data';
 import type { IInputs, IOutputs } from './inputs';
-import { buildProps, type ControlContext } from './props';
+import { buildProps, clientUrlOf, type ControlContext } from './props';
 import { lazyRelayClient } from './relay';
 
 const copyToClipboard = (text: string): Promise<void> =>
@@ -79,6 +80,7 @@ export class PartnerCenterSync implements ComponentFramework.ReactControl<IInput
         userId: context.userSettings.userId,
         lcid: context.userSettings.languageId,
         relayBaseUrl: relayUrl,
+        clientUrl: clientUrlOf(context.page),
       });
     }
     return this.relay;

@@ -4,7 +4,7 @@
  * fresh clone before any build. The key check below ties it to `PcfProperties`, and manifest.test.ts ties
  * the manifest's names and of-types to `PROPERTY_KINDS`.
  */
-import type { PcfProperties } from '../../Domain';
+import type { PcfProperties } from '../../Domain/constants';
 
 type Text = ComponentFramework.PropertyTypes.StringProperty;
 type Choice = ComponentFramework.PropertyTypes.OptionSetProperty;

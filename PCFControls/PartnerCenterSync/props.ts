@@ -2,7 +2,9 @@
  * Context → the one props object of the view. Pure: everything the platform gives is read here and
  * nowhere else, services and callbacks come in through `ControlServices`.
  */
-import { OpportunityColumns, type FieldMapResult, type RelayClient } from '../../Domain';
+import { OpportunityColumns } from '../../Domain/constants';
+import type { FieldMapResult } from '../../Domain/fieldMap';
+import type { RelayClient } from '../../Domain/relayApi';
 import type { PartnerCenterSyncProps } from './components/types';
 import { normalizeId, type OpportunityData, type WebApiReads } from './data';
 import type { IInputs } from './inputs';
@@ -18,9 +20,19 @@ export interface ContextInfo {
   entityId?: string | null;
 }
 
+/**
+ * `context.page` is not in @types/powerapps-component-framework either; model-driven apps provide it
+ * with `getClientUrl()` (the org URL, where web resources are served). Hosts such as the pcf-start
+ * harness leave it out.
+ */
+export interface PageInfo {
+  getClientUrl?(): string;
+}
+
 /** The part of `ComponentFramework.Context<IInputs>` the control reads. */
 export interface ControlContext {
   parameters: IInputs;
+  page?: PageInfo;
   mode: Pick<ComponentFramework.Mode, 'isControlDisabled'> & { contextInfo?: ContextInfo };
   userSettings: Pick<ComponentFramework.UserSettings, 'languageId' | 'userId'>;
   resources: Pick<ComponentFramework.Resources, 'getString'>;
@@ -49,6 +61,15 @@ export function recordIdOf(info: ContextInfo | undefined): string | null {
     return normalizeId(info.entityId);
   } catch {
     return null;
+  }
+}
+
+/** The org URL from `context.page`, or undefined when the host has none (the page origin is used then). */
+export function clientUrlOf(page: PageInfo | undefined): string | undefined {
+  try {
+    return page?.getClientUrl?.() || undefined;
+  } catch {
+    return undefined;
   }
 }
 

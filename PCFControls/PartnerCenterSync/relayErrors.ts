@@ -2,7 +2,7 @@
  * What the seller reads when a relay call fails. The relay client rejects with an Error carrying a
  * `kind` (Domain/relayApi.ts); the words come from our resx so they match the rest of the control.
  */
-import type { RelayFailureKind } from '../../Domain';
+import type { RelayFailureKind } from '../../Domain/relayApi';
 import { StringKeys, type StringKey, type Translate } from './strings';
 
 const KEYS: Record<RelayFailureKind, StringKey> = {

@@ -6,9 +6,8 @@ import {
   ReferralSubstatusOptions,
   SyncStatus,
   referralLink,
-  type Problem,
-  type ProblemCode,
-} from '../../Domain';
+} from '../../Domain/constants';
+import type { Problem, ProblemCode } from '../../Domain/opportunity';
 import { StringKeys, type StringKey } from './strings';
 
 export type StatusKind = 'synced' | 'error' | 'pending' | 'off';

@@ -6,6 +6,7 @@
 import {
   EnvironmentVariableColumns as Env,
   EnvironmentVariables,
+  RelayAuthWebResource,
   SystemUserColumns,
   Tables,
 } from '../../Domain/constants';
@@ -13,7 +14,9 @@ import type { RelayClient } from '../../Domain/relayApi';
 import { createRelayClient } from './createRelayClient';
 import { createDevTokenProvider, SANDBOX_CLIENT_ID } from './devTokenProvider';
 import type { FetchLike } from './http';
-import { createMsalTokenProvider, type MsalApp } from './msalTokenProvider';
+// Types only: MSAL itself is in the relayauth.js web resource, loaded when a real client id needs it.
+import type { MsalApp } from './msalTokenProvider';
+import { loadRelayAuth, webResourceUrl, type MsalTokenProviderFactory } from './relayAuthLoader';
 import { RelayError, relayFailureMessage } from './relayError';
 
 /**
@@ -58,8 +61,26 @@ export interface RelayClientForUserOptions {
   relayBaseUrl?: string | null;
   fetch?: FetchLike;
   timeoutMs?: number;
-  /** Tests inject a fake MSAL app. */
+  /**
+   * The org URL the sign-in library is served from (PCF `context.page.getClientUrl()`, forms
+   * `Xrm.Utility.getGlobalContext().getClientUrl()`). Default: the page's origin, which is the org URL
+   * in model-driven apps.
+   */
+  clientUrl?: string;
+  /** Where the MSAL token provider comes from. Default: the relayauth.js web resource, loaded once. */
+  loadMsal?: () => Promise<MsalTokenProviderFactory>;
+  /** Tests inject a fake MSAL app (handed to the MSAL token provider). */
   msal?: MsalApp;
+}
+
+/** `PartnerCoSell.RelayAuth.createMsalTokenProvider` from `<clientUrl>/WebResources/pcs_/scripts/relayauth.js`. */
+export async function loadMsalFromWebResource(clientUrl?: string): Promise<MsalTokenProviderFactory> {
+  const base = clientUrl?.trim() || window.location.origin;
+  const library = await loadRelayAuth(
+    webResourceUrl(base, RelayAuthWebResource.name),
+    RelayAuthWebResource.globalNamespace,
+  );
+  return library.createMsalTokenProvider;
 }
 
 export async function createRelayClientForUser(options: RelayClientForUserOptions): Promise<RelayClient> {
@@ -80,13 +101,26 @@ export async function createRelayClientForUser(options: RelayClientForUserOption
   const getToken =
     clientId === SANDBOX_CLIENT_ID
       ? createDevTokenProvider({ relayBaseUrl: baseUrl, userId: options.userId, fetch: options.fetch, lcid })
-      : createMsalTokenProvider({
+      : (await loadMsal(options, lcid))({
           clientId,
           loginHint: await readLoginHint(reader, options.userId),
           lcid,
           msal: options.msal,
         });
   return createRelayClient({ baseUrl, getToken, fetch: options.fetch, timeoutMs: options.timeoutMs, lcid });
+}
+
+/** A sign-in library that cannot load means the seller cannot be signed in: say so, keep the cause. */
+async function loadMsal(options: RelayClientForUserOptions, lcid: number): Promise<MsalTokenProviderFactory> {
+  try {
+    return await (options.loadMsal ?? (() => loadMsalFromWebResource(options.clientUrl)))();
+  } catch (cause) {
+    throw new RelayError('unauthorized', relayFailureMessage('unauthorized', lcid), {
+      code: 'signInLibraryUnavailable',
+      serverMessage: `The sign-in library ${RelayAuthWebResource.name} could not be loaded.`,
+      cause,
+    });
+  }
 }
 
 /** The user's UPN; without it MSAL still tries SSO, just without a hint. */

@@ -1,6 +1,6 @@
 import { MessageBar, MessageBarType } from '@fluentui/react';
 import * as React from 'react';
-import type { FieldMapError } from '../../../Domain';
+import type { FieldMapError } from '../../../Domain/fieldMap';
 import { StringKeys, type Translate } from '../strings';
 
 export const FieldMapErrors: React.FC<{ errors: FieldMapError[]; t: Translate }> = ({ errors, t }) => (

@@ -1,6 +1,8 @@
 import { Spinner, SpinnerSize } from '@fluentui/react';
 import * as React from 'react';
-import { checkSharingRules, problemMessage, type DataverseRecord, type FieldMap } from '../../../Domain';
+import type { FieldMap } from '../../../Domain/fieldMap';
+import type { DataverseRecord } from '../../../Domain/opportunity';
+import { checkSharingRules, problemMessage } from '../../../Domain/rules';
 import type { OpportunityData } from '../data';
 import { StringKeys, type Translate } from '../strings';
 import { preflightChecklist } from '../viewModel';

@@ -1,6 +1,6 @@
 import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from '@fluentui/react';
 import * as React from 'react';
-import type { PreviewResponse, RelayClient } from '../../../Domain';
+import type { PreviewResponse, RelayClient } from '../../../Domain/relayApi';
 import { relayErrorText } from '../relayErrors';
 import { StringKeys, type StringKey, type Translate } from '../strings';
 

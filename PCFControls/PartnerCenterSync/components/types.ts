@@ -1,5 +1,7 @@
 /** Props of the React view: plain values, injected services and callbacks. Never the PCF context. */
-import type { DataverseRecord, FieldMapResult, RelayClient } from '../../../Domain';
+import type { FieldMapResult } from '../../../Domain/fieldMap';
+import type { DataverseRecord } from '../../../Domain/opportunity';
+import type { RelayClient } from '../../../Domain/relayApi';
 import type { OpportunityData } from '../data';
 import type { Translate } from '../strings';
 import type { ReferralView, StatusView, ToggleView } from '../viewModel';

@@ -102,6 +102,8 @@ export interface FakeContextOptions {
   entityId?: string | null;
   webAPI?: WebApiReads;
   updatedProperties?: string[];
+  /** `context.page` of a model-driven form (absent in the pcf-start harness). */
+  page?: ControlContext['page'];
 }
 
 export const OPPORTUNITY_ID = '7d0ae5a2-1c3b-4f6e-9d8a-0b1c2d3e4f50';
@@ -122,5 +124,6 @@ export function fakeContext(values: BoundValues, options: FakeContextOptions = {
     resources: { getString: (id) => strings.get(id)?.value ?? id },
     webAPI: options.webAPI ?? new FakeWebApi(),
     updatedProperties: options.updatedProperties ?? [],
+    ...(options.page ? { page: options.page } : {}),
   };
 }

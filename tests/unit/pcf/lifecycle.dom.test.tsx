@@ -4,6 +4,7 @@
  */
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { setIconOptions } from '@fluentui/react';
+import { EnvironmentVariableColumns, RelayAuthWebResource, Tables } from '../../../Domain/constants';
 import { PartnerCenterSync } from '../../../PCFControls/PartnerCenterSync';
 import { ManifestProperty } from '../../../PCFControls/PartnerCenterSync/ManifestConstants';
 import type { ControlContext } from '../../../PCFControls/PartnerCenterSync/props';
@@ -96,5 +97,62 @@ describe('PartnerCenterSync lifecycle', () => {
     await createComponent({ syncEnabled: false }, { lcid: 1046 });
     expect(screen.getByRole('switch', { name: 'Sincronizar com o Partner Center' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Sincronizar agora' })).toBeTruthy();
+  });
+});
+
+describe('PartnerCenterSync sign-in library (MSAL outside the bundle)', () => {
+  const CLIENT_URL = 'https://contoso.crm.dynamics.com';
+  const libraryUrl = `${CLIENT_URL}/WebResources/${RelayAuthWebResource.name}`;
+  const relayScripts = () =>
+    [...document.head.querySelectorAll('script')].filter((s) => s.src.endsWith(RelayAuthWebResource.name));
+
+  afterEach(() => relayScripts().forEach((s) => s.remove()));
+
+  /** Environment variables as Dataverse answers them; `clientId` is what pcs_RelayClientId holds. */
+  const webApiWith = (clientId: string) =>
+    new FakeWebApi(
+      {
+        [Tables.systemuser]: { '11111111-2222-3333-4444-555555555555': { domainname: 'seller@contoso.com' } },
+      },
+      {
+        [EnvironmentVariableColumns.definitionTable]: [
+          { entities: [{ defaultvalue: clientId }], nextLink: '' },
+        ],
+      },
+    );
+
+  it('loads pcs_/scripts/relayauth.js from context.page.getClientUrl() on the first relay call only', async () => {
+    await createComponent(
+      { syncEnabled: false, relayUrl: 'https://relay.contoso.com' },
+      {
+        webAPI: webApiWith('0f8fad5b-d9cb-469f-a165-70867728950e'),
+        page: { getClientUrl: () => CLIENT_URL },
+      },
+    );
+    expect(relayScripts()).toEqual([]);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    await flush();
+    expect(relayScripts().map((s) => s.src)).toEqual([libraryUrl]);
+
+    // The web resource cannot be served: the seller reads the sign-in failure, and the next click retries.
+    act(() => void relayScripts()[0]!.dispatchEvent(new Event('error')));
+    await flush(); // the rejection reaches the view
+    await flush(); // Fluent MessageBar's DelayedRender
+    expect(screen.getByText(/not signed in to the co-sell relay/)).toBeTruthy();
+    relayScripts().forEach((s) => s.remove());
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    await flush();
+    expect(relayScripts().map((s) => s.src)).toEqual([libraryUrl]);
+  });
+
+  it('never loads it when pcs_RelayClientId is the sandbox value', async () => {
+    await createComponent(
+      { syncEnabled: false, relayUrl: 'http://127.0.0.1:9' },
+      { webAPI: webApiWith('sandbox'), page: { getClientUrl: () => CLIENT_URL } },
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
+    await flush();
+    expect(relayScripts()).toEqual([]);
   });
 });

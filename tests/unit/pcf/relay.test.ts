@@ -1,4 +1,5 @@
 import type { RelayClient } from '../../../Domain';
+import { clientUrlOf } from '../../../PCFControls/PartnerCenterSync/props';
 import { lazyRelayClient, type RelaySetup } from '../../../PCFControls/PartnerCenterSync/relay';
 import { relayErrorText } from '../../../PCFControls/PartnerCenterSync/relayErrors';
 import { translator } from '../../../PCFControls/PartnerCenterSync/strings';
@@ -55,5 +56,26 @@ describe('relayErrorText', () => {
       strings.get('Relay_NotConfigured')?.value,
     );
     expect(relayErrorText(new TypeError('boom'), t)).toBe('O relay falhou: boom');
+  });
+});
+
+describe('clientUrlOf (where the sign-in library web resource is served)', () => {
+  it('reads context.page.getClientUrl() of model-driven forms', () => {
+    expect(clientUrlOf({ getClientUrl: () => 'https://contoso.crm.dynamics.com' })).toBe(
+      'https://contoso.crm.dynamics.com',
+    );
+  });
+
+  it('is undefined for hosts without it (pcf-start harness), with an empty URL, or when it throws', () => {
+    expect(clientUrlOf(undefined)).toBeUndefined();
+    expect(clientUrlOf({})).toBeUndefined();
+    expect(clientUrlOf({ getClientUrl: () => '' })).toBeUndefined();
+    expect(
+      clientUrlOf({
+        getClientUrl: () => {
+          throw new Error('not in a form');
+        },
+      }),
+    ).toBeUndefined();
   });
 });

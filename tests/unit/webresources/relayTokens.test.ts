@@ -11,7 +11,6 @@ import {
 import { EnvironmentVariableColumns, EnvironmentVariables, RelayRoutes } from '../../../Domain';
 import {
   createDevTokenProvider,
-  createMsalTokenProvider,
   createRelayClientForUser,
   DEV_TOKEN_PATH,
   readEnvironmentVariable,
@@ -19,6 +18,7 @@ import {
   type MsalApp,
   type RecordReader,
 } from '../../../WebResources/relayClient';
+import { createMsalTokenProvider } from '../../../WebResources/relayClient/relayAuthLibrary';
 import { json, startTestServer, type TestServer } from './helpers/relayTestServer';
 
 const USER_ID = '{3F2504E0-4F89-11D3-9A0C-0305E82C3301}';
@@ -261,12 +261,15 @@ describe('createRelayClientForUser', () => {
     const { reader } = fakeReader({ pcs_RelayClientId: { value: '11111111-2222-3333-4444-555555555555' } });
     const msal = fakeMsal();
     server.answer(json(200, { referral: null }));
+    const loadMsal = jest.fn(async () => createMsalTokenProvider);
     const client = await createRelayClientForUser({
       reader,
       userId: USER_ID,
       relayBaseUrl: server.baseUrl,
+      loadMsal,
       msal,
     });
+    expect(loadMsal).toHaveBeenCalledTimes(1);
 
     await client.liveStatus(USER_ID);
     expect(msal.ssoSilent).toHaveBeenCalledWith({
@@ -274,6 +277,41 @@ describe('createRelayClientForUser', () => {
       loginHint: 'seller@contoso.com',
     });
     expect(server.seen[0]?.headers.authorization).toBe('Bearer sso');
+  });
+
+  it('never loads the sign-in library for the sandbox client id', async () => {
+    const { reader } = fakeReader({
+      pcs_RelayBaseUrl: { value: server.baseUrl },
+      pcs_RelayClientId: { value: 'sandbox' },
+    });
+    const loadMsal = jest.fn(async () => createMsalTokenProvider);
+    await createRelayClientForUser({ reader, userId: USER_ID, loadMsal });
+    expect(loadMsal).not.toHaveBeenCalled();
+  });
+
+  it('rejects with kind unauthorized naming the web resource when the sign-in library cannot load', async () => {
+    const { reader } = fakeReader({
+      pcs_RelayBaseUrl: { value: server.baseUrl },
+      pcs_RelayClientId: { value: '11111111-2222-3333-4444-555555555555' },
+    });
+    const offline = new Error('Could not load https://org.example/WebResources/pcs_/scripts/relayauth.js');
+    const error = await createRelayClientForUser({
+      reader,
+      userId: USER_ID,
+      lcid: 1046,
+      loadMsal: async () => {
+        throw offline;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RelayError);
+    expect(error).toMatchObject({
+      kind: 'unauthorized',
+      code: 'signInLibraryUnavailable',
+      serverMessage: 'The sign-in library pcs_/scripts/relayauth.js could not be loaded.',
+      cause: offline,
+    });
+    expect((error as Error).message).toContain('Não foi possível entrar');
+    expect(server.seen).toEqual([]);
   });
 
   it('fails fast naming the environment variable that has no value', async () => {

@@ -13,7 +13,6 @@ import {
   FieldSecurityProfiles,
   TableSchemaNames,
   Tables,
-  WebResourceNames,
 } from '../../Domain/constants';
 import { leadColumns, opportunityColumns } from './model/columns';
 import { envVars } from './model/envVars';
@@ -29,6 +28,7 @@ import {
   renderRole,
   renderSolutionManifest,
   renderWebResource,
+  webResources,
   type RootComponent,
 } from './render/components';
 import { renderNewTable, renderSystemTableExtension } from './render/entities';
@@ -54,7 +54,7 @@ export function rootComponents(): RootComponent[] {
     { type: 1, schemaName: Tables.opportunity, behavior: 2 },
     ...newTables.map((t): RootComponent => ({ type: 1, schemaName: t.logicalName, behavior: 0 })),
     ...Object.values(SecurityRoles).map((r): RootComponent => ({ type: 20, id: r.id, behavior: 0 })),
-    { type: 61, schemaName: WebResourceNames.opportunityForm, behavior: 0 },
+    ...webResources.map((w): RootComponent => ({ type: 61, schemaName: w.name, behavior: 0 })),
     { type: 66, schemaName: PcfControl.fullName, behavior: 0 },
     // 70 = field security profile (solutioncomponent reference).
     ...Object.values(FieldSecurityProfiles).map((p): RootComponent => ({ type: 70, id: p.id, behavior: 0 })),
@@ -126,7 +126,7 @@ export function generateSolutionFiles(version: string): Map<string, string> {
   }
 
   for (const role of roles) files.set(`Roles/${role.name}.xml`, file(renderRole(role)));
-  files.set(`WebResources/${WebResourceNames.opportunityForm}.data.xml`, file(renderWebResource()));
+  for (const w of webResources) files.set(`WebResources/${w.name}.data.xml`, file(renderWebResource(w)));
   files.set(`Controls/${PcfControl.fullName}/ControlManifest.xml.data.xml`, file(renderCustomControl()));
   for (const v of envVars) {
     files.set(

@@ -1,7 +1,8 @@
 /** Reads the packer's inputs from disk: the Solution/ tree, the built PCF control and web resources. */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { PcfControl, WebResourceNames } from '../../Domain/constants';
+import { PcfControl } from '../../Domain/constants';
+import { webResources as webResourceDefs } from './render/components';
 import type { PackInputs, SourceFiles } from './packer';
 
 /** Files under `dir`, keyed by forward-slash relative path, sorted. */
@@ -36,7 +37,7 @@ export interface InputPaths {
   webResourcesDir: string;
 }
 
-/** Where the built form library lands (Build/webresources writes `opportunityform.js`). */
+/** Where a built web resource lands (Build/webresources writes `opportunityform.js`, `relayauth.js`). */
 export const webResourceFileName = (name: string): string => name.split('/').pop() ?? name;
 
 export class MissingBuildOutputError extends Error {}
@@ -53,7 +54,7 @@ export function readInputs(paths: InputPaths): PackInputs {
   for (const rel of listFiles(paths.controlDir)) control.set(rel, readFileSync(join(paths.controlDir, rel)));
 
   const webResources = new Map<string, Buffer>();
-  for (const name of [WebResourceNames.opportunityForm]) {
+  for (const { name } of webResourceDefs) {
     const file = join(paths.webResourcesDir, webResourceFileName(name));
     if (!existsSync(file)) {
       throw new MissingBuildOutputError(

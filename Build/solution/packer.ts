@@ -5,7 +5,7 @@
  * `Controls/<prefix>_<ns>.<ctor>/…` and `environmentvariabledefinitions/…`. Pure: inputs in, parts out.
  */
 import JSZip from 'jszip';
-import { PcfControl, WebResourceNames } from '../../Domain/constants';
+import { PcfControl } from '../../Domain/constants';
 import {
   attr,
   child,
@@ -184,9 +184,7 @@ export function assembleParts(inputs: PackInputs, managed: 0 | 1): Parts {
     const fileName = textOf(child(wr, 'FileName') ?? el('FileName')).replace(/^\//, '');
     const body = inputs.webResources.get(name);
     if (!body)
-      throw new Error(
-        `web resource ${name} has no body (expected the built ${WebResourceNames.opportunityForm})`,
-      );
+      throw new Error(`web resource ${name} has no body (expected its file from build:webresources)`);
     parts.set(fileName, body);
   }
   for (const [rel, body] of [...inputs.control.entries()].sort(([a], [b]) => a.localeCompare(b))) {

@@ -3,6 +3,7 @@ import {
   LANGUAGES,
   PUBLISHER,
   PcfControl,
+  RelayAuthWebResource,
   SOLUTION_UNIQUE_NAME,
   WebResourceIds,
   WebResourceNames,
@@ -71,19 +72,43 @@ export function renderEnvVar(v: EnvVarDef): XmlNode {
   ]);
 }
 
+/** One JavaScript web resource of the solution: its fixed id (stable zip part name), name and labels. */
+export interface WebResourceDef {
+  id: string;
+  name: string;
+  displayName: string;
+  description: string;
+}
+
+export const webResources: readonly WebResourceDef[] = [
+  {
+    id: WebResourceIds.opportunityForm,
+    name: WebResourceNames.opportunityForm,
+    displayName: 'Partner Center co-sell: opportunity form script',
+    description: 'OnLoad/OnSave/OnChange handlers of the co-sell opportunity form.',
+  },
+  {
+    id: RelayAuthWebResource.id,
+    name: RelayAuthWebResource.name,
+    displayName: 'Partner Center co-sell: relay sign-in library',
+    description:
+      'MSAL sign-in for the co-sell relay, loaded on demand by the Partner Center sync control (not a form library).',
+  },
+];
+
 /**
- * Zip part of the form library: name without non-word characters + upper-case id without braces, like
+ * Zip part of a web resource: name without non-word characters + upper-case id without braces, like
  * `/WebResources/safe_isoqar_opportunityjs369E…` in real exports (exact sanitising rule unconfirmed).
  */
-export const webResourcePart = (): string =>
-  `/WebResources/${WebResourceNames.opportunityForm.replace(/[^A-Za-z0-9_]/g, '')}${WebResourceIds.opportunityForm.toUpperCase()}`;
+export const webResourcePart = (wr: Pick<WebResourceDef, 'id' | 'name'>): string =>
+  `/WebResources/${wr.name.replace(/[^A-Za-z0-9_]/g, '')}${wr.id.toUpperCase()}`;
 
-export function renderWebResource(): XmlNode {
+export function renderWebResource(wr: WebResourceDef): XmlNode {
   return el('WebResource', XSI_NS, [
-    leaf('WebResourceId', braced(WebResourceIds.opportunityForm)),
-    leaf('Name', WebResourceNames.opportunityForm),
-    leaf('DisplayName', 'Partner Center co-sell: opportunity form script'),
-    leaf('Description', 'OnLoad/OnSave/OnChange handlers of the co-sell opportunity form.'),
+    leaf('WebResourceId', braced(wr.id)),
+    leaf('Name', wr.name),
+    leaf('DisplayName', wr.displayName),
+    leaf('Description', wr.description),
     // 3 = JavaScript (webresource table reference).
     leaf('WebResourceType', 3),
     leaf('IntroducedVersion', INTRODUCED_VERSION),
@@ -92,7 +117,7 @@ export function renderWebResource(): XmlNode {
     leaf('IsCustomizable', 1),
     leaf('CanBeDeleted', 1),
     leaf('IsHidden', 0),
-    leaf('FileName', webResourcePart()),
+    leaf('FileName', webResourcePart(wr)),
   ]);
 }
 

@@ -67,5 +67,6 @@ export function writeBuildFixtures(manifest = fixtureManifest()): FixtureDirs {
   writeFileSync(join(controlDir, 'bundle.js'), 'var pcs_PartnerCoSell = {};\n');
   writeFileSync(join(controlDir, 'strings', `${PcfControl.constructorName}.1033.resx`), '<root/>');
   writeFileSync(join(webResourcesDir, 'opportunityform.js'), '"use strict";\n');
+  writeFileSync(join(webResourcesDir, 'relayauth.js'), 'var PartnerCoSell=PartnerCoSell||{};\n');
   return { root, controlDir, webResourcesDir };
 }

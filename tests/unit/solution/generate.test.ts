@@ -34,6 +34,7 @@ describe('Solution/ source', () => {
       'Entities/Lead/Entity.xml',
       'Entities/pcs_syncevent/Entity.xml',
       'WebResources/pcs_/scripts/opportunityform.js.data.xml',
+      'WebResources/pcs_/scripts/relayauth.js.data.xml',
       'environmentvariabledefinitions/pcs_RelayBaseUrl/environmentvariabledefinition.xml',
     ]) {
       expect(paths).toContain(expected);

@@ -2,7 +2,7 @@
  * The packed zips: layout, determinism, structural checks (and that each check catches a real defect),
  * managed vs unmanaged, round trip back to the source, and the names the relay relies on.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   EnvironmentVariables,
@@ -15,11 +15,13 @@ import {
   PcfBindings,
   PcfControl,
   PcfProperties,
+  RelayAuthWebResource,
   Relationships,
   SOLUTION_UNIQUE_NAME,
   SolutionDetailColumns,
   SyncEventColumns,
   Tables,
+  WebResourceNames,
 } from '../../../Domain/constants';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import {
@@ -51,7 +53,7 @@ import {
   tagOf,
   textOf,
 } from '../../../Build/solution/xml';
-import { fixtureManifest } from './fixtures';
+import { fixtureManifest, writeBuildFixtures } from './fixtures';
 import { SOLUTION_DIR, packFromFixtures } from './helpers';
 
 const packed = packFromFixtures();
@@ -77,6 +79,7 @@ describe('zip layout', () => {
         `Controls/${PcfControl.fullName}/bundle.js`,
         `Controls/${PcfControl.fullName}/strings/${PcfControl.constructorName}.1033.resx`,
         'WebResources/pcs_scriptsopportunityformjsECBE43BA-A297-4271-AE30-8C90E4A81A26',
+        'WebResources/pcs_scriptsrelayauthjsA472F56E-332F-40A6-AC44-1434241C40C7',
         ...Object.values(EnvironmentVariables).map(
           (s) => `environmentvariabledefinitions/${s}/environmentvariabledefinition.xml`,
         ),
@@ -126,6 +129,15 @@ describe('zip layout', () => {
     const noWr = { ...paths, controlDir: packed.fixtures.controlDir, webResourcesDir: '/nonexistent/wr' };
     await expect(packSolution(noWr, packed.fixtures.root)).rejects.toThrow(/npm run build:webresources/);
   });
+
+  it('needs the sign-in library too: a build without relayauth.js is refused, naming it', async () => {
+    const fixtures = writeBuildFixtures();
+    rmSync(join(fixtures.webResourcesDir, 'relayauth.js'));
+    const paths = { solutionDir: SOLUTION_DIR, ...fixtures };
+    await expect(packSolution(paths, fixtures.root)).rejects.toThrow(
+      new RegExp(`relayauth\\.js is missing \\(web resource ${RelayAuthWebResource.name}\\)`),
+    );
+  });
 });
 
 describe('structural checks', () => {
@@ -174,8 +186,10 @@ describe('structural checks', () => {
 
   it('catch a web resource FileName that is not in the zip', () => {
     const copy = new Map(packed.unmanaged);
-    for (const k of copy.keys()) if (k.startsWith('WebResources/')) copy.delete(k);
-    expect(checkWebResources(openPackage(copy))).toEqual([expect.stringContaining('is not in the zip')]);
+    for (const k of copy.keys()) if (k.startsWith('WebResources/pcs_scriptsrelayauthjs')) copy.delete(k);
+    expect(checkWebResources(openPackage(copy))).toEqual([
+      expect.stringMatching(/^web resource pcs_\/scripts\/relayauth\.js: FileName .* is not in the zip$/),
+    ]);
   });
 
   it('catch a part [Content_Types].xml does not cover', () => {
@@ -239,8 +253,35 @@ describe('round trip', () => {
     for (const [rel, body] of packed.inputs.control) {
       expect(parts.get(`Controls/${PcfControl.fullName}/${rel}`)!.equals(body)).toBe(true);
     }
-    const wr = [...parts.keys()].find((k) => k.startsWith('WebResources/'))!;
-    expect(parts.get(wr)!.equals(packed.inputs.webResources.values().next().value!)).toBe(true);
+    const shipped = [...parts.keys()].filter((k) => k.startsWith('WebResources/'));
+    expect(shipped).toHaveLength(2);
+    for (const [name, body] of packed.inputs.webResources) {
+      const part = shipped.find((k) => k.startsWith(`WebResources/${name.replace(/[^A-Za-z0-9_]/g, '')}`))!;
+      expect([name, parts.get(part)!.equals(body)]).toEqual([name, true]);
+    }
+  });
+
+  it('ships the sign-in library as a root web resource (JavaScript) that no form loads', () => {
+    const manifest = text(packed.unmanaged, 'solution.xml');
+    expect(manifest).toContain(
+      `<RootComponent type="61" schemaName="${RelayAuthWebResource.name}" behavior="0"/>`,
+    );
+    const section = child(root(parse(text(packed.unmanaged, 'customizations.xml'))), 'WebResources')!;
+    const entries = childrenOf(section).map((wr) => ({
+      id: textOf(child(wr, 'WebResourceId')!),
+      name: textOf(child(wr, 'Name')!),
+      type: textOf(child(wr, 'WebResourceType')!),
+    }));
+    expect(entries).toEqual([
+      expect.objectContaining({ name: WebResourceNames.opportunityForm, type: '3' }),
+      { id: `{${RelayAuthWebResource.id}}`, name: RelayAuthWebResource.name, type: '3' },
+    ]);
+    // Loaded by script tag on demand (WebResources/relayClient/relayAuthLoader.ts), never as a form library.
+    for (const f of forms(pkg)) {
+      expect(descendants(f.form, 'Library').map((l) => attr(l, 'name'))).not.toContain(
+        RelayAuthWebResource.name,
+      );
+    }
   });
 });
 

@@ -76,7 +76,7 @@ const INDEX_HTML = `<!doctype html>
 <title>Partner Center co-sell — demo form</title>
 <script src="/demo/platform/react.js"></script>
 <script src="/demo/platform/react-dom.js"></script>
-<script>window.Reactv16 = window.React;</script>
+<script>window.Reactv16 = window.React; window.FabricConfig = { fontBaseUrl: '' };</script>
 <script src="/demo/platform/fluent8.js"></script>
 <link rel="stylesheet" href="/demo/app.css">
 </head><body><div id="root"></div><script src="/demo/app.js"></script></body></html>`;

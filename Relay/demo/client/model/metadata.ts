@@ -92,7 +92,13 @@ export function parseAttributeMetadata(attribute: Json): AttributeMeta {
     typeName === 'MultiSelectPicklistType' ? 'multiselectoptionset' : (TYPE_MAP[attributeType] ?? 'string');
   const optionSet = (attribute.OptionSet ?? attribute.GlobalOptionSet) as Json | undefined;
   let options: OptionMeta[] = [];
-  if (type === 'boolean' && optionSet) {
+  if (type === 'boolean' && !optionSet?.TrueOption && !Array.isArray(optionSet?.Options)) {
+    // Metadata without the Yes/No option set (some simulators): the platform's default labels.
+    options = [
+      { value: 0, labels: { 1033: 'No', 1046: 'Não', 3082: 'No' } },
+      { value: 1, labels: { 1033: 'Yes', 1046: 'Sim', 3082: 'Sí' } },
+    ];
+  } else if (type === 'boolean' && optionSet?.TrueOption) {
     options = [
       { value: 0, labels: labelsOf((optionSet.FalseOption as Json | undefined)?.Label) },
       { value: 1, labels: labelsOf((optionSet.TrueOption as Json | undefined)?.Label) },

@@ -53,22 +53,20 @@ export function App(): React.ReactElement {
   const [formVersion, setFormVersion] = React.useState(0);
 
   React.useEffect(() => {
-    const wanted = params.get('user');
+    // The signed-in user, as the platform knows it: WhoAmI, then the user's name.
+    const fallback = { id: '00000000-0000-0000-0000-000000000001', name: 'Seller' };
     webApi
-      .retrieveMultipleRecords(Tables.systemuser, `?$select=${SystemUserNameColumn}`)
-      .then(({ entities }) => {
-        const row =
-          entities.find((candidate) => wanted && candidate.systemuserid === wanted) ??
-          entities.find(
-            (candidate) => !/integration|system|#/i.test(String(candidate[SystemUserNameColumn] ?? '')),
-          ) ??
-          entities[0];
+      .getJson<{ UserId: string }>('WhoAmI')
+      .then(async ({ UserId }) => {
+        const row = await webApi
+          .retrieveRecord(Tables.systemuser, UserId, `?$select=${SystemUserNameColumn}`)
+          .catch(() => ({}));
         setUserRow({
-          id: String(row?.systemuserid ?? '00000000-0000-0000-0000-000000000001'),
-          name: String(row?.[SystemUserNameColumn] ?? 'Seller'),
+          id: UserId,
+          name: String((row as DataverseRecord)[SystemUserNameColumn] ?? fallback.name),
         });
       })
-      .catch(() => setUserRow({ id: '00000000-0000-0000-0000-000000000001', name: 'Seller' }));
+      .catch(() => setUserRow(fallback));
   }, [webApi]);
 
   const refreshLists = React.useCallback(() => {

@@ -3,11 +3,12 @@
  * the demo server start in-process on 127.0.0.1; the page runs the real PCF bundle and the real form
  * library on the form rendered from our imported FormXml. Screenshots go to test-results/demo/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { HelpNeededOptions, OpportunityColumns as O } from '../../../Domain/constants';
+import { parseResx } from '../../../Relay/demo/client/model/manifest';
 import { sandboxExtra } from '../../../Relay/demo/sandboxExtra';
 import { startSandbox, type Sandbox } from '../../../Relay/sandbox/sandbox';
 
@@ -61,13 +62,25 @@ jest.setTimeout(120_000);
   }
 
   async function openOpportunity(page: Page, name: string): Promise<void> {
-    await page.click(`[data-testid=opportunity-list] a:text-is("${name}")`);
+    // The relay may append ✔ / ✖ to the name (pcs_ShowCheckmarkInName), hence has-text.
+    await page.click(`[data-testid=opportunity-list] a:has-text("${name}")`);
     await page.waitForSelector('[data-testid=form-title]');
     await page.click('[data-testid=tab-tab_partnercenter]');
     await page.waitForSelector('[data-testid=pcf-pcs_syncwithpartnercenter] [role=switch]');
   }
 
   const pcf = (page: Page) => page.locator('[data-testid=pcf-pcs_syncwithpartnercenter]');
+  /** Refresh the form until the control's status badge shows `symbol` (the relay writes back asynchronously). */
+  async function waitForBadge(page: Page, symbol: string): Promise<void> {
+    const badge = pcf(page).locator(`.pcs-badge:has-text("${symbol}")`);
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      if (await badge.count()) return;
+      await page.click('[data-testid=cmd-refresh]');
+      await page.waitForTimeout(1000);
+    }
+    throw new Error(`badge ${symbol} never appeared`);
+  }
+
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -94,6 +107,129 @@ jest.setTimeout(120_000);
     await page.waitForSelector('[data-testid=pc-referral]');
     expect(await page.textContent('[data-testid=pc-solutions]')).toContain('SOL-15974-MQF');
     await shot(page, '2-scenario1-synced');
+    await page.close();
+  });
+  it('scenario 2: Microsoft creates a referral → it appears in the list, opens with the card populated', async () => {
+    const page = await newPage();
+    const name = 'Woodgrove — demo referral';
+    await page.fill('[data-testid=ms-name]', name);
+    await page.fill('[data-testid=ms-company]', 'Woodgrove Bank');
+    await page.click('[data-testid=ms-create]');
+    await page.waitForSelector(`[data-testid=opportunity-list] a:has-text("${name}")`, { timeout: 60_000 });
+    await shot(page, '3-scenario2-listed');
+    await openOpportunity(page, name);
+    const referralId = await pcf(page)
+      .locator('code, .pcs-referral-id, [aria-label*="Referral"]')
+      .first()
+      .textContent()
+      .catch(() => null);
+    await page.waitForSelector('[data-testid=pc-referral]');
+    expect(await page.textContent('[data-testid=pc-status]')).toMatch(/New|Active/);
+    expect(await pcf(page).textContent()).toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(await pcf(page).locator('[role=switch]').getAttribute('aria-checked')).toBe('true');
+    expect(referralId === null || referralId.length > 0).toBe(true);
+    await shot(page, '4-scenario2-card');
+    await page.close();
+  });
+
+  it('pre-flight blocks the save and shows the messages', async () => {
+    const page = await newPage();
+    await openOpportunity(page, 'Tailspin Toys data estate');
+    await page.selectOption(`[data-testid=input-${O.parentContact}]`, '');
+    await pcf(page).locator('[role=switch]').click();
+    await page.selectOption(
+      `[data-testid=input-${O.helpNeeded}]`,
+      String(HelpNeededOptions.ProofOfConceptOrDemo),
+    );
+    await page.click('[data-testid=cmd-save]');
+    await page.waitForSelector('[data-testid=save-state]:has-text("prevented")');
+    const messages = await page.locator('.field-notification, .form-notification').allTextContents();
+    expect(messages.filter((text) => text.trim()).length).toBeGreaterThan(0);
+    await shot(page, '5-preflight-blocked');
+    await page.close();
+  });
+
+  it('a failed sync shows ✖ with the message, then recovers to ✔', async () => {
+    const page = await newPage();
+    await openOpportunity(page, 'Tailspin Toys data estate');
+    // The account's country through the page's own Xrm.WebApi (the account form is not in the demo).
+    const setCountry = (country: string) =>
+      page.evaluate(async (value) => {
+        const xrm = (window as unknown as { Xrm: { Page: Xrm.FormContext; WebApi: Xrm.WebApi } }).Xrm;
+        const account = (
+          xrm.Page.getAttribute('parentaccountid') as Xrm.Attributes.LookupAttribute
+        ).getValue()?.[0];
+        if (!account) throw new Error('no account on the opportunity');
+        await xrm.WebApi.updateRecord('account', account.id, { address1_country: value });
+      }, country);
+    const syncNow = () => pcf(page).getByRole('button', { name: 'Sync now' }).click();
+    await setCountry('US');
+    await pcf(page).locator('[role=switch]').click();
+    await page.click('[data-testid=cmd-save]');
+    await pcf(page).locator('.pcs-badge:has-text("✔")').waitFor({ timeout: 60_000 });
+    // The account changes behind the form's back: the next sync fails on the relay's own rules.
+    await setCountry('United States');
+    await syncNow();
+    await waitForBadge(page, '✖');
+    expect(await pcf(page).textContent()).toContain('United States');
+    await shot(page, '6-error');
+    await setCountry('US');
+    await syncNow();
+    await waitForBadge(page, '✔');
+    await shot(page, '7-recovered');
+    await page.close();
+  });
+
+  it('a field-map change made in the form editor drives the next sync', async () => {
+    const page = await newPage();
+    await openOpportunity(page, 'Northwind analytics platform');
+    const original = await page.inputValue('[data-testid=fieldmap-text]');
+    const map = JSON.parse(original) as {
+      entries: { referral: string; column: string; direction: string }[];
+    };
+    const notes = map.entries.find((entry) => entry.referral === 'details.notes');
+    expect(notes).toMatchObject({ column: O.description, direction: 'both' });
+    // First an invalid edit: the shared validator refuses it and nothing is written to the form.
+    notes!.column = O.name;
+    await page.fill('[data-testid=fieldmap-text]', JSON.stringify(map, null, 2));
+    await page.click('[data-testid=fieldmap-publish]');
+    await page.waitForSelector('[data-testid=fieldmap-error]:has-text("details.notes")');
+    await shot(page, '8-fieldmap-invalid');
+    // Then a valid one: notes only flow from Partner Center into Dynamics 365, no longer back.
+    notes!.column = O.description;
+    notes!.direction = 'toDataverse';
+    await page.fill('[data-testid=fieldmap-text]', JSON.stringify(map, null, 2));
+    await page.click('[data-testid=fieldmap-publish]');
+    await page.waitForSelector('[data-testid=fieldmap-status]:has-text("published")');
+    await page.waitForSelector('[data-testid=form-title]');
+    expect(await page.inputValue('[data-testid=fieldmap-text]')).toContain('"toDataverse"');
+    await page.waitForTimeout(2500); // the sandbox relay re-reads published forms every 2 s
+    await page.click('[data-testid=tab-tab_summary]');
+    await page.fill(`[data-testid=input-${O.description}]`, 'Seller note that must stay in Dynamics 365');
+    await page.fill(`[data-testid=input-${O.estimatedValue}]`, '77777');
+    await page.locator(`[data-testid=input-${O.estimatedValue}]`).blur();
+    await page.click('[data-testid=cmd-save]');
+    // The same sync carries the deal value (still mapped both ways) but not the notes any more.
+    await page.waitForSelector('[data-testid=pc-dealvalue]:has-text("77777")', { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=pc-referral]')).not.toContain('Seller note that must stay');
+    await shot(page, '9-fieldmap-effect');
+    await page.close();
+  });
+
+  it('runs in pt-BR: form labels and the control in Portuguese', async () => {
+    const resx = (lcid: number) =>
+      parseResx(
+        readFileSync(
+          path.join(REPO, `out/controls/PartnerCenterSync/strings/PartnerCenterSync.${lcid}.resx`),
+          'utf8',
+        ),
+      );
+    const page = await newPage(1046);
+    await openOpportunity(page, 'Northwind analytics platform');
+    expect(await pcf(page).textContent()).toContain(resx(1046).Toggle_Label);
+    expect(resx(1046).Toggle_Label).not.toBe(resx(1033).Toggle_Label);
+    expect(await page.textContent('[data-testid=cmd-save]')).toBe('Salvar');
+    await shot(page, '10-pt-BR');
     await page.close();
   });
 });

@@ -51,6 +51,8 @@ export function App(): React.ReactElement {
   const [error, setError] = React.useState<string | null>(null);
   const [alerts, setAlerts] = React.useState<string[]>([]);
   const [formVersion, setFormVersion] = React.useState(0);
+  // Survives the form reload that follows a publish (the editor panel remounts with the new FormXml).
+  const [editorNotice, setEditorNotice] = React.useState('');
 
   React.useEffect(() => {
     // The signed-in user, as the platform knows it: WhoAmI, then the user's name.
@@ -206,7 +208,14 @@ export function App(): React.ReactElement {
         <aside className="panels">
           <MicrosoftPanel referralId={referralId} onChanged={refreshLists} />
           {session && (
-            <FormEditorPanel form={session.form} onPublished={() => setFormVersion((n) => n + 1)} />
+            <FormEditorPanel
+              form={session.form}
+              notice={editorNotice}
+              onPublished={() => {
+                setEditorNotice('published');
+                setFormVersion((n) => n + 1);
+              }}
+            />
           )}
         </aside>
       </div>

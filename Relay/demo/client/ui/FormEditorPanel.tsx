@@ -24,11 +24,19 @@ function currentFieldMap(form: LoadedForm): string {
 const publishXml = (table: string): string =>
   `<importexportxml><entities><entity>${table}</entity></entities></importexportxml>`;
 
-export function FormEditorPanel({ form, onPublished }: { form: LoadedForm; onPublished(): void }) {
+export function FormEditorPanel({
+  form,
+  notice,
+  onPublished,
+}: {
+  form: LoadedForm;
+  notice: string;
+  onPublished(): void;
+}) {
   const { webApi } = useHost();
   const [text, setText] = React.useState(() => currentFieldMap(form));
   const [messages, setMessages] = React.useState<string[]>([]);
-  const [status, setStatus] = React.useState('');
+  const [status, setStatus] = React.useState(notice);
   React.useEffect(() => setText(currentFieldMap(form)), [form]);
 
   const publish = async () => {

@@ -14,9 +14,9 @@ import {
   Tables,
 } from '../Domain/constants';
 import type { EntityReferenceValue, PlainAttributes, PlainValue, PluginEvent } from '../Domain/pluginEvent';
-import type { NewJob } from '../Relay/store/store';
-import { leadSyncJob, opportunitySyncJob } from '../Relay/sync/jobs';
-import { stripMark } from '../Relay/sync/checkmark';
+import { stripCheckmark } from '../Domain/checkmark';
+import { leadSyncJob, opportunitySyncJob } from '../Relay/ports';
+import type { NewJob } from '../Relay/ports';
 
 export interface StepContext {
   /** systemuserid of the relay's application user (its writes are echoes). */
@@ -112,7 +112,11 @@ function isMarkOnlyRename(event: PluginEvent, column: string): boolean {
   if (column !== OpportunityColumns.name) return false;
   const before = firstImage(event.preImages)?.[OpportunityColumns.name];
   const after = event.changedAttributes[OpportunityColumns.name];
-  return typeof before === 'string' && typeof after === 'string' && stripMark(before) === stripMark(after);
+  return (
+    typeof before === 'string' &&
+    typeof after === 'string' &&
+    stripCheckmark(before) === stripCheckmark(after)
+  );
 }
 
 function onOpportunityClose(event: PluginEvent, correlationId: string): StepDecision {

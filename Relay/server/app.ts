@@ -12,7 +12,7 @@ import type { PermissionChecker } from '../auth/permission';
 import type { TokenVerifier } from '../auth/tokens';
 import type { WebhookVerifier } from '../partnercenter/webhookVerification';
 import type { Clock, Logger } from '../ports';
-import type { Store } from '../store/store';
+import type { Store } from '../ports';
 import type { SyncDeps } from '../sync/deps';
 import { sendError } from './errors';
 import type { RelayMetrics } from './metrics';

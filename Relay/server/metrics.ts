@@ -3,9 +3,10 @@
  * process): queue depth, sync outcomes, latencies, and outbound API calls and 429s per API.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from '../store/store';
+import type { Store, SyncMetrics } from '../ports';
 
-export interface RelayMetrics {
+/** prom-client's counters and histograms satisfy the sync metrics port structurally. */
+export interface RelayMetrics extends SyncMetrics {
   registry: Registry;
   queueDepth: Gauge<'state'>;
   syncOutcomes: Counter<'direction' | 'outcome'>;

@@ -12,7 +12,7 @@ import type { TokenVerifier } from '../auth/tokens';
 import type { RelayConfig } from '../config/config';
 import type { WebhookVerifier } from '../partnercenter/webhookVerification';
 import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
-import type { Store } from '../store/store';
+import type { Store } from '../ports';
 import type { SyncDeps } from '../sync/deps';
 import { createJobHandlers } from '../sync/engine';
 import { Tables } from '../../Domain/constants';

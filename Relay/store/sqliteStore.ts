@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from './store';
+import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from '../ports';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (

@@ -1,7 +1,7 @@
 /** What every sync handler needs, injected once by the relay (real clients) or by tests. */
 import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
-import type { RelayMetrics } from '../server/metrics';
-import type { Store } from '../store/store';
+import type { SyncMetrics } from '../ports';
+import type { Store } from '../ports';
 import type { FieldMapSource } from './fieldMapSource';
 import type { LanguageResolver } from './language';
 import type { SyncSettings } from './settings';
@@ -13,7 +13,7 @@ export interface SyncDeps {
   fieldMaps: FieldMapSource;
   settings: SyncSettings;
   clock: Clock;
-  metrics?: RelayMetrics;
+  metrics?: SyncMetrics;
   /** Language of the messages written on records (owner's UI language); 1033 when absent. */
   languages?: LanguageResolver;
   /** How long a job waits when the field map is invalid before it looks again. */

@@ -6,8 +6,8 @@ import type {
   OpportunityRespondPayload,
   OpportunitySyncPayload,
   ReferralPullPayload,
-} from './jobs';
-import { JobKinds } from './jobs';
+} from '../ports';
+import { JobKinds } from '../ports';
 import { syncLead } from './leads';
 import { pushOpportunity, respondToReferral } from './toPartnerCenter';
 import type { JobHandler } from './worker';

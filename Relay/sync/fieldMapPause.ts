@@ -9,7 +9,7 @@ import { EntitySets, LeadColumns, OpportunityColumns, SyncStatus } from '../../D
 import type { FieldMap } from '../../Domain/fieldMap';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { ApiError } from '../ports';
-import type { Store } from '../store/store';
+import type { Store } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
 import type { FieldMapState } from './fieldMapSource';

@@ -3,9 +3,9 @@
  * 429s counted separately: the relay's view of its own API budget without touching the clients.
  */
 import { ApiError } from '../ports';
-import type { RelayMetrics } from '../server/metrics';
+import type { SyncMetrics } from '../ports';
 
-export function instrumentApi<T extends object>(api: T, name: string, metrics: RelayMetrics): T {
+export function instrumentApi<T extends object>(api: T, name: string, metrics: SyncMetrics): T {
   return new Proxy(api, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;

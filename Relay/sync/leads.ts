@@ -7,7 +7,7 @@ import { EntitySets, LeadColumns, LeadState, OpportunityColumns } from '../../Do
 import type { ReferralPatchOperation } from '../../Domain/referral';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
-import type { LeadSyncPayload } from './jobs';
+import type { LeadSyncPayload } from '../ports';
 import { referralColumns, syncEventRecord } from './writeBack';
 
 export type LeadResult = { outcome: 'skipped'; reason: string } | { outcome: 'succeeded'; action: string };

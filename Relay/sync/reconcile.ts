@@ -8,7 +8,7 @@ import { EntitySets, OpportunityColumns, SystemColumns } from '../../Domain/cons
 import type { Logger } from '../ports';
 import type { SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
-import { opportunitySyncJob, referralPullJob } from './jobs';
+import { opportunitySyncJob, referralPullJob } from '../ports';
 
 export const WATERMARKS = {
   referrals: 'watermark:referrals',

@@ -22,8 +22,8 @@ import { writtenEtagKey } from './deps';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { ownerLanguage } from './language';
 import type { PauseTarget } from './fieldMapPause';
-import { opportunityKey } from './jobs';
-import type { OpportunityRespondPayload, OpportunitySyncPayload } from './jobs';
+import { opportunityKey } from '../ports';
+import type { OpportunityRespondPayload, OpportunitySyncPayload } from '../ports';
 import {
   auditLine,
   changedColumns,

@@ -5,8 +5,8 @@
  */
 import { ApiError } from '../ports';
 import type { Clock, Logger } from '../ports';
-import type { Job, Store } from '../store/store';
-import type { RelayMetrics } from '../server/metrics';
+import type { Job, Store } from '../ports';
+import type { SyncMetrics } from '../ports';
 
 export type JobHandler = (job: Job, context: { logger: Logger; correlationId: string }) => Promise<void>;
 
@@ -26,7 +26,7 @@ export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   clock: Clock;
   logger: Logger;
-  metrics?: RelayMetrics;
+  metrics?: SyncMetrics;
   maxAttempts: number;
   retryBaseMs: number;
   /** Upper bound of one backoff (default 15 minutes). */

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
-import { registerSimulate } from './simulate';
 import { registerPreview } from './preview';
 import { registerParseEvent } from './parseEvent';
 import { registerRelay } from './relay';
@@ -10,9 +9,8 @@ import { registerDeadLetters } from './deadLetters';
 /** A command module adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
-// One line per command module; each issue adds its own.
+// One line per command module (`simulate` is lazy: see bin/cosell.js).
 export const commands: RegisterCommand[] = [
-  registerSimulate,
   registerPreview,
   registerParseEvent,
   registerRelay,

@@ -8,7 +8,7 @@ import type { LiveStatusResponse, SyncNowResponse } from '../../../Domain/relayA
 import { OpportunityColumns, EntitySets } from '../../../Domain/constants';
 import { AuthError } from '../../auth/tokens';
 import type { AuthenticatedUser } from '../../auth/tokens';
-import { opportunityRespondJob, opportunitySyncJob } from '../../sync/jobs';
+import { opportunityRespondJob, opportunitySyncJob } from '../../ports';
 import { lcidFrom, previewOpportunity } from '../../sync/preview';
 import type { RelayServerDeps } from '../app';
 import { sendError } from '../errors';

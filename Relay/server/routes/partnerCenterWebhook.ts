@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { REFERRAL_WEBHOOK_EVENTS, referralIdFromResourceUri } from '../../../Domain/referral';
-import { referralPullJob } from '../../sync/jobs';
+import { referralPullJob } from '../../ports';
 import type { RelayServerDeps } from '../app';
 import { sendError } from '../errors';
 

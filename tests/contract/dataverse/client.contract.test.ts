@@ -22,8 +22,8 @@ import {
 } from '../../../Relay/dataverse';
 import type { DataverseClient } from '../../../Relay/dataverse';
 import { ApiError } from '../../../Relay/ports';
-import { startDataverseSimulator } from '../../../Relay/simulators/dataverse';
-import type { DataverseSimulator } from '../../../Relay/simulators/dataverse';
+import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
+import type { DataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { tokenFor } from '../../unit/dataverse/support';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');

@@ -19,7 +19,7 @@ import {
 import {
   startPartnerCenterSimulator,
   type PartnerCenterSimulator,
-} from '../../../Relay/simulators/partnercenter';
+} from '../../../DevStack/simulators/partnercenter';
 
 const payloads = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
 const load = (name: string) => JSON.parse(fs.readFileSync(path.join(payloads, name), 'utf8')) as unknown;

@@ -15,7 +15,7 @@ import {
   createWebhookSigner,
   startPartnerCenterSimulator,
   type PartnerCenterSimulator,
-} from '../../../Relay/simulators/partnercenter';
+} from '../../../DevStack/simulators/partnercenter';
 import { startScriptedServer } from '../../unit/partnercenter/scriptedServer';
 
 let sim: PartnerCenterSimulator;

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { HelpNeededOptions, OpportunityColumns as O } from '../../../Domain/constants';
-import { parseResx } from '../../../Relay/demo/client/model/manifest';
-import { sandboxExtra } from '../../../Relay/demo/sandboxExtra';
-import { startSandbox, type Sandbox } from '../../../Relay/sandbox/sandbox';
+import { parseResx } from '../../../DevStack/demo/client/model/manifest';
+import { sandboxExtra } from '../../../DevStack/demo/sandboxExtra';
+import { startSandbox, type Sandbox } from '../../../DevStack/sandbox/sandbox';
 
 const REPO = path.resolve(__dirname, '../../..');
 const SHOTS = path.join(REPO, 'test-results/demo');

@@ -15,8 +15,8 @@ import {
 } from '../../../Domain/constants';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import type { FieldMap, FieldMapEntry } from '../../../Domain/fieldMap';
-import { startLocalStack } from '../../../Relay/sandbox/stack';
-import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { startLocalStack } from '../../../DevStack/sandbox/stack';
+import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { PAUSED_TITLE } from '../../../Relay/sync/fieldMapPause';
 import { fieldMapsInFormXml } from '../../../Relay/sync/fieldMapSource';
 import {

@@ -13,8 +13,8 @@ import {
   UserSettings,
 } from '../../../Domain/constants';
 import type { DataverseApi } from '../../../Relay/ports';
-import { startLocalStack } from '../../../Relay/sandbox/stack';
-import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { startLocalStack } from '../../../DevStack/sandbox/stack';
+import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { createLanguageResolver } from '../../../Relay/sync/language';
 import { createCatalogueSolution, createCoSellOpportunity, syncEventsOf } from './helpers';
 

@@ -28,8 +28,8 @@ import {
   Tables,
 } from '../../../Domain/constants';
 import { DATAVERSE_WEBHOOK_PATH } from '../../../Relay/server/routes/dataverseWebhook';
-import { SANDBOX_WEBHOOK_KEY, startLocalStack } from '../../../Relay/sandbox/stack';
-import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { SANDBOX_WEBHOOK_KEY, startLocalStack } from '../../../DevStack/sandbox/stack';
+import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { createCatalogueSolution } from './helpers';
 
 const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/dataverse-webhook');

@@ -18,8 +18,8 @@ import {
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import { RelayRoutes } from '../../../Domain/relayApi';
 import { runSetup } from '../../../Relay/config/setup';
-import { startLocalStack, SANDBOX_WEBHOOK_KEY } from '../../../Relay/sandbox/stack';
-import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { startLocalStack, SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
+import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { createCatalogueSolution, createCoSellOpportunity } from './helpers';
 
 const tokenFor = async (stack: LocalStack, userId: string) =>

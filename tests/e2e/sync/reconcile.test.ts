@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EntitySets, OpportunityColumns, SyncStatus } from '../../../Domain/constants';
-import { startLocalStack } from '../../../Relay/sandbox/stack';
-import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { startLocalStack } from '../../../DevStack/sandbox/stack';
+import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { WATERMARKS } from '../../../Relay/sync/reconcile';
 import { createCatalogueSolution, createCoSellOpportunity, syncEventsOf } from './helpers';
 

@@ -13,8 +13,8 @@ import {
   SyncStatus,
   referralLink,
 } from '../../../Domain/constants';
-import { startLocalStack } from '../../../Relay/sandbox/stack';
-import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { startLocalStack } from '../../../DevStack/sandbox/stack';
+import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { createCatalogueSolution, createCoSellOpportunity } from './helpers';
 
 describe('two-way sync (both simulators, real webhook paths)', () => {

@@ -4,8 +4,8 @@
  * real throttling responses. The sync still succeeds: nothing is lost to throttling.
  */
 import { EntitySets, OpportunityColumns } from '../../../Domain/constants';
-import { startLocalStack } from '../../../Relay/sandbox/stack';
-import type { LocalStack } from '../../../Relay/sandbox/stack';
+import { startLocalStack } from '../../../DevStack/sandbox/stack';
+import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { createCatalogueSolution, createCoSellOpportunity } from './helpers';
 
 describe('throttling metrics', () => {

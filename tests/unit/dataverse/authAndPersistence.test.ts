@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createMsalTokenProvider } from '../../../Relay/dataverse';
 import type { MsalConfidentialClient } from '../../../Relay/dataverse';
 import { ApiError } from '../../../Relay/ports';
-import { startDataverseSimulator } from '../../../Relay/simulators/dataverse';
+import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { SHARED } from './support';
 
 describe('MSAL token provider', () => {

@@ -2,8 +2,8 @@ import {
   evaluateFilter,
   FilterSyntaxError,
   parseFilter,
-} from '../../../Relay/simulators/dataverse/odata/filter';
-import { parseQueryOptions } from '../../../Relay/simulators/dataverse/odata/query';
+} from '../../../DevStack/simulators/dataverse/odata/filter';
+import { parseQueryOptions } from '../../../DevStack/simulators/dataverse/odata/query';
 
 const row: Record<string, unknown> = {
   name: "O'Brien Ltd",

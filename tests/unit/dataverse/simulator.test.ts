@@ -19,8 +19,8 @@ import {
   Tables,
   parseRemoteExecutionContext,
 } from '../../../Domain';
-import { startDataverseSimulator } from '../../../Relay/simulators/dataverse';
-import type { DataverseSimulator } from '../../../Relay/simulators/dataverse';
+import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
+import type { DataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { REPO_ROOT, SHARED, startReceiver, tokenFor } from './support';
 import type { Receiver } from './support';
 

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { baseSchema } from '../../../Relay/simulators/dataverse/baseSchema';
-import { MetadataStore } from '../../../Relay/simulators/dataverse/metadata';
+import { baseSchema } from '../../../DevStack/simulators/dataverse/baseSchema';
+import { MetadataStore } from '../../../DevStack/simulators/dataverse/metadata';
 import {
   parseSolutionZip,
   SolutionImportError,
   validateSolution,
-} from '../../../Relay/simulators/dataverse/solutionImport';
+} from '../../../DevStack/simulators/dataverse/solutionImport';
 import { SHARED } from './support';
 
 const solutions = path.join(SHARED, 'solutions');

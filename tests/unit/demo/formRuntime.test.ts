@@ -8,13 +8,13 @@ import {
   SyncStatus,
   WebResourceNames,
 } from '../../../Domain/constants';
-import { parseFormXml } from '../../../Relay/demo/client/model/formXml';
-import { parseControlManifest, parseResx, resxPathFor } from '../../../Relay/demo/client/model/manifest';
-import { parseAttributeMetadata, type AttributeMeta } from '../../../Relay/demo/client/model/metadata';
-import { FormRuntime } from '../../../Relay/demo/client/platform/formRuntime';
-import { buildPcfContext, columnWrites } from '../../../Relay/demo/client/platform/pcfContext';
-import { DataverseWebApi, WebApiError } from '../../../Relay/demo/client/platform/webApi';
-import { createGlobalContext, createXrm } from '../../../Relay/demo/client/platform/xrm';
+import { parseFormXml } from '../../../DevStack/demo/client/model/formXml';
+import { parseControlManifest, parseResx, resxPathFor } from '../../../DevStack/demo/client/model/manifest';
+import { parseAttributeMetadata, type AttributeMeta } from '../../../DevStack/demo/client/model/metadata';
+import { FormRuntime } from '../../../DevStack/demo/client/platform/formRuntime';
+import { buildPcfContext, columnWrites } from '../../../DevStack/demo/client/platform/pcfContext';
+import { DataverseWebApi, WebApiError } from '../../../DevStack/demo/client/platform/webApi';
+import { createGlobalContext, createXrm } from '../../../DevStack/demo/client/platform/xrm';
 
 const OPPORTUNITY_ID = '1b0b7d1e-0c4e-4d1a-9a3f-0c8f4a3d2e10';
 const builder = new XMLBuilder({

@@ -7,8 +7,8 @@ import {
   parseFormXml,
   pickLabel,
   splitHandlerParameters,
-} from '../../../Relay/demo/client/model/formXml';
-import { setCustomControlParameter } from '../../../Relay/demo/client/model/formXmlEdit';
+} from '../../../DevStack/demo/client/model/formXml';
+import { setCustomControlParameter } from '../../../DevStack/demo/client/model/formXmlEdit';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const yarsolForm = path.resolve(

@@ -8,7 +8,7 @@ import {
   startPartnerCenterSimulator,
   type PartnerCenterSimulator,
   type PartnerCenterSimulatorOptions,
-} from '../../../Relay/simulators/partnercenter';
+} from '../../../DevStack/simulators/partnercenter';
 import { startScriptedServer } from './scriptedServer';
 
 const payloads = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');

@@ -6,7 +6,10 @@ import {
   type CertificateFetcher,
   type WebhookVerifierOptions,
 } from '../../../Relay/partnercenter';
-import { createSigningCertificate, type SigningCertificate } from '../../../Relay/simulators/partnercenter';
+import {
+  createSigningCertificate,
+  type SigningCertificate,
+} from '../../../DevStack/simulators/partnercenter';
 
 const payloads = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
 const CERT_URL =

@@ -1,0 +1,103 @@
+/**
+ * Sample data for the sandbox: a solution catalogue, accounts and contacts, opportunities (one
+ * co-sell shared with Microsoft, one private, one still missing what co-sell needs) created by a
+ * seller through the Web API — so they travel the real webhook path — and incoming Microsoft
+ * referrals created on the Partner Center simulator.
+ */
+import { EntitySets, SolutionDetailColumns, SolutionTypeOptions } from '../../Domain/constants';
+import type { DataverseApi } from '../../Relay/ports';
+import type { PartnerCenterSimulator } from '../simulators/partnercenter';
+import { createSeedOpportunity } from './seedRecords';
+
+export const CATALOGUE = [
+  { id: 'SOL-15974-MQF', name: 'Contoso Analytics on Azure', publisher: 'Contoso' },
+  { id: 'SOL-20411-AZR', name: 'Contoso Secure Landing Zone', publisher: 'Contoso' },
+  { id: 'SOL-Microsoft365', name: 'Microsoft365', publisher: 'Microsoft' },
+] as const;
+
+export interface SeedResult {
+  seeded: boolean;
+  opportunities: string[];
+  referrals: string[];
+}
+
+export async function seedSandbox(
+  admin: DataverseApi,
+  seller: DataverseApi,
+  partnerCenter: PartnerCenterSimulator,
+): Promise<SeedResult> {
+  const existing = await admin.retrieveMultiple(
+    EntitySets.pcs_solutiondetail,
+    `?$select=${SolutionDetailColumns.id}&$top=1`,
+  );
+  if (existing.length) return { seeded: false, opportunities: [], referrals: [] };
+  for (const solution of CATALOGUE) {
+    await admin.create(EntitySets.pcs_solutiondetail, {
+      [SolutionDetailColumns.name]: solution.name,
+      [SolutionDetailColumns.solutionId]: solution.id,
+      [SolutionDetailColumns.publisherName]: solution.publisher,
+      [SolutionDetailColumns.solutionType]: SolutionTypeOptions.Name,
+      [SolutionDetailColumns.isActive]: true,
+    });
+  }
+  const opportunities = [
+    await createSeedOpportunity(seller, {
+      account: 'Northwind Traders',
+      postalCode: '98101',
+      country: 'US',
+      contact: ['Nancy', 'Davolio', 'nancy@northwind.example'],
+      name: 'Northwind analytics platform',
+      value: 125000,
+      coSell: true,
+      solutionId: CATALOGUE[0].id,
+      sync: true,
+    }),
+    await createSeedOpportunity(seller, {
+      account: 'Adventure Works',
+      postalCode: '10001',
+      country: 'US',
+      contact: ['Alan', 'Brewer', 'alan@adventure-works.example'],
+      name: 'Adventure Works landing zone (private)',
+      value: 48000,
+      coSell: false,
+      solutionId: CATALOGUE[1].id,
+      sync: false,
+    }),
+    // "United States" is not an ISO-2 code: switching sync on shows ✖ and the message until fixed.
+    await createSeedOpportunity(seller, {
+      account: 'Tailspin Toys',
+      postalCode: '60601',
+      country: 'United States',
+      contact: ['Tess', 'Ortiz', 'tess@tailspin.example'],
+      name: 'Tailspin Toys data estate',
+      value: 76000,
+      coSell: true,
+      solutionId: CATALOGUE[0].id,
+      sync: false,
+    }),
+  ];
+  const referrals = [
+    partnerCenter.referrals.createIncoming({}).id,
+    partnerCenter.referrals.createIncoming({
+      name: 'Litware — secure cloud migration',
+      customerProfile: {
+        name: 'Litware Inc',
+        address: {
+          addressLine1: '500 Pine Street',
+          city: 'Austin',
+          state: 'TX',
+          postalCode: '73301',
+          country: 'US',
+        },
+        team: [
+          { firstName: 'Lee', lastName: 'Gu', email: 'lee.gu@litware.example', phoneNumber: '5125550100' },
+        ],
+      },
+      details: {
+        dealValue: 240000,
+        requirements: { solutions: [{ id: CATALOGUE[1].id, name: CATALOGUE[1].name, type: 'Name' }] },
+      },
+    }).id,
+  ];
+  return { seeded: true, opportunities, referrals };
+}

@@ -1,0 +1,176 @@
+/**
+ * Applies a parsed solution to the simulator: schema (tables, columns, relationships with their
+ * navigation names), forms → systemform rows, environment variables → definition/value rows,
+ * service endpoints and steps, the solution row, and sdkmessagefilters for new tables.
+ * Validation happens first, so a rejected zip changes nothing.
+ */
+import type { Clock } from '../../../Relay/ports';
+import { DataverseError, ErrorCodes } from './errors';
+import { stableGuid } from './ids';
+import type { MetadataStore } from './metadata';
+import { ensureMessageFilters } from './seed';
+import { parseSolutionZip, SolutionImportError, validateSolution } from './solutionImport';
+import type { ParsedSolution } from './solutionImport';
+import type { RecordStore, Row } from './store';
+
+export const SCHEMA_META_KEY = 'schema';
+
+export interface ImportSummary {
+  uniqueName: string;
+  version: string;
+  tables: string[];
+  columns: number;
+  forms: number;
+  environmentVariables: number;
+}
+
+export class ImportService {
+  constructor(private readonly deps: { store: RecordStore; metadata: MetadataStore; clock: Clock }) {}
+
+  async parse(bytes: Uint8Array): Promise<ParsedSolution> {
+    try {
+      const parsed = await parseSolutionZip(bytes);
+      validateSolution(parsed, this.deps.metadata);
+      return parsed;
+    } catch (error) {
+      if (error instanceof SolutionImportError)
+        throw new DataverseError(400, ErrorCodes.importFailed, error.message);
+      throw error;
+    }
+  }
+
+  /** Must run inside a store transaction (rows) — metadata changes only after validation passed. */
+  apply(parsed: ParsedSolution): ImportSummary {
+    const { store, metadata } = this.deps;
+    const relationships = validateSolution(parsed, metadata);
+    const now = this.deps.clock.now().toISOString();
+    const put = (entity: string, id: string, row: Row): void => {
+      const existing = store.get(entity, id);
+      store.put(entity, id, {
+        createdon: now,
+        ...existing,
+        ...row,
+        modifiedon: now,
+        versionnumber: store.nextVersion(),
+      });
+    };
+
+    let columns = 0;
+    for (const table of parsed.tables) {
+      const { shell: _shell, ...definition } = table;
+      columns += Object.keys(definition.attributes).length;
+      if (metadata.table(definition.logicalName)) {
+        for (const attribute of Object.values(definition.attributes)) {
+          if (!metadata.table(definition.logicalName)!.attributes[attribute.logicalName])
+            metadata.putAttribute(definition.logicalName, attribute);
+        }
+      } else {
+        metadata.putTable(definition);
+      }
+    }
+    for (const r of relationships) {
+      metadata.putRelationship(r);
+      const attribute = metadata.table(r.referencingEntity)?.attributes[r.referencingAttribute];
+      if (attribute) attribute.targets = [...new Set([...(attribute.targets ?? []), r.referencedEntity])];
+    }
+    store.setMeta(SCHEMA_META_KEY, metadata.snapshot());
+
+    for (const form of parsed.forms) {
+      put('systemform', form.formid, {
+        formid: form.formid,
+        name: form.name,
+        objecttypecode: form.entity,
+        type: form.type,
+        formxml: form.formxml,
+        formactivationstate: 1,
+        formpresentation: 1,
+        iscustomizable: !parsed.managed,
+      });
+    }
+
+    for (const v of parsed.environmentVariables) {
+      const definitionId = stableGuid('environmentvariabledefinition', v.schemaname);
+      put('environmentvariabledefinition', definitionId, {
+        environmentvariabledefinitionid: definitionId,
+        schemaname: v.schemaname,
+        displayname: v.displayname,
+        description: v.description,
+        type: v.type,
+        defaultvalue: v.defaultvalue,
+        isrequired: v.isrequired,
+        statecode: 0,
+        statuscode: 1,
+      });
+      if (v.value !== null) {
+        const valueId = stableGuid('environmentvariablevalue', v.schemaname);
+        put('environmentvariablevalue', valueId, {
+          environmentvariablevalueid: valueId,
+          schemaname: v.schemaname,
+          value: v.value,
+          environmentvariabledefinitionid: { id: definitionId, logicalName: 'environmentvariabledefinition' },
+          statecode: 0,
+          statuscode: 1,
+        });
+      }
+    }
+
+    for (const endpoint of parsed.serviceEndpoints)
+      put('serviceendpoint', endpoint.serviceendpointid, { ...endpoint });
+    for (const step of parsed.steps) {
+      const filterId = step.primaryEntity
+        ? stableGuid('sdkmessagefilter', this.messageName(step.sdkmessageid) ?? '', step.primaryEntity)
+        : null;
+      put('sdkmessageprocessingstep', step.sdkmessageprocessingstepid, {
+        sdkmessageprocessingstepid: step.sdkmessageprocessingstepid,
+        name: step.name,
+        stage: step.stage,
+        mode: step.mode,
+        rank: step.rank,
+        filteringattributes: step.filteringattributes,
+        asyncautodelete: step.asyncautodelete,
+        supporteddeployment: 0,
+        sdkmessageid: { id: step.sdkmessageid, logicalName: 'sdkmessage' },
+        sdkmessagefilterid: filterId ? { id: filterId, logicalName: 'sdkmessagefilter' } : null,
+        eventhandler: step.eventHandler ? { id: step.eventHandler, logicalName: 'serviceendpoint' } : null,
+        statecode: 0,
+        statuscode: 1,
+      });
+      for (const image of step.images) {
+        put('sdkmessageprocessingstepimage', image.id, {
+          sdkmessageprocessingstepimageid: image.id,
+          name: image.name,
+          entityalias: image.entityalias,
+          imagetype: image.imagetype,
+          messagepropertyname: image.messagepropertyname,
+          attributes: image.attributes,
+          sdkmessageprocessingstepid: {
+            id: step.sdkmessageprocessingstepid,
+            logicalName: 'sdkmessageprocessingstep',
+          },
+        });
+      }
+    }
+
+    const solutionId = stableGuid('solution', parsed.uniqueName);
+    put('solution', solutionId, {
+      solutionid: solutionId,
+      uniquename: parsed.uniqueName,
+      friendlyname: parsed.friendlyName,
+      version: parsed.version,
+      ismanaged: parsed.managed,
+    });
+    ensureMessageFilters(store, metadata, now);
+    return {
+      uniqueName: parsed.uniqueName,
+      version: parsed.version,
+      tables: parsed.tables.map((t) => t.logicalName),
+      columns,
+      forms: parsed.forms.length,
+      environmentVariables: parsed.environmentVariables.length,
+    };
+  }
+
+  private messageName(id: string): string | null {
+    return (this.deps.store.get('sdkmessage', id)?.name as string | undefined) ?? null;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * `startDataverseSimulator`: a local Dataverse Web API on 127.0.0.1 for tests, the sandbox and
+ * `cosell simulate dataverse`. Schema = ./baseSchema + whatever solution zips are imported;
+ * rows persist in `<dataDir>/dataverse.sqlite` when a data dir is given.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../../Relay/ports';
+import { baseSchema } from './baseSchema';
+import { EventPipeline } from './events';
+import type { DeliveryRecord } from './events';
+import { Faults } from './faults';
+import type { FaultSettings } from './faults';
+import { ImportService, SCHEMA_META_KEY } from './importService';
+import type { ImportSummary } from './importService';
+import { MetadataStore } from './metadata';
+import type { SchemaSnapshot } from './metadata';
+import { OrganizationService } from './organizationService';
+import {
+  ensureMessageFilters,
+  ROOT_BUSINESS_UNIT_ID,
+  seedBaseRows,
+  SYSTEM_USER_ID,
+  USD_CURRENCY_ID,
+} from './seed';
+import { buildServer } from './server';
+import { RecordStore } from './store';
+import { API_PATH, WebApi } from './webApi';
+
+export interface DataverseSimulatorOptions {
+  /** 0 = any free port. */
+  port?: number;
+  /** Persist rows and imported schema here; in memory when absent. */
+  dataDir?: string;
+  /** Start from an empty environment (deletes the data dir's database). */
+  reset?: boolean;
+  clock?: Clock;
+  /** Organization name (webhook OrganizationName, x-ms-dynamics-organization host). */
+  organizationName?: string;
+  /** Reject requests without a bearer token (default false: they act as SYSTEM). */
+  requireAuth?: boolean;
+}
+
+export interface DataverseSimulator {
+  /** `http://127.0.0.1:<port>` — what a client uses as the environment URL. */
+  url: string;
+  /** `<url>/api/data/v9.2/` */
+  apiUrl: string;
+  port: number;
+  /** Import a solution zip directly (same path as the ImportSolution action). */
+  importSolution(zip: Uint8Array): Promise<ImportSummary>;
+  /** Configure throttling / latency (same as POST /_control/faults). */
+  setFaults(settings: FaultSettings): void;
+  /** Every webhook delivery so far (sync and async). */
+  deliveries(): DeliveryRecord[];
+  /** Wait until queued asynchronous webhook deliveries have finished. */
+  drain(): Promise<void>;
+  /** Well-known ids of seeded rows. */
+  ids: { systemUser: string; rootBusinessUnit: string; usdCurrency: string };
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export async function startDataverseSimulator(
+  options: DataverseSimulatorOptions = {},
+): Promise<DataverseSimulator> {
+  const clock = options.clock ?? systemClock;
+  const organizationName = options.organizationName ?? 'cosellsim';
+  const store = new RecordStore(options.dataDir, options.reset ?? false);
+  const metadata = new MetadataStore(store.getMeta<SchemaSnapshot>(SCHEMA_META_KEY) ?? baseSchema());
+  const organizationId = store.getMeta<string>('organizationId') ?? randomUUID();
+  store.setMeta('organizationId', organizationId);
+  const seed = () => {
+    const now = clock.now().toISOString();
+    seedBaseRows(store, now, organizationName);
+    ensureMessageFilters(store, metadata, now);
+  };
+  seed();
+
+  let baseUrl = '';
+  const organization = {
+    id: organizationId,
+    name: organizationName,
+    host: `${organizationName}.crm.dynamics.com`,
+  };
+  const pipeline = new EventPipeline({
+    store,
+    metadata,
+    clock,
+    organization,
+    businessUnitId: () => ROOT_BUSINESS_UNIT_ID,
+  });
+  const service = new OrganizationService({ store, metadata, pipeline, clock });
+  const importer = new ImportService({ store, metadata, clock });
+  const webApi = new WebApi({
+    store,
+    metadata,
+    service,
+    pipeline,
+    importer,
+    clock,
+    organization,
+    baseUrl: () => baseUrl,
+  });
+  const faults = new Faults();
+  const app = buildServer({
+    webApi,
+    store,
+    pipeline,
+    faults,
+    identity: { requireAuth: options.requireAuth ?? false, now: () => clock.now().toISOString() },
+    reset: () => {
+      for (const table of metadata.allTables())
+        for (const row of store.list(table.logicalName))
+          store.delete(table.logicalName, String(row[table.primaryIdAttribute]));
+      metadata.load(baseSchema());
+      seed();
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    apiUrl: baseUrl + API_PATH,
+    port,
+    async importSolution(zip) {
+      const parsed = await importer.parse(zip);
+      return store.transaction(async () => importer.apply(parsed));
+    },
+    setFaults: (settings) => faults.configure(settings),
+    deliveries: () => [...pipeline.deliveries],
+    drain: () => pipeline.drain(),
+    ids: {
+      systemUser: SYSTEM_USER_ID,
+      rootBusinessUnit: ROOT_BUSINESS_UNIT_ID,
+      usdCurrency: USD_CURRENCY_ID,
+    },
+    async close() {
+      await pipeline.drain();
+      await app.close();
+      store.close();
+    },
+  };
+}
+
+export type { DeliveryRecord, FaultSettings, ImportSummary };
+export { SdkMessageIds } from './baseSchema';

@@ -8,6 +8,32 @@ import prettier from 'eslint-config-prettier';
 
 const browserCode = ['PCFControls/**/*.{ts,tsx}', 'WebResources/**/*.{ts,tsx}'];
 
+// Import directions (docs/architecture.md). Each rule is a regex over the import specifier; a later
+// block replaces an earlier one's `no-restricted-imports`, so every block lists all rules it needs.
+const productCode = ['Domain', 'Relay', 'Plugins', 'WebResources', 'PCFControls', 'Build', 'bin'].map(
+  (dir) => `${dir}/**/*.{ts,tsx,js,cjs,mjs}`,
+);
+const noDevOrTestCode = {
+  regex: '(^|/)(DevStack|tests|bench)(/|$)',
+  message: 'Product code never imports the development stack (DevStack/), tests/ or bench/.',
+};
+const domainImportsNothingOfOurs = {
+  regex: '^\\.\\.(/|$)',
+  message: 'Domain imports nothing of ours: it is the model every other part shares.',
+};
+const pluginsUseDomainAndPorts = {
+  regex: '^\\.\\./(?!Domain(/|$)|Relay/ports(/|$))',
+  message: 'Plugins/ depends on Domain and the relay ports (Relay/ports) only.',
+};
+const syncDoesNotImportServer = {
+  regex: '(^|/)server(/|$)',
+  message: 'sync/ does not import server/: metrics and the rest reach sync through Relay/ports.',
+};
+const restrictImports = (files, ...patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', '.sandbox/', '**/generated/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
@@ -35,5 +61,9 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  restrictImports(productCode, noDevOrTestCode),
+  restrictImports(['Domain/**'], noDevOrTestCode, domainImportsNothingOfOurs),
+  restrictImports(['Plugins/**'], noDevOrTestCode, pluginsUseDomainAndPorts),
+  restrictImports(['Relay/sync/**'], noDevOrTestCode, syncDoesNotImportServer),
   prettier,
 );

@@ -9,13 +9,6 @@ import type { Store, SyncMetrics } from '../ports';
 export interface RelayMetrics extends SyncMetrics {
   registry: Registry;
   queueDepth: Gauge<'state'>;
-  syncOutcomes: Counter<'direction' | 'outcome'>;
-  syncDuration: Histogram<'direction'>;
-  jobs: Counter<'kind' | 'result'>;
-  jobDuration: Histogram<'kind'>;
-  apiCalls: Counter<'api' | 'operation' | 'result'>;
-  apiThrottled: Counter<'api'>;
-  apiDuration: Histogram<'api'>;
   webhooks: Counter<'source' | 'result'>;
 }
 

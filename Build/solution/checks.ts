@@ -11,6 +11,7 @@ import {
   SystemColumns,
   TableSchemaNames,
 } from '../../Domain/constants';
+import { readCustomControls, type FormCustomControl } from '../../Domain/formXmlControls';
 import { EnvVarType } from './model/envVars';
 import type { Parts } from './packer';
 import {
@@ -22,7 +23,7 @@ import {
   descendants,
   parse,
   root,
-  tagOf,
+  serialize,
   textOf,
   type XmlNode,
 } from './xml';
@@ -122,13 +123,21 @@ export interface FormInfo {
   table: string;
   id: string;
   form: XmlNode;
+  /** The `<controlDescriptions>` entries, read the way the relay reads a published form. */
+  customControls: FormCustomControl[];
 }
 
 export function forms(p: Package): FormInfo[] {
   const out: FormInfo[] = [];
   for (const [table, entity] of p.entities) {
     for (const sf of descendants(entity, 'systemform')) {
-      out.push({ table, id: unbrace(text(child(sf, 'formid'))), form: child(sf, 'form')! });
+      const form = child(sf, 'form')!;
+      out.push({
+        table,
+        id: unbrace(text(child(sf, 'formid'))),
+        form,
+        customControls: readCustomControls(serialize(form)),
+      });
     }
   }
   return out;
@@ -143,11 +152,11 @@ export function checkFormFields(p: Package): string[] {
       ...descendants(f.form, 'datafieldname').map((d) => text(d)),
       ...descendants(f.form, 'event').map((e) => attr(e, 'attribute')),
       // Bound (non-static) properties of custom controls name columns too.
-      ...descendants(f.form, 'customControl')
-        .filter((c) => attr(c, 'name') !== undefined)
-        .flatMap((c) => childrenOf(child(c, 'parameters') ?? { x: [] }))
-        .filter((param) => attr(param, 'static') !== 'true' && tagOf(param) !== 'data-set')
-        .map((param) => text(param)),
+      ...f.customControls
+        .filter((c) => c.name !== undefined)
+        .flatMap((c) => Object.entries(c.parameters))
+        .filter(([prop, param]) => !param.static && prop !== 'data-set')
+        .map(([, param]) => param.value),
     ].filter((n): n is string => n !== undefined && n !== '');
     for (const name of bound) {
       if (!columns.has(name))
@@ -239,19 +248,17 @@ export function checkControl(p: Package): string[] {
       problems.push(`custom control ${name}: Domain PcfControl says ${PcfControl.fullName}`);
     const properties = manifestProperties(manifest);
     for (const f of forms(p)) {
-      for (const custom of descendants(f.form, 'customControl').filter((c) => attr(c, 'name') === name)) {
-        for (const param of childrenOf(child(custom, 'parameters') ?? { x: [] })) {
-          const prop = tagOf(param) ?? '';
+      for (const custom of f.customControls.filter((c) => c.name === name)) {
+        for (const [prop, param] of Object.entries(custom.parameters)) {
           const decl = properties.get(prop);
-          const isStatic = attr(param, 'static') === 'true';
           if (!decl) problems.push(`form ${f.id}: ${name} has no property ${prop}`);
-          else if (decl.ofType !== attr(param, 'type')) {
+          else if (decl.ofType !== param.type) {
             problems.push(
-              `form ${f.id}: ${name}.${prop} is ${decl.ofType} in the manifest, ${attr(param, 'type')} on the form`,
+              `form ${f.id}: ${name}.${prop} is ${decl.ofType} in the manifest, ${param.type} on the form`,
             );
-          } else if (isStatic !== (decl.usage === 'input')) {
+          } else if (param.static !== (decl.usage === 'input')) {
             problems.push(
-              `form ${f.id}: ${name}.${prop} usage ${decl.usage} does not match static=${isStatic}`,
+              `form ${f.id}: ${name}.${prop} usage ${decl.usage} does not match static=${param.static}`,
             );
           }
         }

@@ -4,10 +4,10 @@
  * environment-variable overrides applied, cached and refreshed. Two forms carrying different maps is
  * an error: the relay would not know which one the customizer meant.
  */
-import { XMLParser } from 'fast-xml-parser';
-import { EnvironmentVariables, PcfControl, PcfProperties, Tables } from '../../Domain/constants';
+import { EnvironmentVariables, Tables } from '../../Domain/constants';
 import { applyOverrides, formatFieldMapError, parseFieldMap } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
+import { fieldMapsInFormXml } from '../../Domain/formXmlControls';
 import type { Clock, DataverseApi } from '../ports';
 import type { SyncSettings } from './settings';
 
@@ -34,41 +34,6 @@ export interface FieldMapSourceOptions {
   onRecovered?: () => Promise<void>;
   /** Called when a valid map differs from the last valid one (and on the first load). */
   onChanged?: (map: FieldMap) => Promise<void>;
-}
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => ['customControl', 'controlDescription'].includes(name),
-});
-
-/** Every `fieldMap` parameter text of our control in one FormXml (one per form factor). */
-export function fieldMapsInFormXml(formXml: string): string[] {
-  const found: string[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object') return;
-    const element = node as Record<string, unknown>;
-    for (const control of (element.customControl as unknown[] | undefined) ?? []) {
-      const c = control as Record<string, unknown>;
-      if (c['@_name'] !== PcfControl.fullName) continue;
-      const parameter = (c.parameters as Record<string, unknown> | undefined)?.[PcfProperties.fieldMap];
-      const text =
-        typeof parameter === 'string'
-          ? parameter
-          : parameter && typeof parameter === 'object'
-            ? String((parameter as Record<string, unknown>)['#text'] ?? '')
-            : '';
-      found.push(text.trim());
-    }
-    Object.entries(element)
-      .filter(([key]) => key !== 'customControl' && !key.startsWith('@_'))
-      .forEach(([, child]) => visit(child));
-  };
-  visit(parser.parse(formXml));
-  return found;
 }
 
 /** Canonical text of a map for comparison (key order and whitespace do not make two maps differ). */

@@ -15,16 +15,11 @@ import {
 } from '../../../Domain/constants';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import type { FieldMap, FieldMapEntry } from '../../../Domain/fieldMap';
+import { fieldMapsInFormXml, setFieldMapInFormXml } from '../../../Domain/formXmlControls';
 import { startLocalStack } from '../../../DevStack/sandbox/stack';
 import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { PAUSED_TITLE } from '../../../Relay/sync/fieldMapPause';
-import { fieldMapsInFormXml } from '../../../Relay/sync/fieldMapSource';
-import {
-  createCatalogueSolution,
-  createCoSellOpportunity,
-  setFieldMapInFormXml,
-  syncEventsOf,
-} from './helpers';
+import { createCatalogueSolution, createCoSellOpportunity, syncEventsOf } from './helpers';
 
 const SYSTEMFORMS = 'systemforms';
 /** A plain text column of the opportunity that the default map does not use. */

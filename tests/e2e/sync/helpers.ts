@@ -11,8 +11,7 @@ import {
   Relationships,
   SolutionDetailColumns,
 } from '../../../Domain/constants';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { PcfControl, PcfProperties, SyncEventColumns } from '../../../Domain/constants';
+import { SyncEventColumns } from '../../../Domain/constants';
 import type { DataverseApi, WebApiRecord } from '../../../Relay/ports';
 
 export interface SellerRecords {
@@ -92,43 +91,4 @@ export async function syncEventsOf(dataverse: DataverseApi, opportunityId: strin
     EntitySets.pcs_syncevent,
     `?$filter=_${SyncEventColumns.opportunity}_value eq ${opportunityId}&$orderby=${SyncEventColumns.occurredOn} desc`,
   );
-}
-
-type OrderedNode = Record<string, unknown> & { ':@'?: Record<string, string> };
-const xmlOptions = {
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  preserveOrder: true,
-  parseTagValue: false,
-  trimValues: false,
-} as const;
-
-/**
- * The FormXml with the `fieldMap` static parameter of every Partner Center sync control (all form
- * factors) set to `mapText` — what a customizer does in the form editor's control properties.
- */
-export function setFieldMapInFormXml(formXml: string, mapText: string): string {
-  const tree = new XMLParser(xmlOptions).parse(formXml) as OrderedNode[];
-  let replaced = 0;
-  const children = (node: OrderedNode, name: string) => (node[name] as OrderedNode[] | undefined) ?? [];
-  const visit = (nodes: OrderedNode[]): void => {
-    for (const node of nodes) {
-      const name = Object.keys(node).find((k) => k !== ':@');
-      if (!name || name === '#text') continue;
-      if (name === 'customControl' && node[':@']?.['@_name'] === PcfControl.fullName) {
-        for (const parameters of children(node, 'customControl').filter((c) => 'parameters' in c)) {
-          for (const parameter of children(parameters, 'parameters')) {
-            if (!(PcfProperties.fieldMap in parameter)) continue;
-            parameter[PcfProperties.fieldMap] = [{ '#text': mapText }];
-            replaced += 1;
-          }
-        }
-      }
-      visit(children(node, name));
-    }
-  };
-  visit(tree);
-  if (replaced === 0)
-    throw new Error('no fieldMap parameter of the Partner Center sync control in this FormXml');
-  return new XMLBuilder(xmlOptions).build(tree) as string;
 }

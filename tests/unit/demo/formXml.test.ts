@@ -8,7 +8,7 @@ import {
   pickLabel,
   splitHandlerParameters,
 } from '../../../DevStack/demo/client/model/formXml';
-import { setCustomControlParameter } from '../../../DevStack/demo/client/model/formXmlEdit';
+import { setCustomControlParameter } from '../../../Domain/formXmlControls';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const yarsolForm = path.resolve(

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ConfigError, loadConfig } from '../../../Relay/config/config';
 import { createLogger, scrubSecrets } from '../../../Relay/logging/logger';
-import { fieldMapsInFormXml } from '../../../Relay/sync/fieldMapSource';
+import { fieldMapsInFormXml } from '../../../Domain/formXmlControls';
 import { PcfControl, PcfProperties } from '../../../Domain/constants';
 
 describe('loadConfig', () => {

@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
+import { fieldMapsInFormXml, setFieldMapInFormXml } from '../../../Domain/formXmlControls';
 import type { DataverseApi } from '../../../Relay/ports';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
 import { pausedKey, resumePaused } from '../../../Relay/sync/fieldMapPause';
-import { createFieldMapSource, fieldMapsInFormXml, loadFieldMap } from '../../../Relay/sync/fieldMapSource';
+import { createFieldMapSource, loadFieldMap } from '../../../Relay/sync/fieldMapSource';
 import type { SyncSettings } from '../../../Relay/sync/settings';
-import { setFieldMapInFormXml } from '../../e2e/sync/helpers';
 
 const FORM_XML = readFileSync(
   path.resolve(

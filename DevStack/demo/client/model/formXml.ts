@@ -1,10 +1,12 @@
 /**
  * FormXml → a plain form model the demo renders: tabs, sections, cells, controls, the custom-control
- * bindings from `<controlDescriptions>`, the script libraries and the events with their handlers.
+ * bindings from `<controlDescriptions>` (read by Domain/formXmlControls, like the relay reads them), the
+ * script libraries and the events with their handlers.
  * Accepts both the unpacked file shape (`<forms><systemform>…<form>`) and the `systemforms.formxml`
  * column of the Web API (just `<form>…</form>`), as described in dataverse-solution-format.md §1.6.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { readCustomControls, type FormCustomControl } from '../../../../Domain/formXmlControls';
 
 /** Labels of one element by LCID (`<labels><label description languagecode/></labels>`). */
 export type Labels = Record<number, string>;
@@ -54,21 +56,6 @@ export interface FormTab {
   columns: FormSection[][];
 }
 
-/** One value of a custom control's `<parameters>`: bound to a column, or a static value. */
-export interface CustomControlParameter {
-  value: string;
-  static: boolean;
-  type?: string;
-}
-
-export interface CustomControl {
-  /** `<prefix>_<namespace>.<constructor>`; absent for the classic fallback entry. */
-  name?: string;
-  classId?: string;
-  formFactor?: number;
-  parameters: Record<string, CustomControlParameter>;
-}
-
 export interface FormHandler {
   functionName: string;
   libraryName: string;
@@ -91,7 +78,7 @@ export interface FormModel {
   names: Labels;
   tabs: FormTab[];
   /** forControl (uniqueid, braces and case normalized) → custom controls. */
-  controlDescriptions: Record<string, CustomControl[]>;
+  controlDescriptions: Record<string, FormCustomControl[]>;
   libraries: string[];
   events: FormEvent[];
   hiddenFields: string[];
@@ -106,8 +93,6 @@ const REPEATED = new Set([
   'cell',
   'label',
   'control',
-  'controlDescription',
-  'customControl',
   'Library',
   'event',
   'Handler',
@@ -218,34 +203,13 @@ function tabOf(tab: Node): FormTab {
   };
 }
 
-function parametersOf(customControl: Node): Record<string, CustomControlParameter> {
-  const params = child(customControl, 'parameters');
-  const result: Record<string, CustomControlParameter> = {};
-  for (const [name, raw] of Object.entries(params ?? {})) {
-    if (name.startsWith('@_') || name === '#text') continue;
-    const node = asNodes(raw)[0];
-    result[name] = {
-      value: text(node ?? raw),
-      static: flag(attr(node, 'static'), false),
-      type: attr(node, 'type'),
-    };
-  }
-  return result;
-}
-
-function controlDescriptionsOf(form: Node): Record<string, CustomControl[]> {
-  const result: Record<string, CustomControl[]> = {};
-  for (const description of asNodes(child(form, 'controlDescriptions')?.controlDescription)) {
-    const forControl = normalizeId(attr(description, 'forControl') ?? '');
-    result[forControl] = asNodes(description.customControl).map((customControl) => {
-      const formFactor = attr(customControl, 'formFactor');
-      return {
-        name: attr(customControl, 'name'),
-        classId: attr(customControl, 'id') ? normalizeId(attr(customControl, 'id') ?? '') : undefined,
-        formFactor: formFactor === undefined ? undefined : Number(formFactor),
-        parameters: parametersOf(customControl),
-      };
-    });
+/** Custom controls by the (normalized) uniqueid of the form control they replace. */
+function controlDescriptionsOf(xml: string): Record<string, FormCustomControl[]> {
+  const result: Record<string, FormCustomControl[]> = {};
+  for (const custom of readCustomControls(xml)) {
+    const forControl = normalizeId(custom.forControl);
+    const classId = custom.classId === undefined ? undefined : normalizeId(custom.classId);
+    (result[forControl] ??= []).push({ ...custom, forControl, classId });
   }
   return result;
 }
@@ -302,7 +266,7 @@ export function parseFormXml(xml: string): FormModel {
     formId: formId ? normalizeId(formId) : undefined,
     names,
     tabs: asNodes(child(form, 'tabs')?.tab).map(tabOf),
-    controlDescriptions: controlDescriptionsOf(form),
+    controlDescriptions: controlDescriptionsOf(xml),
     libraries: asNodes(child(form, 'formLibraries')?.Library).map((library) => attr(library, 'name') ?? ''),
     events: eventsOf(form),
     hiddenFields: asNodes(child(form, 'hiddencontrols')?.data)
@@ -327,7 +291,7 @@ export function customControlFor(
   model: FormModel,
   control: FormControl,
   name?: string,
-): CustomControl | undefined {
+): FormCustomControl | undefined {
   if (!control.uniqueId) return undefined;
   const candidates = (model.controlDescriptions[control.uniqueId] ?? []).filter(
     (custom) => custom.name !== undefined && (name === undefined || custom.name === name),

@@ -5,7 +5,7 @@
  * Dataverse Web API. `columnWrites` turns `getOutputs()` back into attribute values, which the form
  * then writes and fires OnChange for — the platform's notifyOutputChanged round trip.
  */
-import type { CustomControl } from '../model/formXml';
+import type { FormCustomControl } from '../../../../Domain/formXmlControls';
 import type { ControlManifestModel, ManifestProperty } from '../model/manifest';
 import { optionText, type AttributeMeta, type XrmValue } from '../model/metadata';
 import type { Dialogs, UserInfo } from './xrm';
@@ -23,7 +23,7 @@ export interface BoundValues {
 
 export interface PcfContextInputs {
   manifest: ControlManifestModel;
-  customControl: CustomControl;
+  customControl: FormCustomControl;
   form: BoundValues;
   disabled: boolean;
   visible: boolean;
@@ -41,7 +41,7 @@ export interface PcfContextInputs {
 const REQUIRED_LEVEL: Record<string, number> = { none: 0, required: 2, recommended: 3 };
 
 /** The column a bound property is bound to, or undefined for static / unconfigured properties. */
-export function boundColumn(customControl: CustomControl, property: string): string | undefined {
+export function boundColumn(customControl: FormCustomControl, property: string): string | undefined {
   const parameter = customControl.parameters[property];
   return parameter && !parameter.static && parameter.value ? parameter.value : undefined;
 }
@@ -216,7 +216,7 @@ export function buildPcfContext(
 /** getOutputs() → column values for the bound properties (static / unknown properties ignored). */
 export function columnWrites(
   manifest: ControlManifestModel,
-  customControl: CustomControl,
+  customControl: FormCustomControl,
   outputs: Record<string, unknown>,
 ): Record<string, XrmValue> {
   const writes: Record<string, XrmValue> = {};

@@ -6,8 +6,8 @@
 import * as React from 'react';
 import { PcfControl, PcfProperties, Tables } from '../../../../Domain/constants';
 import { parseFieldMap } from '../../../../Domain/fieldMap';
+import { setFieldMapInFormXml } from '../../../../Domain/formXmlControls';
 import { allControls, customControlFor } from '../model/formXml';
-import { setCustomControlParameter } from '../model/formXmlEdit';
 import { SystemFormColumns, SystemFormsSet } from '../model/platformNames';
 import type { LoadedForm } from '../platform/loaders';
 import { useHost } from './host';
@@ -52,11 +52,7 @@ export function FormEditorPanel({
     }
     setMessages([]);
     try {
-      const formXml = setCustomControlParameter(form.formXml, {
-        controlName: PcfControl.fullName,
-        parameter: PcfProperties.fieldMap,
-        value: text.trim(),
-      });
+      const formXml = setFieldMapInFormXml(form.formXml, text.trim());
       await webApi.request('PATCH', `${SystemFormsSet}(${form.formId})`, {
         [SystemFormColumns.formXml]: formXml,
       });

@@ -6,7 +6,7 @@
  */
 import * as React from 'react';
 import { PcfControl } from '../../../../Domain/constants';
-import type { CustomControl } from '../model/formXml';
+import type { FormCustomControl } from '../../../../Domain/formXmlControls';
 import { loadControl, type LoadedControl } from '../platform/browserLoaders';
 import type { FormRuntime } from '../platform/formRuntime';
 import { buildPcfContext, columnWrites } from '../platform/pcfContext';
@@ -15,7 +15,7 @@ import { useHost, useSubscription } from './host';
 interface PcfCellProps {
   runtime: FormRuntime;
   controlName: string;
-  customControl: CustomControl;
+  customControl: FormCustomControl;
   label: string;
 }
 

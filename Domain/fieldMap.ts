@@ -321,3 +321,7 @@ export function findEntry(
 ): FieldMapEntry | undefined {
   return map.entries.find((e) => e.referral === referral && tables.includes(e.table));
 }
+
+/** The columns of `table` the map names, in map order (a column may appear more than once). */
+export const mappedColumns = (map: FieldMap, table: FieldMapTable): string[] =>
+  map.entries.filter((e) => e.table === table).map((e) => e.column);

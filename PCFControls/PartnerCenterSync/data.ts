@@ -1,24 +1,13 @@
 /**
  * Reads of this opportunity's related rows through the PCF Web API, behind `OpportunityData` so the
- * components can be tested with a fake. Query text is built by pure, exported functions.
+ * components can be tested with a fake: the snapshot for the pre-flight (the loader the form scripts
+ * use too) and the sync events, a page at a time.
  */
-import {
-  AccountColumns,
-  ContactColumns,
-  MicrosoftSolutionColumns,
-  OpportunityColumns,
-  Relationships,
-  SyncDirection,
-  SyncEventColumns,
-  SyncOutcome,
-  Tables,
-  TransactionCurrencyColumns,
-} from '../../Domain/constants';
-import type { FieldMap, FieldMapTable } from '../../Domain/fieldMap';
-import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from '../../Domain/opportunity';
-
-export type WebApiReads = Pick<ComponentFramework.WebApi, 'retrieveRecord' | 'retrieveMultipleRecords'>;
-
+import { Relationships, SyncDirection, SyncEventColumns, SyncOutcome, Tables } from '../../Domain/constants';
+import type { FieldMap } from '../../Domain/fieldMap';
+import type { DataverseRecord, OpportunitySnapshot } from '../../Domain/opportunity';
+import { loadStoredOpportunitySnapshot } from '../../Domain/snapshotLoader';
+import { bareRecordId, lookupValue, selectOption, type WebApiReader } from '../../Domain/webApi';
 export interface SyncEventView {
   id: string;
   direction: 'toPartnerCenter' | 'toDataverse' | null;
@@ -42,61 +31,15 @@ export interface OpportunityData {
 
 export const SYNC_EVENT_PAGE_SIZE = 10;
 
-/** Web API name of a lookup's value column (`_parentaccountid_value`). */
-export const lookupValue = (column: string): string => `_${column}_value`;
-
-/** Dataverse ids arrive braced and upper-case from some hosts; OData filters want the bare GUID. */
-export function normalizeId(id: string): string {
-  const bare = id.replace(/[{}]/g, '').toLowerCase();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(bare)) {
-    throw new Error(`Not a record id: ${id}`);
-  }
-  return bare;
-}
-
-const mappedColumns = (map: FieldMap, table: FieldMapTable): string[] =>
-  map.entries.filter((e) => e.table === table).map((e) => e.column);
-
-const select = (columns: string[]): string => `?$select=${[...new Set(columns)].join(',')}`;
-
-export function opportunityQuery(map: FieldMap): string {
-  return select([
-    OpportunityColumns.name,
-    OpportunityColumns.estimatedValue,
-    OpportunityColumns.estimatedCloseDate,
-    OpportunityColumns.referralVisibility,
-    OpportunityColumns.helpNeeded,
-    ...mappedColumns(map, Tables.opportunity),
-    lookupValue(OpportunityColumns.parentAccount),
-    lookupValue(OpportunityColumns.parentContact),
-    lookupValue(OpportunityColumns.transactionCurrency),
-  ]);
-}
-
-export const accountQuery = (map: FieldMap): string =>
-  select([AccountColumns.name, AccountColumns.country, ...mappedColumns(map, Tables.account)]);
-
-export const contactQuery = (map: FieldMap): string =>
-  select([
-    ContactColumns.firstName,
-    ContactColumns.lastName,
-    ContactColumns.email,
-    ...mappedColumns(map, Tables.contact),
-  ]);
-
-export const solutionsQuery = (opportunityId: string): string =>
-  `${select([MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name])}` +
-  `&$filter=${lookupValue(Relationships.opportunitySolutions.lookup)} eq ${normalizeId(opportunityId)}`;
-
 export const syncEventsQuery = (opportunityId: string): string =>
-  `${select([
+  `${selectOption([
     SyncEventColumns.name,
     SyncEventColumns.direction,
     SyncEventColumns.outcome,
     SyncEventColumns.message,
     SyncEventColumns.occurredOn,
   ])}` +
-  `&$filter=${lookupValue(Relationships.opportunitySyncEvents.lookup)} eq ${normalizeId(opportunityId)}` +
+  `&$filter=${lookupValue(Relationships.opportunitySyncEvents.lookup)} eq ${bareRecordId(opportunityId)}` +
   `&$orderby=${SyncEventColumns.occurredOn} desc`;
 
 /** Xrm.WebApi paging: the query part of `nextLink` is the options string of the next call (Microsoft Learn,
@@ -123,48 +66,10 @@ export function syncEventFromRow(row: DataverseRecord): SyncEventView {
   };
 }
 
-export function solutionFromRow(row: DataverseRecord): SolutionRow {
+export function webApiData(webAPI: WebApiReader): OpportunityData {
   return {
-    solutionId: text(row[MicrosoftSolutionColumns.solutionId]) ?? '',
-    name: text(row[MicrosoftSolutionColumns.name]),
-  };
-}
-
-export function webApiData(webAPI: WebApiReads): OpportunityData {
-  const related = async (table: string, id: unknown, options: string): Promise<DataverseRecord | null> =>
-    typeof id === 'string' && id ? webAPI.retrieveRecord(table, id, options) : null;
-
-  return {
-    async snapshot(opportunityId, map, overlay) {
-      const id = normalizeId(opportunityId);
-      const stored = await webAPI.retrieveRecord(Tables.opportunity, id, opportunityQuery(map));
-      const opportunity: DataverseRecord = { ...stored, ...overlay, [OpportunityColumns.id]: id };
-      const [account, contact, currency, solutions] = await Promise.all([
-        related(
-          Tables.account,
-          opportunity[lookupValue(OpportunityColumns.parentAccount)],
-          accountQuery(map),
-        ),
-        related(
-          Tables.contact,
-          opportunity[lookupValue(OpportunityColumns.parentContact)],
-          contactQuery(map),
-        ),
-        related(
-          Tables.transactioncurrency,
-          opportunity[lookupValue(OpportunityColumns.transactionCurrency)],
-          select([TransactionCurrencyColumns.isoCode]),
-        ),
-        webAPI.retrieveMultipleRecords(Tables.microsoftSolution, solutionsQuery(id)),
-      ]);
-      return {
-        opportunity,
-        account,
-        contact,
-        currencyIsoCode: text(currency?.[TransactionCurrencyColumns.isoCode]),
-        solutions: solutions.entities.map(solutionFromRow),
-      };
-    },
+    snapshot: (opportunityId, map, overlay) =>
+      loadStoredOpportunitySnapshot(webAPI, map, opportunityId, overlay),
 
     async syncEvents(opportunityId, next) {
       const page = await webAPI.retrieveMultipleRecords(

@@ -5,8 +5,9 @@
 import { OpportunityColumns } from '../../Domain/constants';
 import type { FieldMapResult } from '../../Domain/fieldMap';
 import type { RelayClient } from '../../Domain/relayApi';
+import { bareRecordId, type WebApiReader } from '../../Domain/webApi';
 import type { PartnerCenterSyncProps } from './components/types';
-import { normalizeId, type OpportunityData, type WebApiReads } from './data';
+import type { OpportunityData } from './data';
 import type { IInputs } from './inputs';
 import { translator } from './strings';
 import { localeOf, referralView, statusView, toggleView } from './viewModel';
@@ -36,7 +37,7 @@ export interface ControlContext {
   mode: Pick<ComponentFramework.Mode, 'isControlDisabled'> & { contextInfo?: ContextInfo };
   userSettings: Pick<ComponentFramework.UserSettings, 'languageId' | 'userId'>;
   resources: Pick<ComponentFramework.Resources, 'getString'>;
-  webAPI: WebApiReads;
+  webAPI: WebApiReader;
   updatedProperties: string[];
 }
 
@@ -58,7 +59,7 @@ const textOf = (property: ComponentFramework.PropertyTypes.StringProperty): stri
 export function recordIdOf(info: ContextInfo | undefined): string | null {
   if (!info?.entityId) return null;
   try {
-    return normalizeId(info.entityId);
+    return bareRecordId(info.entityId);
   } catch {
     return null;
   }

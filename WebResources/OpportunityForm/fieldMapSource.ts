@@ -5,9 +5,10 @@
  */
 import { EnvironmentVariables } from '../../Domain/constants';
 import { applyOverrides, DEFAULT_FIELD_MAP, type FieldMap } from '../../Domain/fieldMap';
-import { readEnvironmentVariable, type RecordReader } from '../relayClient/environment';
+import type { WebApiReader } from '../../Domain/webApi';
+import { readEnvironmentVariable } from '../relayClient/environment';
 
-export async function loadFieldMap(reader: RecordReader): Promise<FieldMap> {
+export async function loadFieldMap(reader: WebApiReader): Promise<FieldMap> {
   const [dealValueFieldName, countryCodeFieldName] = await Promise.all([
     readEnvironmentVariable(reader, EnvironmentVariables.dealValueFieldName),
     readEnvironmentVariable(reader, EnvironmentVariables.countryCodeFieldName),

@@ -5,10 +5,8 @@
  */
 import { OpportunityColumns } from '../../Domain/constants';
 import type { DataverseRecord } from '../../Domain/opportunity';
+import { lookupValue } from '../../Domain/webApi';
 import { bareGuid } from '../relayClient/createRelayClient';
-
-/** Web API name of a lookup's id (`parentaccountid` → `_parentaccountid_value`). */
-export const lookupValueName = (column: string): string => `_${column}_value`;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -40,7 +38,7 @@ export function readOpportunityRecord(form: Xrm.FormContext): DataverseRecord {
   const record: DataverseRecord = {};
   form.data.entity.attributes.forEach((attribute) => {
     const name = attribute.getName();
-    const key = attribute.getAttributeType() === 'lookup' ? lookupValueName(name) : name;
+    const key = attribute.getAttributeType() === 'lookup' ? lookupValue(name) : name;
     record[key] = webApiValue(attribute);
   });
   const id = form.data.entity.getId();

@@ -2,9 +2,10 @@
  * What each form event does, given the form and injected services. index.ts adapts the platform's
  * execution context to these; tests call them with xrm-mock forms and fake services.
  */
-import { checkSharingRules } from '../../Domain/rules';
 import type { Problem } from '../../Domain/opportunity';
-import type { RecordReader } from '../relayClient/environment';
+import { checkSharingRules } from '../../Domain/rules';
+import { loadOpportunitySnapshot } from '../../Domain/snapshotLoader';
+import type { WebApiReader } from '../../Domain/webApi';
 import { loadFieldMap } from './fieldMapSource';
 import {
   applyHelpNeeded,
@@ -15,13 +16,10 @@ import {
 } from './formState';
 import { readOpportunityRecord, syncIsOn } from './formValues';
 import { clearProblems, showCheckFailed, showProblems } from './notifications';
-import type { RelatedRecords } from './relatedRecords';
-import { loadSnapshot } from './snapshot';
 
 export interface FormServices {
-  /** Environment variables (field map overrides). */
-  reader: RecordReader;
-  related: RelatedRecords;
+  /** The Web API: environment variables (field map overrides) and the rows around the opportunity. */
+  reader: WebApiReader;
   /** The user's language, already narrowed to one we ship. */
   lcid: number;
 }
@@ -30,7 +28,7 @@ export interface FormServices {
 export async function preflight(form: Xrm.FormContext, services: FormServices): Promise<Problem[]> {
   const opportunity = readOpportunityRecord(form);
   const map = await loadFieldMap(services.reader);
-  const snapshot = await loadSnapshot(opportunity, services.related, map);
+  const snapshot = await loadOpportunitySnapshot(services.reader, map, opportunity);
   return checkSharingRules(snapshot, map);
 }
 

@@ -4,8 +4,7 @@
  * each called with the execution context (passExecutionContext="true"). They only adapt the platform
  * to handlers.ts.
  */
-import type { RecordReader } from '../relayClient/environment';
-import { createWebApiRelatedRecords } from './relatedRecords';
+import type { WebApiReader } from '../../Domain/webApi';
 import {
   handleHelpNeededChange,
   handleLoad,
@@ -16,20 +15,18 @@ import {
 import { supportedLcid } from './strings';
 
 // Xrm.WebApi answers with Xrm.Async.PromiseLike (its own thenable type); bridge it to real promises.
-const xrmReader: RecordReader = {
+const xrmReader: WebApiReader = {
   retrieveRecord: (table, id, options) =>
     new Promise((resolve, reject) => Xrm.WebApi.retrieveRecord(table, id, options).then(resolve, reject)),
-  retrieveMultipleRecords: (table, options) =>
+  retrieveMultipleRecords: (table, options, maxPageSize) =>
     new Promise((resolve, reject) =>
-      Xrm.WebApi.retrieveMultipleRecords(table, options).then(resolve, reject),
+      Xrm.WebApi.retrieveMultipleRecords(table, options, maxPageSize).then(resolve, reject),
     ),
 };
 
 function services(): FormServices {
-  const reader = xrmReader;
   return {
-    reader,
-    related: createWebApiRelatedRecords(reader),
+    reader: xrmReader,
     lcid: supportedLcid(Xrm.Utility.getGlobalContext().userSettings.languageId),
   };
 }

@@ -11,6 +11,7 @@ import {
   Tables,
 } from '../../Domain/constants';
 import type { RelayClient } from '../../Domain/relayApi';
+import type { WebApiReader } from '../../Domain/webApi';
 import { createRelayClient } from './createRelayClient';
 import { createDevTokenProvider, SANDBOX_CLIENT_ID } from './devTokenProvider';
 import type { FetchLike } from './http';
@@ -19,24 +20,9 @@ import type { MsalApp } from './msalTokenProvider';
 import { loadRelayAuth, webResourceUrl, type MsalTokenProviderFactory } from './relayAuthLoader';
 import { RelayError, relayFailureMessage } from './relayError';
 
-/**
- * The reads we need, shaped so both `Xrm.WebApi` (form scripts) and PCF's `context.webAPI` fit.
- */
-export interface RecordReader {
-  retrieveRecord(
-    entityLogicalName: string,
-    id: string,
-    options?: string,
-  ): PromiseLike<Record<string, unknown>>;
-  retrieveMultipleRecords(
-    entityLogicalName: string,
-    options?: string,
-  ): PromiseLike<{ entities: Array<Record<string, unknown>> }>;
-}
-
 /** The current value of an environment variable: its value row if any, else its default; null if unset. */
 export async function readEnvironmentVariable(
-  reader: RecordReader,
+  reader: WebApiReader,
   schemaName: string,
 ): Promise<string | null> {
   const query =
@@ -53,7 +39,7 @@ export async function readEnvironmentVariable(
 }
 
 export interface RelayClientForUserOptions {
-  reader: RecordReader;
+  reader: WebApiReader;
   /** userSettings.userId of the signed-in user (braces allowed). */
   userId: string;
   lcid?: number;
@@ -124,7 +110,7 @@ async function loadMsal(options: RelayClientForUserOptions, lcid: number): Promi
 }
 
 /** The user's UPN; without it MSAL still tries SSO, just without a hint. */
-async function readLoginHint(reader: RecordReader, userId: string): Promise<string | undefined> {
+async function readLoginHint(reader: WebApiReader, userId: string): Promise<string | undefined> {
   try {
     const user = await reader.retrieveRecord(
       Tables.systemuser,

@@ -34,3 +34,10 @@ it('leaves MSAL to the sign-in library web resource and knows where to load it f
 it('registers the control through the platform hook pcf-scripts appends', () => {
   expect(code).toContain("ComponentFramework.registerControl('PartnerCoSell.PartnerCenterSync'");
 });
+
+it('carries no XML parser: the field map arrives as the fieldMap parameter, never as FormXml', () => {
+  // An option name of fast-xml-parser and the FormXml element Domain/formXmlControls.ts looks for.
+  for (const xmlMarker of ['cdataPropName', 'controlDescription']) {
+    expect([xmlMarker, code.includes(xmlMarker)]).toEqual([xmlMarker, false]);
+  }
+});

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import type { IInputs } from '../../../PCFControls/PartnerCenterSync/inputs';
 import type { ControlContext } from '../../../PCFControls/PartnerCenterSync/props';
-import type { WebApiReads } from '../../../PCFControls/PartnerCenterSync/data';
+import type { WebApiReader } from '../../../Domain/webApi';
 
 export const controlDir = path.resolve(__dirname, '../../../PCFControls/PartnerCenterSync');
 
@@ -62,8 +62,15 @@ export function inputs(values: BoundValues): IInputs {
   };
 }
 
-/** Web API that answers from in-memory rows per table; records every call. */
-export class FakeWebApi implements WebApiReads {
+/** The `$select` columns of an options string, or null when it selects none (all columns). */
+const selectedColumns = (options: string | undefined): string[] | null =>
+  /[?&]\$select=([^&]+)/.exec(options ?? '')?.[1]?.split(',') ?? null;
+
+/**
+ * Web API that answers from in-memory rows per table and records every call. Like the Web API, a
+ * retrieve with `$select` returns those columns only (null where the row has no value) and the etag.
+ */
+export class FakeWebApi implements WebApiReader {
   calls: {
     op: 'retrieve' | 'retrieveMultiple';
     table: string;
@@ -79,9 +86,11 @@ export class FakeWebApi implements WebApiReads {
     this.calls.push({ op: 'retrieve', table, id, options });
     const row = this.records[table]?.[id];
     // The platform rejects with an `{ message }` error object, not an Error instance.
-    return row
-      ? Promise.resolve(row)
-      : Promise.reject({ message: `${table}(${id}) not found`, errorCode: 404 });
+    if (!row) return Promise.reject({ message: `${table}(${id}) not found`, errorCode: 404 });
+    const columns = selectedColumns(options);
+    if (!columns) return Promise.resolve(row);
+    const etag = row['@odata.etag'] === undefined ? {} : { '@odata.etag': row['@odata.etag'] };
+    return Promise.resolve({ ...etag, ...Object.fromEntries(columns.map((c) => [c, row[c] ?? null])) });
   }
   retrieveMultipleRecords(
     table: string,
@@ -100,7 +109,7 @@ export interface FakeContextOptions {
   disabled?: boolean;
   entityTypeName?: string | null;
   entityId?: string | null;
-  webAPI?: WebApiReads;
+  webAPI?: WebApiReader;
   updatedProperties?: string[];
   /** `context.page` of a model-driven form (absent in the pcf-start harness). */
   page?: ControlContext['page'];

@@ -64,6 +64,13 @@ it('is a minified ES2017 script: no import/export statements, no Node built-ins'
   expect(code.split('\n').length).toBeLessThanOrEqual(3);
 });
 
+it('carries no XML parser: form scripts never read FormXml', () => {
+  // An option name of fast-xml-parser and the FormXml element Domain/formXmlControls.ts looks for.
+  for (const xmlMarker of ['cdataPropName', 'controlDescription']) {
+    expect([xmlMarker, code.includes(xmlMarker)]).toEqual([xmlMarker, false]);
+  }
+});
+
 it('bundled onLoad locks the relay-owned columns of a real (mock) form', () => {
   const form = createOpportunityForm();
   library(load(Xrm)).onLoad!(XrmMockGenerator.getEventContext());

@@ -16,7 +16,7 @@ import {
   readEnvironmentVariable,
   RelayError,
   type MsalApp,
-  type RecordReader,
+  type WebApiReader,
 } from '../../../WebResources/relayClient';
 import { createMsalTokenProvider } from '../../../WebResources/relayClient/relayAuthLibrary';
 import { json, startTestServer, type TestServer } from './helpers/relayTestServer';
@@ -194,7 +194,7 @@ function fakeReader(
   upn = 'seller@contoso.com',
 ) {
   const queries: string[] = [];
-  const reader: RecordReader = {
+  const reader: WebApiReader = {
     retrieveMultipleRecords: async (entity, options = '') => {
       expect(entity).toBe(EnvironmentVariableColumns.definitionTable);
       queries.push(options);

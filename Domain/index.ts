@@ -9,3 +9,5 @@ export * from './pluginEvent';
 export * from './checkmark';
 export * from './referralPaths';
 export * from './relayApi';
+export * from './ids';
+export * from './odataQuery';

@@ -20,6 +20,7 @@ import type { FieldMap, FieldMapEntry, FieldMapTable } from './fieldMap';
 import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from './opportunity';
 import type { Referral, ReferralPatchOperation } from './referral';
 import { ValidationError } from './referral';
+import type { ODataQuery } from './odataQuery';
 import type { ReferralValueKind } from './referralPaths';
 import {
   CUSTOMER_CONTACT_PREFIX,
@@ -369,18 +370,28 @@ const SYNC_COLUMNS = [
 
 const columnsOf = (map: FieldMap, table: FieldMapTable) =>
   map.entries.filter((e) => e.table === table).map((e) => e.column);
-const unique = (names: string[]) => [...new Set(names)].join(',');
 
-/** `?$select=…&$expand=…` for that one read (account, customer contact, currency, solutions). */
-export function opportunityQuery(map: FieldMap): string {
-  const select = unique([OpportunityColumns.id, ...columnsOf(map, Tables.opportunity), ...SYNC_COLUMNS]);
-  const expand = [
-    `${OpportunityNavigation.parentAccount}($select=${unique([AccountColumns.id, ...columnsOf(map, Tables.account)])})`,
-    `${OpportunityNavigation.parentContact}($select=${unique([ContactColumns.id, ...columnsOf(map, Tables.contact)])})`,
-    `${OpportunityNavigation.transactionCurrency}($select=${TransactionCurrencyColumns.isoCode})`,
-    `${SOLUTIONS_NAV}($select=${MicrosoftSolutionColumns.solutionId},${MicrosoftSolutionColumns.name})`,
-  ].join(',');
-  return `?$select=${select}&$expand=${expand}`;
+/** The one read of an opportunity the relay syncs from: its columns, account, customer contact,
+ *  currency and solutions (`odataQueryString` turns it into `?$select=…&$expand=…`). */
+export function opportunityQuery(map: FieldMap): ODataQuery {
+  return {
+    select: [OpportunityColumns.id, ...columnsOf(map, Tables.opportunity), ...SYNC_COLUMNS],
+    expand: [
+      {
+        navigation: OpportunityNavigation.parentAccount,
+        select: [AccountColumns.id, ...columnsOf(map, Tables.account)],
+      },
+      {
+        navigation: OpportunityNavigation.parentContact,
+        select: [ContactColumns.id, ...columnsOf(map, Tables.contact)],
+      },
+      { navigation: OpportunityNavigation.transactionCurrency, select: [TransactionCurrencyColumns.isoCode] },
+      {
+        navigation: SOLUTIONS_NAV,
+        select: [MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name],
+      },
+    ],
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

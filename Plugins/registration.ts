@@ -4,6 +4,7 @@
  * when it differs, so running `cosell setup` twice changes nothing.
  */
 import { RegistrationColumns, RegistrationEntitySets } from '../Domain/constants';
+import { columnName, lookup, where } from '../Domain/odataQuery';
 import type { DataverseRecord } from '../Domain/opportunity';
 import type { DataverseApi, WebApiRecord } from '../Relay/ports';
 import type { StepImage, StepRegistration } from './manifest';
@@ -19,7 +20,6 @@ export interface PlanItem {
 
 const S = RegistrationColumns.step;
 const I = RegistrationColumns.stepImage;
-const odata = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 const MODE = { synchronous: 0, asynchronous: 1 } as const;
 const IMAGE_TYPE = { pre: 0, post: 1 } as const;
@@ -55,7 +55,7 @@ function imageRecord(image: StepImage, stepId: string): DataverseRecord {
 }
 
 const lookupValue = (record: WebApiRecord, column: string) =>
-  String(record[`_${column}_value`] ?? '').toLowerCase();
+  String(record[columnName(lookup(column))] ?? '').toLowerCase();
 
 function stepDiffers(
   existing: WebApiRecord,
@@ -92,26 +92,37 @@ export async function registerSteps(
 ): Promise<PlanItem[]> {
   const plan: PlanItem[] = [];
   for (const step of manifest) {
-    const [message] = await dataverse.retrieveMultiple(
-      RegistrationEntitySets.sdkMessages,
-      `?$select=${RegistrationColumns.sdkMessage.id}&$filter=${RegistrationColumns.sdkMessage.name} eq ${odata(step.message)}`,
-    );
+    const [message] = await dataverse.retrieveMultiple(RegistrationEntitySets.sdkMessages, {
+      select: [RegistrationColumns.sdkMessage.id],
+      filter: where.eq(RegistrationColumns.sdkMessage.name, step.message),
+    });
     if (!message) throw new Error(`Dataverse has no message "${step.message}" (step "${step.name}").`);
     const messageId = String(message[RegistrationColumns.sdkMessage.id]);
-    const [filter] = await dataverse.retrieveMultiple(
-      RegistrationEntitySets.sdkMessageFilters,
-      `?$select=${RegistrationColumns.sdkMessageFilter.id}&$filter=${RegistrationColumns.sdkMessageFilter.primaryObjectTypeCode} eq ${odata(step.table)} and _${RegistrationColumns.sdkMessageFilter.message}_value eq ${messageId}`,
-    );
+    const [filter] = await dataverse.retrieveMultiple(RegistrationEntitySets.sdkMessageFilters, {
+      select: [RegistrationColumns.sdkMessageFilter.id],
+      filter: where.and(
+        where.eq(RegistrationColumns.sdkMessageFilter.primaryObjectTypeCode, step.table),
+        where.eq(lookup(RegistrationColumns.sdkMessageFilter.message), messageId),
+      ),
+    });
     if (!filter) throw new Error(`Dataverse does not allow "${step.message}" steps on table ${step.table}.`);
     const ids = {
       message: messageId,
       filter: String(filter[RegistrationColumns.sdkMessageFilter.id]),
       endpoint: options.endpointId ?? '',
     };
-    const [existing] = await dataverse.retrieveMultiple(
-      RegistrationEntitySets.steps,
-      `?$select=${[S.id, S.stage, S.mode, S.filteringAttributes, `_${S.message}_value`, `_${S.filter}_value`, `_${S.eventHandler}_value`].join(',')}&$filter=${S.name} eq ${odata(step.name)}`,
-    );
+    const [existing] = await dataverse.retrieveMultiple(RegistrationEntitySets.steps, {
+      select: [
+        S.id,
+        S.stage,
+        S.mode,
+        S.filteringAttributes,
+        lookup(S.message),
+        lookup(S.filter),
+        lookup(S.eventHandler),
+      ],
+      filter: where.eq(S.name, step.name),
+    });
     let stepId = existing ? String(existing[S.id]) : null;
     if (!existing) {
       plan.push({ component: 'step', name: step.name, action: 'create' });
@@ -140,10 +151,10 @@ async function registerImages(
   dryRun: boolean,
 ): Promise<PlanItem[]> {
   const existing = stepId
-    ? await dataverse.retrieveMultiple(
-        RegistrationEntitySets.stepImages,
-        `?$select=${[I.id, I.alias, I.imageType, I.attributes].join(',')}&$filter=_${I.step}_value eq ${stepId}`,
-      )
+    ? await dataverse.retrieveMultiple(RegistrationEntitySets.stepImages, {
+        select: [I.id, I.alias, I.imageType, I.attributes],
+        filter: where.eq(lookup(I.step), stepId),
+      })
     : [];
   const plan: PlanItem[] = [];
   for (const image of step.images) {
@@ -185,11 +196,11 @@ export async function realignSteps(
 ): Promise<PlanItem[]> {
   const plan: PlanItem[] = [];
   for (const step of manifest) {
-    const handler = `_${S.eventHandler}_value`;
-    const [existing] = await dataverse.retrieveMultiple(
-      RegistrationEntitySets.steps,
-      `?$select=${S.id},${handler}&$filter=${S.name} eq ${odata(step.name)}`,
-    );
+    const handler = columnName(lookup(S.eventHandler));
+    const [existing] = await dataverse.retrieveMultiple(RegistrationEntitySets.steps, {
+      select: [S.id, lookup(S.eventHandler)],
+      filter: where.eq(S.name, step.name),
+    });
     if (!existing || typeof existing[handler] !== 'string') continue;
     plan.push(
       ...(await registerSteps(dataverse, [step], { dryRun: false, endpointId: existing[handler] as string })),

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
 import { EntitySets, OpportunityColumns, Tables } from '../Domain/constants';
+import { where } from '../Domain/odataQuery';
 import { loadConfig } from '../Relay/config/config';
 import { createLogger } from '../Relay/logging/logger';
 import type { WebhookVerifier } from '../Relay/partnercenter/webhookVerification';
@@ -222,7 +223,13 @@ async function benchEndToEnd() {
       await seller.update(EntitySets.opportunity, id, { [OpportunityColumns.syncWithPartnerCenter]: true });
       savedAt.set(id, Date.now());
     });
-    const syncedFilter = `?$select=${OpportunityColumns.id},${OpportunityColumns.lastSyncedOn}&$filter=${OpportunityColumns.referralId} ne null and startswith(${OpportunityColumns.name},'Bench ')`;
+    const syncedFilter = {
+      select: [OpportunityColumns.id, OpportunityColumns.lastSyncedOn],
+      filter: where.and(
+        where.isNotNull(OpportunityColumns.referralId),
+        where.startsWith(OpportunityColumns.name, 'Bench '),
+      ),
+    };
     let synced: Array<Record<string, unknown>> = [];
     await waitFor(
       async () => {
@@ -251,10 +258,10 @@ async function benchEndToEnd() {
     let arrived: Array<Record<string, unknown>> = [];
     await waitFor(
       async () => {
-        arrived = await stack.dataverseClient.retrieveMultiple(
-          EntitySets.opportunity,
-          `?$select=${OpportunityColumns.referralId},createdon&$filter=startswith(${OpportunityColumns.name},'Inbound bench ')`,
-        );
+        arrived = await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
+          select: [OpportunityColumns.referralId, 'createdon'],
+          filter: where.startsWith(OpportunityColumns.name, 'Inbound bench '),
+        });
         return arrived.length >= REFERRALS;
       },
       120_000,

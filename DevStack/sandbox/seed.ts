@@ -26,10 +26,10 @@ export async function seedSandbox(
   seller: DataverseApi,
   partnerCenter: PartnerCenterSimulator,
 ): Promise<SeedResult> {
-  const existing = await admin.retrieveMultiple(
-    EntitySets.pcs_solutiondetail,
-    `?$select=${SolutionDetailColumns.id}&$top=1`,
-  );
+  const existing = await admin.retrieveMultiple(EntitySets.pcs_solutiondetail, {
+    select: [SolutionDetailColumns.id],
+    top: 1,
+  });
   if (existing.length) return { seeded: false, opportunities: [], referrals: [] };
   for (const solution of CATALOGUE) {
     await admin.create(EntitySets.pcs_solutiondetail, {

@@ -18,9 +18,12 @@ export function createPermissionChecker(dataverse: DataverseApi): PermissionChec
   return {
     async canReadOpportunity(user, opportunityId) {
       try {
-        await dataverse.retrieve(EntitySets.opportunity, opportunityId, `?$select=${OpportunityColumns.id}`, {
-          userAssertion: user.token,
-        });
+        await dataverse.retrieve(
+          EntitySets.opportunity,
+          opportunityId,
+          { select: [OpportunityColumns.id] },
+          { userAssertion: user.token },
+        );
         return 'allowed';
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) return 'notFound';

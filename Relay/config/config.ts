@@ -4,13 +4,12 @@
  * go instead of discovering problems one request at a time (style guide habit 15).
  */
 import * as z from 'zod';
+import { isGuid } from '../../Domain/ids';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const guid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+const guid = z.string().refine(isGuid, 'must be a GUID');
 const httpUrl = z.url({ protocol: /^https?$/ });
 const list = z.string().transform((v) =>
   v

@@ -15,6 +15,7 @@ import {
   SOLUTION_UNIQUE_NAME,
 } from '../../Domain/constants';
 import type { FieldMap } from '../../Domain/fieldMap';
+import { lookup, where } from '../../Domain/odataQuery';
 import { REFERRAL_WEBHOOK_EVENTS } from '../../Domain/referral';
 import { buildStepManifest, SERVICE_ENDPOINT_NAME } from '../../Plugins/manifest';
 import { registerSteps } from '../../Plugins/registration';
@@ -53,7 +54,6 @@ export const PARTNER_CENTER_WEBHOOK_ROUTE = '/webhooks/partner-center';
 /** Referral events plus `test-created`, which validation events require (partner-center-api.md §5.1). */
 export const PARTNER_CENTER_EVENTS = [...REFERRAL_WEBHOOK_EVENTS, 'test-created'];
 
-const odata = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const WEBHOOK_CONTRACT = 8;
 const AUTH_WEBHOOK_KEY = 4;
 const MESSAGE_FORMAT_JSON = 2;
@@ -87,10 +87,10 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
 
   if (options.solutionZip) {
     const version = await solutionVersion(options.solutionZip);
-    const [installed] = await dataverse.retrieveMultiple(
-      RegistrationEntitySets.solutions,
-      `?$select=${RegistrationColumns.solution.version}&$filter=${RegistrationColumns.solution.uniqueName} eq ${odata(SOLUTION_UNIQUE_NAME)}`,
-    );
+    const [installed] = await dataverse.retrieveMultiple(RegistrationEntitySets.solutions, {
+      select: [RegistrationColumns.solution.version],
+      filter: where.eq(RegistrationColumns.solution.uniqueName, SOLUTION_UNIQUE_NAME),
+    });
     const current = installed?.[RegistrationColumns.solution.version] as string | undefined;
     const action = current === version ? 'unchanged' : current ? 'update' : 'create';
     note({
@@ -163,15 +163,18 @@ async function setEnvironmentVariable(
   const D = RegistrationColumns.environmentVariableDefinition;
   const [definition] = await dataverse.retrieveMultiple(
     RegistrationEntitySets.environmentVariableDefinitions,
-    `?$select=${D.id}&$filter=${EnvironmentVariableColumns.schemaName} eq ${odata(schemaName)}`,
+    {
+      select: [D.id],
+      filter: where.eq(EnvironmentVariableColumns.schemaName, schemaName),
+    },
   );
   if (!definition)
     throw new Error(`Environment variable ${schemaName} is not defined: import the solution first.`);
   const definitionId = String(definition[D.id]);
-  const [existing] = await dataverse.retrieveMultiple(
-    RegistrationEntitySets.environmentVariableValues,
-    `?$select=${V.id},${V.value}&$filter=_${D.id}_value eq ${definitionId}`,
-  );
+  const [existing] = await dataverse.retrieveMultiple(RegistrationEntitySets.environmentVariableValues, {
+    select: [V.id, V.value],
+    filter: where.eq(lookup(D.id), definitionId),
+  });
   const item: PlanItem = {
     component: 'environment variable',
     name: `${schemaName} = ${value}`,
@@ -200,10 +203,10 @@ async function registerEndpoint(
   note: (item: PlanItem) => void,
 ): Promise<string | null> {
   const E = RegistrationColumns.serviceEndpoint;
-  const [existing] = await dataverse.retrieveMultiple(
-    RegistrationEntitySets.serviceEndpoints,
-    `?$select=${[E.id, E.url, E.authType, E.description].join(',')}&$filter=${E.name} eq ${odata(SERVICE_ENDPOINT_NAME)}`,
-  );
+  const [existing] = await dataverse.retrieveMultiple(RegistrationEntitySets.serviceEndpoints, {
+    select: [E.id, E.url, E.authType, E.description],
+    filter: where.eq(E.name, SERVICE_ENDPOINT_NAME),
+  });
   const description = `Partner Center co-sell relay (${keyFingerprint(key)})`;
   const record = {
     [E.name]: SERVICE_ENDPOINT_NAME,

@@ -16,6 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import { EnvironmentVariableColumns, PcfControl, RegistrationEntitySets } from '../../Domain/constants';
 import type { DataverseRecord } from '../../Domain';
+import { guidOfEntityUrl, normalizeGuid } from '../../Domain/ids';
+import { ODataQueryError, odataQueryString, where } from '../../Domain/odataQuery';
 import { createHttpClient } from '../http';
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from '../http';
 import { ApiError } from '../ports';
@@ -48,13 +50,14 @@ export interface DataverseClient extends DataverseApi {
   readonly apiUrl: string;
 }
 
-/** An OData string literal: quotes doubled. */
-export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+const idFromEntityUrl = (url: string | undefined): string | undefined => guidOfEntityUrl(url) ?? undefined;
 
-const GUID_IN_PARENS = /\(([0-9a-fA-F-]{36})\)\s*$/;
-
-function idFromEntityUrl(url: string | undefined): string | undefined {
-  return url ? GUID_IN_PARENS.exec(url)?.[1]?.toLowerCase() : undefined;
+/** Rows are addressed by GUID only: anything else would be read as an alternate key or break the URL. */
+function recordKey(entitySet: string, id: string): string {
+  const key = normalizeGuid(id);
+  if (!key)
+    throw new ODataQueryError(`The ${entitySet} record key must be a GUID, got ${JSON.stringify(id)}`);
+  return key;
 }
 
 function parseJson(response: HttpResponse): unknown {
@@ -117,7 +120,8 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     });
   }
 
-  const entityUrl = (entitySet: string, id: string): string => `${apiUrl}${entitySet}(${id})`;
+  const entityUrl = (entitySet: string, id: string): string =>
+    `${apiUrl}${entitySet}(${recordKey(entitySet, id)})`;
 
   async function patch(
     entitySet: string,
@@ -160,14 +164,14 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
   return {
     apiUrl,
 
-    async retrieve(entitySet, id, query = '', retrieve = {}) {
-      const response = await get(`${entityUrl(entitySet, id)}${query}`, retrieve);
+    async retrieve(entitySet, id, query, retrieve = {}) {
+      const response = await get(`${entityUrl(entitySet, id)}${odataQueryString(query)}`, retrieve);
       return parseJson(response) as WebApiRecord;
     },
 
-    async retrieveMultiple(entitySet, query = '', retrieve = {}) {
+    async retrieveMultiple(entitySet, query, retrieve = {}) {
       const rows: WebApiRecord[] = [];
-      let url: string | undefined = `${apiUrl}${entitySet}${query}`;
+      let url: string | undefined = `${apiUrl}${entitySet}${odataQueryString(query)}`;
       while (url) {
         const page = parseJson(await get(url, retrieve)) as {
           value: WebApiRecord[];
@@ -291,10 +295,11 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
 
     async getEnvironmentVariable(schemaName) {
       const c = EnvironmentVariableColumns;
-      const query =
-        `?$filter=${c.schemaName} eq ${encodeURIComponent(odataString(schemaName))}` +
-        `&$select=${c.defaultValue},${c.schemaName}&$expand=${c.valuesNavigation}($select=${c.value})`;
-      const rows = await this.retrieveMultiple(RegistrationEntitySets.environmentVariableDefinitions, query);
+      const rows = await this.retrieveMultiple(RegistrationEntitySets.environmentVariableDefinitions, {
+        select: [c.defaultValue, c.schemaName],
+        filter: where.eq(c.schemaName, schemaName),
+        expand: [{ navigation: c.valuesNavigation, select: [c.value] }],
+      });
       const definition = rows[0];
       if (!definition) return null;
       const values = (definition[c.valuesNavigation] as Array<Record<string, unknown>> | undefined) ?? [];
@@ -316,10 +321,14 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
 
     async getSystemForms(entity) {
       // type 2 = Main, formactivationstate 1 = active.
-      const query =
-        `?$select=formid,name,formxml&$filter=objecttypecode eq ${encodeURIComponent(odataString(entity))}` +
-        ` and type eq 2 and formactivationstate eq 1`;
-      const rows = await this.retrieveMultiple('systemforms', query);
+      const rows = await this.retrieveMultiple('systemforms', {
+        select: ['formid', 'name', 'formxml'],
+        filter: where.and(
+          where.eq('objecttypecode', entity),
+          where.eq('type', 2),
+          where.eq('formactivationstate', 1),
+        ),
+      });
       return rows
         .filter((row) => typeof row.formxml === 'string' && row.formxml.includes(PcfControl.fullName))
         .map((row) => ({ formid: String(row.formid), name: String(row.name), formxml: String(row.formxml) }));

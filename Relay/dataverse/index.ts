@@ -4,7 +4,7 @@
  *   createMsalTokenProvider({ environmentUrl, tenantId, clientId, clientSecret }) → app-only + on-behalf-of tokens
  *   staticTokenProvider(token) → fixed token, on-behalf-of passes the user's token through (simulator)
  */
-export { createDataverseClient, odataString, WEB_API_PATH } from './client';
+export { createDataverseClient, WEB_API_PATH } from './client';
 export type { DataverseClient, DataverseClientOptions } from './client';
 export { createMsalTokenProvider, dataverseScope, staticTokenProvider } from './auth';
 export type { DataverseTokenProvider, MsalConfidentialClient, MsalTokenProviderOptions } from './auth';

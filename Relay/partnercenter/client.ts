@@ -22,7 +22,8 @@ import {
   type HttpResponse,
 } from '../http';
 import type { PartnerCenterAudience, PartnerCenterTokenProvider } from './auth';
-import { listQueryString, odataString, rebaseNextLink } from './odata';
+import { where } from '../../Domain/odataQuery';
+import { listQueryString, rebaseNextLink } from './odata';
 
 export const DEFAULT_REFERRALS_URL = 'https://api.partner.microsoft.com/v1.0/engagements/referrals';
 export const DEFAULT_WEBHOOKS_URL = 'https://api.partnercenter.microsoft.com/webhooks/v1/registration';
@@ -154,8 +155,8 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     async findByExternalReferenceId(externalReferenceId, callOptions) {
       const matches = await api.listReferrals(
         {
-          filter: `externalReferenceId eq ${odataString(externalReferenceId)}`,
-          orderby: 'createdDateTime asc',
+          filter: where.eq('externalReferenceId', externalReferenceId),
+          orderBy: [{ column: 'createdDateTime' }],
         },
         callOptions,
       );

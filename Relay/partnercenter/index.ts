@@ -28,4 +28,4 @@ export type {
   WebhookVerifier,
   WebhookVerifierOptions,
 } from './webhookVerification';
-export { listQueryString, odataString, rebaseNextLink } from './odata';
+export { listQueryString, rebaseNextLink } from './odata';

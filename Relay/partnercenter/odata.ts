@@ -1,13 +1,12 @@
 /** OData helpers for the Referrals list (partner-center-api.md §1.3). */
-
-/** A string literal for $filter: single quotes doubled (OData ABNF `SQUOTE-in-string`). */
-export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+import { filterText, orderByText } from '../../Domain/odataQuery';
+import type { ReferralListQuery } from '../ports';
 
 /** `?$filter=…&$orderby=…&$top=…` with %20 for spaces (not `+`, which some OData stacks keep literally). */
-export function listQueryString(query: { filter?: string; orderby?: string; top?: number }): string {
+export function listQueryString(query: ReferralListQuery): string {
   const parts: string[] = [];
-  if (query.filter) parts.push(`$filter=${encodeURIComponent(query.filter)}`);
-  if (query.orderby) parts.push(`$orderby=${encodeURIComponent(query.orderby)}`);
+  if (query.filter) parts.push(`$filter=${encodeURIComponent(filterText(query.filter))}`);
+  if (query.orderBy?.length) parts.push(`$orderby=${encodeURIComponent(orderByText(query.orderBy))}`);
   if (query.top !== undefined) parts.push(`$top=${query.top}`);
   return parts.length ? `?${parts.join('&')}` : '';
 }

@@ -3,7 +3,17 @@
  * Relay/dataverse), the SQLite store and the simulators' wire contracts all meet here; tests inject
  * fakes only where a real loopback simulator would not do.
  */
-import type { DataverseRecord, Referral, ReferralPatchOperation, StoredReferral } from '../../Domain';
+import type {
+  DataverseRecord,
+  Filter,
+  ODataQuery,
+  OrderBy,
+  Referral,
+  ReferralPatchOperation,
+  StoredReferral,
+} from '../../Domain';
+
+export type { Filter, ODataQuery, OrderBy };
 
 export interface Clock {
   now(): Date;
@@ -46,9 +56,10 @@ export class ApiError extends Error {
 
 // ---------------------------------------------------------------- Partner Center
 
+/** Typed like Dataverse queries; the client builds the OData text (Domain/odataQuery.ts). */
 export interface ReferralListQuery {
-  filter?: string;
-  orderby?: string;
+  filter?: Filter;
+  orderBy?: OrderBy[];
   top?: number;
 }
 
@@ -146,9 +157,15 @@ export interface BatchResult {
 }
 
 export interface DataverseApi {
-  /** `query` is the raw OData query string starting with `?` (e.g. from Domain `opportunityQuery`). */
-  retrieve(entitySet: string, id: string, query?: string, options?: RetrieveOptions): Promise<WebApiRecord>;
-  retrieveMultiple(entitySet: string, query?: string, options?: RetrieveOptions): Promise<WebApiRecord[]>;
+  /** One row by its GUID; `query` says which columns and related rows (e.g. Domain `opportunityQuery`). */
+  retrieve(
+    entitySet: string,
+    id: string,
+    query?: ODataQuery,
+    options?: RetrieveOptions,
+  ): Promise<WebApiRecord>;
+  /** Every row matching `query` (all pages, or the first `top`). */
+  retrieveMultiple(entitySet: string, query?: ODataQuery, options?: RetrieveOptions): Promise<WebApiRecord[]>;
   create(entitySet: string, record: DataverseRecord, options?: WriteOptions): Promise<string>;
   update(entitySet: string, id: string, record: DataverseRecord, options?: WriteOptions): Promise<void>;
   /** PATCH on a key; creates when missing. */

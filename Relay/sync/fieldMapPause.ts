@@ -7,6 +7,7 @@
  */
 import { EntitySets, LeadColumns, OpportunityColumns, SyncStatus } from '../../Domain/constants';
 import type { FieldMap } from '../../Domain/fieldMap';
+import type { ODataQuery } from '../../Domain/odataQuery';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { ApiError } from '../ports';
 import type { Store } from '../ports';
@@ -89,12 +90,9 @@ async function writePauseEvent(
   const now = deps.clock.now();
   const columns: DataverseRecord = {};
   if (record.table === 'opportunity') {
-    const row = await retrieveOrNull(
-      deps,
-      EntitySets.opportunity,
-      record.id,
-      `?$select=${OpportunityColumns.name},${OpportunityColumns.audit},${OpportunityColumns.syncStatus}`,
-    );
+    const row = await retrieveOrNull(deps, EntitySets.opportunity, record.id, {
+      select: [OpportunityColumns.name, OpportunityColumns.audit, OpportunityColumns.syncStatus],
+    });
     if (!row) return;
     const name = row[OpportunityColumns.name] as string | null;
     if (name && (await deps.settings.showCheckmark()))
@@ -105,7 +103,7 @@ async function writePauseEvent(
       auditLine(now, target.direction, 'failed', state.message),
     );
   } else {
-    if (!(await retrieveOrNull(deps, EntitySets.lead, record.id, `?$select=${LeadColumns.id}`))) return;
+    if (!(await retrieveOrNull(deps, EntitySets.lead, record.id, { select: [LeadColumns.id] }))) return;
     columns[LeadColumns.syncStatus] = SyncStatus.error;
   }
   await deps.dataverse.executeBatch(
@@ -128,7 +126,7 @@ async function retrieveOrNull(
   deps: SyncDeps,
   entitySet: string,
   id: string,
-  query: string,
+  query: ODataQuery,
 ): Promise<DataverseRecord | null> {
   try {
     return await deps.dataverse.retrieve(entitySet, id, query);

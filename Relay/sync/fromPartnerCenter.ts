@@ -20,7 +20,10 @@ import {
 } from '../../Domain/constants';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
+import { isGuid } from '../../Domain/ids';
 import { fromReferral, opportunityQuery, snapshotFromWebApi } from '../../Domain/mapping';
+import { where } from '../../Domain/odataQuery';
+import type { ODataQuery } from '../../Domain/odataQuery';
 import type { DataverseWrites } from '../../Domain/mapping';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import type { StoredReferral } from '../../Domain/referral';
@@ -45,11 +48,6 @@ export type PullResult =
       recordId: string;
     };
 
-/** OData string literal: single quotes doubled. */
-export const odataString = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 interface LinkedRecord {
   table: 'opportunity' | 'lead';
   record: WebApiRecord;
@@ -59,7 +57,7 @@ async function retrieveOrNull(
   deps: SyncDeps,
   entitySet: string,
   id: string,
-  query?: string,
+  query?: ODataQuery,
 ): Promise<WebApiRecord | null> {
   try {
     return await deps.dataverse.retrieve(entitySet, id, query);
@@ -75,26 +73,27 @@ export async function findLinkedRecord(
   map: FieldMap,
 ): Promise<LinkedRecord | null> {
   const query = opportunityQuery(map);
-  const [opportunity] = await deps.dataverse.retrieveMultiple(
-    EntitySets.opportunity,
-    `?$select=${OpportunityColumns.id}&$filter=${OpportunityColumns.referralId} eq ${odataString(referral.id)}&$top=1`,
-  );
+  const [opportunity] = await deps.dataverse.retrieveMultiple(EntitySets.opportunity, {
+    select: [OpportunityColumns.id],
+    filter: where.eq(OpportunityColumns.referralId, referral.id),
+    top: 1,
+  });
   const byReferral = opportunity?.[OpportunityColumns.id] as string | undefined;
   if (byReferral) {
     const record = await retrieveOrNull(deps, EntitySets.opportunity, byReferral, query);
     if (record) return { table: 'opportunity', record };
   }
   const external = referral.externalReferenceId;
-  if (external && GUID.test(external)) {
+  if (external && isGuid(external)) {
     const record = await retrieveOrNull(deps, EntitySets.opportunity, external, query);
     if (record) return { table: 'opportunity', record };
   }
-  const [lead] = await deps.dataverse.retrieveMultiple(
-    EntitySets.lead,
-    `?$filter=${LeadColumns.referralId} eq ${odataString(referral.id)}&$top=1`,
-  );
+  const [lead] = await deps.dataverse.retrieveMultiple(EntitySets.lead, {
+    filter: where.eq(LeadColumns.referralId, referral.id),
+    top: 1,
+  });
   if (lead) return { table: 'lead', record: lead };
-  if (external && GUID.test(external)) {
+  if (external && isGuid(external)) {
     const record = await retrieveOrNull(deps, EntitySets.lead, external);
     if (record) return { table: 'lead', record };
   }
@@ -154,14 +153,12 @@ async function matchAccount(deps: SyncDeps, account: DataverseRecord): Promise<s
   const name = account[AccountColumns.name];
   const postalCode = account[AccountColumns.postalCode];
   if (typeof name === 'string' && name) {
-    const postal =
-      typeof postalCode === 'string' && postalCode
-        ? `${AccountColumns.postalCode} eq ${odataString(postalCode)}`
-        : `${AccountColumns.postalCode} eq null`;
-    const [match] = await deps.dataverse.retrieveMultiple(
-      EntitySets.account,
-      `?$select=${AccountColumns.id}&$filter=${AccountColumns.name} eq ${odataString(name)} and ${postal}&$top=1`,
-    );
+    const postal = typeof postalCode === 'string' && postalCode ? postalCode : null;
+    const [match] = await deps.dataverse.retrieveMultiple(EntitySets.account, {
+      select: [AccountColumns.id],
+      filter: where.and(where.eq(AccountColumns.name, name), where.eq(AccountColumns.postalCode, postal)),
+      top: 1,
+    });
     if (match) return match[AccountColumns.id] as string;
   }
   return deps.dataverse.create(EntitySets.account, account);
@@ -170,10 +167,11 @@ async function matchAccount(deps: SyncDeps, account: DataverseRecord): Promise<s
 async function matchContact(deps: SyncDeps, contact: DataverseRecord): Promise<string> {
   const email = contact[ContactColumns.email];
   if (typeof email === 'string' && email) {
-    const [match] = await deps.dataverse.retrieveMultiple(
-      EntitySets.contact,
-      `?$select=${ContactColumns.id}&$filter=${ContactColumns.email} eq ${odataString(email)}&$top=1`,
-    );
+    const [match] = await deps.dataverse.retrieveMultiple(EntitySets.contact, {
+      select: [ContactColumns.id],
+      filter: where.eq(ContactColumns.email, email),
+      top: 1,
+    });
     if (match) return match[ContactColumns.id] as string;
   }
   return deps.dataverse.create(EntitySets.contact, contact);
@@ -181,10 +179,11 @@ async function matchContact(deps: SyncDeps, contact: DataverseRecord): Promise<s
 
 async function currencyId(deps: SyncDeps, isoCode: string | null | undefined): Promise<string | null> {
   if (!isoCode) return null;
-  const [currency] = await deps.dataverse.retrieveMultiple(
-    EntitySets.transactioncurrency,
-    `?$select=${TransactionCurrencyColumns.id}&$filter=${TransactionCurrencyColumns.isoCode} eq ${odataString(isoCode)}&$top=1`,
-  );
+  const [currency] = await deps.dataverse.retrieveMultiple(EntitySets.transactioncurrency, {
+    select: [TransactionCurrencyColumns.id],
+    filter: where.eq(TransactionCurrencyColumns.isoCode, isoCode),
+    top: 1,
+  });
   return (currency?.[TransactionCurrencyColumns.id] as string | undefined) ?? null;
 }
 
@@ -198,10 +197,11 @@ async function solutionOperations(
   const operations: BatchOperation[] = [];
   for (const solution of writes.solutions) {
     if (existingSolutionIds.has(solution.solutionId.toLowerCase())) continue;
-    const [detail] = await deps.dataverse.retrieveMultiple(
-      EntitySets.pcs_solutiondetail,
-      `?$select=${SolutionDetailColumns.id},${SolutionDetailColumns.name}&$filter=${SolutionDetailColumns.solutionId} eq ${odataString(solution.solutionId)}&$top=1`,
-    );
+    const [detail] = await deps.dataverse.retrieveMultiple(EntitySets.pcs_solutiondetail, {
+      select: [SolutionDetailColumns.id, SolutionDetailColumns.name],
+      filter: where.eq(SolutionDetailColumns.solutionId, solution.solutionId),
+      top: 1,
+    });
     const record: DataverseRecord = {
       [MicrosoftSolutionColumns.name]:
         (detail?.[SolutionDetailColumns.name] as string | undefined) ?? solution.name ?? solution.solutionId,
@@ -430,15 +430,16 @@ export async function pullRelatedReferral(
   const related = await deps.partnerCenter.getReferral(payload.referralId, correlation);
   if (!related.engagementId)
     return count(deps, { outcome: 'skipped', reason: 'related referral without engagement' });
-  const [opportunity] = await deps.dataverse.retrieveMultiple(
-    EntitySets.opportunity,
-    `?$select=${OpportunityColumns.id},${OpportunityColumns.microsoftCrmId},${OpportunityColumns.audit}&$filter=${OpportunityColumns.engagementId} eq ${odataString(related.engagementId)}&$top=1`,
-  );
+  const [opportunity] = await deps.dataverse.retrieveMultiple(EntitySets.opportunity, {
+    select: [OpportunityColumns.id, OpportunityColumns.microsoftCrmId, OpportunityColumns.audit],
+    filter: where.eq(OpportunityColumns.engagementId, related.engagementId),
+    top: 1,
+  });
   if (!opportunity) {
     // Our own referral may not be linked by engagement yet: pull it, then this event is moot.
     const ours = (
       await deps.partnerCenter.listReferrals(
-        { filter: `engagementId eq ${odataString(related.engagementId)}` },
+        { filter: where.eq('engagementId', related.engagementId) },
         correlation,
       )
     ).filter((r) => r.id !== related.id);

@@ -6,6 +6,7 @@
  */
 import { SystemColumns, UserSettings } from '../../Domain/constants';
 import type { MessageLcid } from '../../Domain/messages';
+import { columnName, guid, lookup, where } from '../../Domain/odataQuery';
 import type { Clock, DataverseApi, Logger } from '../ports';
 
 export const DEFAULT_LCID: MessageLcid = 1033;
@@ -40,10 +41,10 @@ export function createLanguageResolver(
     if (hit && clock.now().getTime() - hit.at < ttlMs) return hit.lcid;
     let lcid = DEFAULT_LCID;
     try {
-      const [settings] = await dataverse.retrieveMultiple(
-        UserSettings.entitySet,
-        `?$select=${UserSettings.uiLanguageId}&$filter=${UserSettings.systemUserId} eq ${key}`,
-      );
+      const [settings] = await dataverse.retrieveMultiple(UserSettings.entitySet, {
+        select: [UserSettings.uiLanguageId],
+        filter: where.eq(UserSettings.systemUserId, guid(key)),
+      });
       const value = Number(settings?.[UserSettings.uiLanguageId]);
       if (SUPPORTED.has(value)) lcid = value as MessageLcid;
     } catch (error) {
@@ -56,10 +57,10 @@ export function createLanguageResolver(
   return {
     ofUser,
     async ofRecordOwner(entitySet, recordId) {
-      const owner = `_${SystemColumns.ownerId}_value`;
+      const owner = lookup(SystemColumns.ownerId);
       try {
-        const record = await dataverse.retrieve(entitySet, recordId, `?$select=${owner}`);
-        return await ofUser(record[owner] as string | null | undefined);
+        const record = await dataverse.retrieve(entitySet, recordId, { select: [owner] });
+        return await ofUser(record[columnName(owner)] as string | null | undefined);
       } catch (error) {
         options.logger?.debug({ err: error, recordId }, 'record owner unknown: messages in 1033');
         return DEFAULT_LCID;

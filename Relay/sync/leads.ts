@@ -4,6 +4,7 @@
  * Partner Center only sends referrals as leads until they are accepted, so this closes the loop.
  */
 import { EntitySets, LeadColumns, LeadState, OpportunityColumns } from '../../Domain/constants';
+import { lookup, where } from '../../Domain/odataQuery';
 import type { ReferralPatchOperation } from '../../Domain/referral';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
@@ -17,11 +18,9 @@ export async function syncLead(
   payload: LeadSyncPayload,
   context: JobContext,
 ): Promise<LeadResult> {
-  const lead = await deps.dataverse.retrieve(
-    EntitySets.lead,
-    payload.leadId,
-    `?$select=${LeadColumns.id},${LeadColumns.referralId},${LeadState.stateCode}`,
-  );
+  const lead = await deps.dataverse.retrieve(EntitySets.lead, payload.leadId, {
+    select: [LeadColumns.id, LeadColumns.referralId, LeadState.stateCode],
+  });
   const referralId = lead[LeadColumns.referralId] as string | null | undefined;
   if (!referralId) return { outcome: 'skipped', reason: 'lead has no referral' };
   const stateCode = (lead[LeadState.stateCode] as number | undefined) ?? payload.stateCode;
@@ -33,10 +32,11 @@ export async function syncLead(
   const now = deps.clock.now();
   const qualified = stateCode === LeadState.qualified;
   const [opportunity] = qualified
-    ? await deps.dataverse.retrieveMultiple(
-        EntitySets.opportunity,
-        `?$select=${OpportunityColumns.id}&$filter=_${LeadState.originatingLead}_value eq ${payload.leadId}&$top=1`,
-      )
+    ? await deps.dataverse.retrieveMultiple(EntitySets.opportunity, {
+        select: [OpportunityColumns.id],
+        filter: where.eq(lookup(LeadState.originatingLead), payload.leadId),
+        top: 1,
+      })
     : [];
   const opportunityId = opportunity?.[OpportunityColumns.id] as string | undefined;
   const operations: ReferralPatchOperation[] = [];

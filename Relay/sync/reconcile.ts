@@ -5,6 +5,7 @@
  * idempotent, so re-queuing something already in step costs one read and writes nothing.
  */
 import { EntitySets, OpportunityColumns, SystemColumns } from '../../Domain/constants';
+import { where } from '../../Domain/odataQuery';
 import type { Logger } from '../ports';
 import type { SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
@@ -38,7 +39,10 @@ export async function reconcile(deps: SyncDeps, logger: Logger): Promise<Reconci
   // Filtering on updatedDateTime is undocumented (partner-center-api.md §1.3): order by it and stop
   // reading at the watermark instead.
   const referralsSince = await since(WATERMARKS.referrals);
-  const referrals = await deps.partnerCenter.listReferrals({ orderby: 'updatedDateTime desc', top: PAGE });
+  const referrals = await deps.partnerCenter.listReferrals({
+    orderBy: [{ column: 'updatedDateTime', descending: true }],
+    top: PAGE,
+  });
   let queuedReferrals = 0;
   let newest = referralsSince;
   for (const referral of referrals) {
@@ -57,10 +61,13 @@ export async function reconcile(deps: SyncDeps, logger: Logger): Promise<Reconci
   await deps.store.setState(WATERMARKS.referrals, newest.toISOString());
 
   const opportunitiesSince = await since(WATERMARKS.opportunities);
-  const opportunities = await deps.dataverse.retrieveMultiple(
-    EntitySets.opportunity,
-    `?$select=${OpportunityColumns.id}&$filter=${OpportunityColumns.syncWithPartnerCenter} eq true and ${SystemColumns.modifiedOn} gt ${opportunitiesSince.toISOString()}`,
-  );
+  const opportunities = await deps.dataverse.retrieveMultiple(EntitySets.opportunity, {
+    select: [OpportunityColumns.id],
+    filter: where.and(
+      where.eq(OpportunityColumns.syncWithPartnerCenter, true),
+      where.gt(SystemColumns.modifiedOn, opportunitiesSince),
+    ),
+  });
   for (const opportunity of opportunities) {
     await deps.store.enqueue([
       opportunitySyncJob({

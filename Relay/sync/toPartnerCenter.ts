@@ -79,11 +79,9 @@ async function opportunityPauseTarget(
 ): Promise<PauseTarget | { skip: string }> {
   let row: WebApiRecord;
   try {
-    row = await deps.dataverse.retrieve(
-      EntitySets.opportunity,
-      opportunityId,
-      `?$select=${OpportunityColumns.syncWithPartnerCenter},${OpportunityColumns.referralId}`,
-    );
+    row = await deps.dataverse.retrieve(EntitySets.opportunity, opportunityId, {
+      select: [OpportunityColumns.syncWithPartnerCenter, OpportunityColumns.referralId],
+    });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return { skip: 'opportunity no longer exists' };
     throw error;

@@ -11,7 +11,7 @@ import { DataverseError, ErrorCodes } from './errors';
 import type { Caller } from './events';
 import { ROOT_BUSINESS_UNIT_ID, SYSTEM_USER_ID } from './seed';
 import type { RecordStore } from './store';
-import { isGuid } from './values';
+import { isGuid } from '../../../Domain/ids';
 
 export interface IdentityOptions {
   /** When true, a request without a bearer token is 401 (default: acts as SYSTEM). */

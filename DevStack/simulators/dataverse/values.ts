@@ -3,6 +3,7 @@
  * `@odata.bind` by navigation name, choice ranges) and Row → JSON (`_x_value` lookups, `@odata.etag`,
  * formatted-value / lookup annotations when `Prefer: odata.include-annotations` asks for them).
  */
+import { isGuid } from '../../../Domain/ids';
 import { badProperty, badRequest, DataverseError, ErrorCodes } from './errors';
 import type { AttributeDef, MetadataStore, TableDef } from './metadata';
 import { isLookupValue } from './store';
@@ -11,9 +12,6 @@ import type { LookupValue, Row } from './store';
 const FORMATTED = 'OData.Community.Display.V1.FormattedValue';
 const LOOKUP_LOGICAL_NAME = 'Microsoft.Dynamics.CRM.lookuplogicalname';
 const ASSOCIATED_NAVIGATION = 'Microsoft.Dynamics.CRM.associatednavigationproperty';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isGuid = (value: string): boolean => GUID.test(value);
 
 /** `/accounts(<id>)`, `accounts(<id>)` or an absolute URL ending in it. */
 export function parseEntityReference(metadata: MetadataStore, reference: string): LookupValue {

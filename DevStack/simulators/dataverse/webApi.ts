@@ -26,7 +26,8 @@ import { encodeEntity, optionSetValue } from './remoteExecutionContext';
 import { ROOT_BUSINESS_UNIT_ID } from './seed';
 import { isLookupValue } from './store';
 import type { LookupValue, RecordStore, Row } from './store';
-import { attributeByWireName, bodyToRow, isGuid, parseEntityReference, rowToJson, wireValue } from './values';
+import { isGuid } from '../../../Domain/ids';
+import { attributeByWireName, bodyToRow, parseEntityReference, rowToJson, wireValue } from './values';
 
 export const API_PATH = '/api/data/v9.2/';
 

@@ -6,15 +6,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveStatusResponse, SyncNowResponse } from '../../../Domain/relayApi';
 import { OpportunityColumns, EntitySets } from '../../../Domain/constants';
+import { normalizeGuid } from '../../../Domain/ids';
 import { AuthError } from '../../auth/tokens';
 import type { AuthenticatedUser } from '../../auth/tokens';
 import { opportunityRespondJob, opportunitySyncJob } from '../../ports';
 import { lcidFrom, previewOpportunity } from '../../sync/preview';
 import type { RelayServerDeps } from '../app';
 import { sendError } from '../errors';
-
-const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
-const bare = (id: string) => id.replace(/[{}]/g, '').toLowerCase();
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,13 +34,13 @@ export function registerApi(app: FastifyInstance, deps: RelayServerDeps): void {
 
     /** Guard: a well-formed id the caller may read; answers the error itself and returns null. */
     const opportunityFor = async (request: FastifyRequest, reply: FastifyReply): Promise<string | null> => {
-      const { id } = request.params as { id: string };
-      if (!GUID.test(id)) {
+      const id = normalizeGuid((request.params as { id: string }).id);
+      if (!id) {
         sendError(request, reply, 400, 'invalidId', 'The opportunity id must be a GUID.');
         return null;
       }
-      const permission = await deps.permissions.canReadOpportunity(request.user!, bare(id));
-      if (permission === 'allowed') return bare(id);
+      const permission = await deps.permissions.canReadOpportunity(request.user!, id);
+      if (permission === 'allowed') return id;
       if (permission === 'notFound')
         sendError(request, reply, 404, 'notFound', 'No such opportunity, or you cannot see it.');
       else
@@ -79,11 +77,9 @@ export function registerApi(app: FastifyInstance, deps: RelayServerDeps): void {
     api.get('/api/opportunities/:id/referral', async (request, reply) => {
       const id = await opportunityFor(request, reply);
       if (!id) return reply;
-      const record = await deps.sync.dataverse.retrieve(
-        EntitySets.opportunity,
-        id,
-        `?$select=${OpportunityColumns.referralId}`,
-      );
+      const record = await deps.sync.dataverse.retrieve(EntitySets.opportunity, id, {
+        select: [OpportunityColumns.referralId],
+      });
       const referralId = record[OpportunityColumns.referralId] as string | null | undefined;
       const body: LiveStatusResponse = {
         referral: referralId

@@ -14,6 +14,9 @@ import {
   Relationships,
   SOLUTION_UNIQUE_NAME,
   SyncStatus,
+  guid,
+  lookup,
+  where,
 } from '../../../Domain';
 import {
   createDataverseClient,
@@ -118,7 +121,10 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
     const row = await client.retrieve(
       EntitySets.opportunity,
       opportunityId,
-      `?$select=name,estimatedvalue,_parentaccountid_value,${OpportunityColumns.syncStatus}&$expand=parentaccountid($select=name)`,
+      {
+        select: ['name', 'estimatedvalue', lookup('parentaccountid'), OpportunityColumns.syncStatus],
+        expand: [{ navigation: 'parentaccountid', select: ['name'] }],
+      },
       { annotations: true },
     );
     expect(row).toMatchObject({
@@ -158,10 +164,8 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
       track(EntitySets.account, await client.create(EntitySets.account, { name: `Paged ${i}` }));
     const rows = await client.retrieveMultiple(
       EntitySets.account,
-      "?$select=name&$filter=startswith(name,'Paged ')&$orderby=name asc",
-      {
-        maxPageSize: 2,
-      },
+      { select: ['name'], filter: where.startsWith('name', 'Paged '), orderBy: [{ column: 'name' }] },
+      { maxPageSize: 2 },
     );
     expect(rows.map((r) => r.name)).toEqual([
       'Paged 0 (updated)',
@@ -170,6 +174,47 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
       'Paged 3',
       'Paged 4',
     ]);
+  });
+
+  it('answers typed queries: quotes and URL delimiters in strings, lookups, dates, in, nested logic', async () => {
+    const awkward = "O'Brien & Sons #1 + 100% café";
+    const accountId = track(EntitySets.account, await client.create(EntitySets.account, { name: awkward }));
+    const otherId = track(
+      EntitySets.account,
+      await client.create(EntitySets.account, { name: 'Typed other' }),
+    );
+    const opportunityId = track(
+      EntitySets.opportunity,
+      await client.create(EntitySets.opportunity, {
+        name: 'Typed query',
+        estimatedvalue: 42,
+        [`${OpportunityNavigation.parentAccount}@odata.bind`]: `/${EntitySets.account}(${accountId})`,
+      }),
+    );
+    const names = async (filter: Parameters<typeof where.and>[0]) =>
+      (await client.retrieveMultiple(EntitySets.account, { select: ['name'], filter })).map((r) => r.name);
+
+    expect(await names(where.eq('name', awkward))).toEqual([awkward]);
+    expect((await names(where.in('name', [awkward, 'Typed other']))).sort()).toEqual(
+      [awkward, 'Typed other'].sort(),
+    );
+    expect(
+      await names(
+        where.and(
+          where.eq('accountid', guid(otherId)),
+          where.or(where.eq('name', 'x'), where.eq('name', 'Typed other')),
+        ),
+      ),
+    ).toEqual(['Typed other']);
+    const [byLookup] = await client.retrieveMultiple(EntitySets.opportunity, {
+      select: [OpportunityColumns.id],
+      filter: where.and(
+        where.eq(lookup(OpportunityNavigation.parentAccount), accountId.toUpperCase()),
+        where.gt('createdon', new Date(Date.now() - 24 * 3600_000)),
+        where.ge(OpportunityColumns.estimatedValue, 42),
+      ),
+    });
+    expect(byLookup?.[OpportunityColumns.id]).toBe(opportunityId);
   });
 
   it('executes a $batch change set atomically, with Content-ID references', async () => {
@@ -184,11 +229,9 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
     expect(results.map((r) => r.status)).toEqual([204, 204]);
     track(EntitySets.account, results[0]!.id!);
     track(EntitySets.opportunity, results[1]!.id!);
-    const child = await client.retrieve(
-      EntitySets.opportunity,
-      results[1]!.id!,
-      '?$select=_parentaccountid_value',
-    );
+    const child = await client.retrieve(EntitySets.opportunity, results[1]!.id!, {
+      select: [lookup('parentaccountid')],
+    });
     expect(child._parentaccountid_value).toBe(results[0]!.id);
 
     const failing = client.executeBatch([
@@ -202,7 +245,10 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
     ]);
     await expect(failing).rejects.toMatchObject({ status: 404, details: { code: '0x80040217' } });
     expect(
-      await client.retrieveMultiple(EntitySets.account, "?$select=name&$filter=name eq 'Batch rolled back'"),
+      await client.retrieveMultiple(EntitySets.account, {
+        select: ['name'],
+        filter: where.eq('name', 'Batch rolled back'),
+      }),
     ).toEqual([]);
   });
 
@@ -223,22 +269,11 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
       EntitySets.pcs_microsoftsolution,
       solutionId,
     );
-    const expanded = await client.retrieve(
-      EntitySets.opportunity,
-      opportunityId,
-      `?$select=name&$expand=${nav}($select=pcs_name)`,
-    );
+    const withSolutions = { select: ['name'], expand: [{ navigation: nav, select: ['pcs_name'] }] };
+    const expanded = await client.retrieve(EntitySets.opportunity, opportunityId, withSolutions);
     expect(expanded[nav]).toEqual([expect.objectContaining({ pcs_name: 'SOL-1' })]);
     await client.disassociate(EntitySets.opportunity, opportunityId, nav, solutionId);
-    expect(
-      (
-        await client.retrieve(
-          EntitySets.opportunity,
-          opportunityId,
-          `?$select=name&$expand=${nav}($select=pcs_name)`,
-        )
-      )[nav],
-    ).toEqual([]);
+    expect((await client.retrieve(EntitySets.opportunity, opportunityId, withSolutions))[nav]).toEqual([]);
   });
 
   it('reads environment variables (value row, else default) and the opportunity forms with our control', async () => {
@@ -255,7 +290,7 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
     'waits out a 429 with Retry-After and then succeeds',
     async () => {
       simulator!.setFaults({ throttle: { count: 2, retryAfterSeconds: 1 } });
-      const rows = await client.retrieveMultiple(EntitySets.account, '?$select=name&$top=1');
+      const rows = await client.retrieveMultiple(EntitySets.account, { select: ['name'], top: 1 });
       expect(rows).toHaveLength(1);
     },
   );
@@ -270,9 +305,12 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
       });
       const userToken = tokenFor('5e11e500-0000-4000-8000-0000000000bb', { upn: 'seller@contoso.example' });
       const id = track(EntitySets.account, await client.create(EntitySets.account, { name: 'OBO' }));
-      const row = await asUser.retrieve(EntitySets.account, id, '?$select=name', {
-        userAssertion: userToken,
-      });
+      const row = await asUser.retrieve(
+        EntitySets.account,
+        id,
+        { select: ['name'] },
+        { userAssertion: userToken },
+      );
       expect(row.name).toBe('OBO');
       expect(me.UserId).toMatch(/^[0-9a-f-]{36}$/);
     },

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Referral } from '../../../Domain';
+import { where, type Referral } from '../../../Domain';
 import { ApiError, type PartnerCenterApi } from '../../../Relay/ports';
 import {
   createPartnerCenterClient,
@@ -125,8 +125,8 @@ function contractSuite(setup: () => Promise<Target>, teardown: () => Promise<voi
 
   it('lists with $filter / $orderby / $top', async () => {
     const list = await t.client.listReferrals({
-      filter: `externalReferenceId eq '${externalId.replace(/'/g, "''")}'`,
-      orderby: 'createdDateTime desc',
+      filter: where.eq('externalReferenceId', externalId),
+      orderBy: [{ column: 'createdDateTime', descending: true }],
       top: 5,
     });
     expect(list.map((r) => r.id)).toEqual([created.id]);

@@ -3,6 +3,7 @@
  * nextLink, throttling with Retry-After, 5xx backoff, and a signed webhook round trip verified by the
  * relay-side verifier.
  */
+import { where } from '../../../Domain';
 import { ApiError } from '../../../Relay/ports';
 import {
   createCertificateFetcher,
@@ -52,9 +53,14 @@ it('follows the http://…/v1.0/referrals nextLink by re-basing it, across pages
     (r) => r.json() as Promise<Record<string, string>>,
   );
   expect(raw['@odata.nextLink']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\.0\/referrals\?\$skiptoken=/);
-  const all = await client().listReferrals({ filter: "direction eq 'Incoming' and substatus eq 'Pending'" });
+  const all = await client().listReferrals({
+    filter: where.and(where.eq('direction', 'Incoming'), where.eq('substatus', 'Pending')),
+  });
   expect(all.map((r) => r.name)).toEqual([0, 1, 2, 3, 4].map((i) => `incoming ${i}`));
-  const three = await client().listReferrals({ orderby: 'createdDateTime desc', top: 3 });
+  const three = await client().listReferrals({
+    orderBy: [{ column: 'createdDateTime', descending: true }],
+    top: 3,
+  });
   expect(three).toHaveLength(3);
 });
 

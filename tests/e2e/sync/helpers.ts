@@ -12,6 +12,7 @@ import {
   SolutionDetailColumns,
 } from '../../../Domain/constants';
 import { SyncEventColumns } from '../../../Domain/constants';
+import { lookup, where } from '../../../Domain/odataQuery';
 import type { DataverseApi, WebApiRecord } from '../../../Relay/ports';
 
 export interface SellerRecords {
@@ -87,8 +88,8 @@ export async function createCoSellOpportunity(
 
 /** Sync events of one opportunity, newest first. */
 export async function syncEventsOf(dataverse: DataverseApi, opportunityId: string): Promise<WebApiRecord[]> {
-  return dataverse.retrieveMultiple(
-    EntitySets.pcs_syncevent,
-    `?$filter=_${SyncEventColumns.opportunity}_value eq ${opportunityId}&$orderby=${SyncEventColumns.occurredOn} desc`,
-  );
+  return dataverse.retrieveMultiple(EntitySets.pcs_syncevent, {
+    filter: where.eq(lookup(SyncEventColumns.opportunity), opportunityId),
+    orderBy: [{ column: SyncEventColumns.occurredOn, descending: true }],
+  });
 }

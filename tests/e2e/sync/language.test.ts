@@ -12,6 +12,7 @@ import {
   SystemColumns,
   UserSettings,
 } from '../../../Domain/constants';
+import { filterText, type ODataQuery } from '../../../Domain/odataQuery';
 import type { DataverseApi } from '../../../Relay/ports';
 import { startLocalStack } from '../../../DevStack/sandbox/stack';
 import type { LocalStack } from '../../../DevStack/sandbox/stack';
@@ -32,9 +33,9 @@ describe('messages in the record owner’s language', () => {
     const withUserSettings: DataverseApi = new Proxy(real, {
       get(target, property, receiver) {
         if (property !== 'retrieveMultiple') return Reflect.get(target, property, receiver) as unknown;
-        return async (entitySet: string, query?: string) => {
+        return async (entitySet: string, query?: ODataQuery) => {
           if (entitySet !== UserSettings.entitySet) return real.retrieveMultiple(entitySet, query);
-          const userId = /systemuserid eq ([0-9a-f-]{36})/.exec(query ?? '')?.[1];
+          const userId = /systemuserid eq ([0-9a-f-]{36})/.exec(filterText(query!.filter!))?.[1];
           const lcid = userId ? languages.get(userId) : undefined;
           return lcid === undefined ? [] : [{ [UserSettings.uiLanguageId]: lcid }];
         };

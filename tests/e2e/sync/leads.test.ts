@@ -27,6 +27,7 @@ import {
   SyncStatus,
   Tables,
 } from '../../../Domain/constants';
+import { lookup, where } from '../../../Domain/odataQuery';
 import { DATAVERSE_WEBHOOK_PATH } from '../../../Relay/server/routes/dataverseWebhook';
 import { SANDBOX_WEBHOOK_KEY, startLocalStack } from '../../../DevStack/sandbox/stack';
 import type { LocalStack } from '../../../DevStack/sandbox/stack';
@@ -82,18 +83,17 @@ describe('referrals as leads: qualify and disqualify', () => {
   });
 
   const leadFor = async (referralId: string) => {
-    const rows = await stack.dataverseClient.retrieveMultiple(
-      EntitySets.lead,
-      `?$filter=${LeadColumns.referralId} eq '${referralId}'`,
-    );
+    const rows = await stack.dataverseClient.retrieveMultiple(EntitySets.lead, {
+      filter: where.eq(LeadColumns.referralId, referralId),
+    });
     expect(rows).toHaveLength(1);
     return rows[0]!;
   };
   const leadEvents = (leadId: string) =>
-    stack.dataverseClient.retrieveMultiple(
-      EntitySets.pcs_syncevent,
-      `?$filter=_${SyncEventColumns.lead}_value eq ${leadId}&$orderby=${SyncEventColumns.occurredOn} desc`,
-    );
+    stack.dataverseClient.retrieveMultiple(EntitySets.pcs_syncevent, {
+      filter: where.eq(lookup(SyncEventColumns.lead), leadId),
+      orderBy: [{ column: SyncEventColumns.occurredOn, descending: true }],
+    });
 
   /** What the platform's QualifyLead creates: account, contact, and an opportunity from the lead. */
   async function opportunityFromLead(leadId: string): Promise<string> {
@@ -143,10 +143,9 @@ describe('referrals as leads: qualify and disqualify', () => {
       [LeadState.stateCode]: LeadState.open,
     });
     expect(
-      await stack.dataverseClient.retrieveMultiple(
-        EntitySets.opportunity,
-        `?$filter=${OpportunityColumns.referralId} eq '${incoming.id}'`,
-      ),
+      await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
+        filter: where.eq(OpportunityColumns.referralId, incoming.id),
+      }),
     ).toEqual([]);
     expect((await stack.partnerCenterClient.getReferral(incoming.id)).externalReferenceId).toBe(
       lead[LeadColumns.id],
@@ -197,7 +196,9 @@ describe('referrals as leads: qualify and disqualify', () => {
       'Qualified, scoping the rollout',
     );
     expect(
-      await stack.partnerCenterClient.listReferrals({ filter: `externalReferenceId eq '${opportunityId}'` }),
+      await stack.partnerCenterClient.listReferrals({
+        filter: where.eq('externalReferenceId', opportunityId),
+      }),
     ).toHaveLength(1);
     const opportunity = await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId);
     expect(opportunity[OpportunityColumns.name]).toBe('Fabrikam — Microsoft 365 deployment ✔');

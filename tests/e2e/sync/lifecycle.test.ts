@@ -15,6 +15,7 @@ import {
   ReferralSubstatusOptions,
   SyncStatus,
 } from '../../../Domain/constants';
+import { where } from '../../../Domain/odataQuery';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import { RelayRoutes } from '../../../Domain/relayApi';
 import { runSetup } from '../../../Relay/config/setup';
@@ -81,7 +82,9 @@ describe('sync lifecycle', () => {
       [OpportunityColumns.name]: 'Edits both ways v2 ✔',
     });
     expect(
-      await stack.partnerCenterClient.listReferrals({ filter: `externalReferenceId eq '${opportunityId}'` }),
+      await stack.partnerCenterClient.listReferrals({
+        filter: where.eq('externalReferenceId', opportunityId),
+      }),
     ).toHaveLength(1);
   });
 
@@ -150,10 +153,9 @@ describe('sync lifecycle', () => {
     await stack.settle();
     const idOf = async (referralId: string) =>
       (
-        await stack.dataverseClient.retrieveMultiple(
-          EntitySets.opportunity,
-          `?$filter=${OpportunityColumns.referralId} eq '${referralId}'`,
-        )
+        await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
+          filter: where.eq(OpportunityColumns.referralId, referralId),
+        })
       )[0]![OpportunityColumns.id] as string;
     const token = await tokenFor(stack, stack.integrationUserId);
     const call = (route: string, body: unknown) =>
@@ -202,10 +204,9 @@ describe('sync lifecycle', () => {
     const incoming = stack.partnerCenter.referrals.createIncoming({ name: 'Duplicated delivery' });
     stack.partnerCenter.referrals.microsoftUpdate(incoming.id, { notes: 'edited right away' });
     await stack.settle();
-    const rows = await stack.dataverseClient.retrieveMultiple(
-      EntitySets.opportunity,
-      `?$filter=${OpportunityColumns.referralId} eq '${incoming.id}'`,
-    );
+    const rows = await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
+      filter: where.eq(OpportunityColumns.referralId, incoming.id),
+    });
     expect(rows).toHaveLength(1);
     expect(rows[0]![OpportunityColumns.description]).toBe('edited right away');
   });

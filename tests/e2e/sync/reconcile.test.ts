@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EntitySets, OpportunityColumns, SyncStatus } from '../../../Domain/constants';
+import { where } from '../../../Domain/odataQuery';
 import { startLocalStack } from '../../../DevStack/sandbox/stack';
 import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { WATERMARKS } from '../../../Relay/sync/reconcile';
@@ -75,10 +76,9 @@ describe('reconciliation repairs what webhooks missed', () => {
     const incoming = stack.partnerCenter.referrals.createIncoming({ name: 'Never announced' });
     await stack.settle();
     const find = () =>
-      stack.dataverseClient.retrieveMultiple(
-        EntitySets.opportunity,
-        `?$filter=${OpportunityColumns.referralId} eq '${incoming.id}'`,
-      );
+      stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
+        filter: where.eq(OpportunityColumns.referralId, incoming.id),
+      });
     expect(await find()).toEqual([]);
     await stack.relay.reconcileNow();
     await stack.settle();

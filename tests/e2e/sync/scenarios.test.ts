@@ -10,9 +10,11 @@ import {
   OpportunityColumns,
   ReferralStatusOptions,
   ReferralSubstatusOptions,
+  SyncEventColumns,
   SyncStatus,
   referralLink,
 } from '../../../Domain/constants';
+import { lookup, where } from '../../../Domain/odataQuery';
 import { startLocalStack } from '../../../DevStack/sandbox/stack';
 import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { createCatalogueSolution, createCoSellOpportunity } from './helpers';
@@ -63,14 +65,13 @@ describe('two-way sync (both simulators, real webhook paths)', () => {
       [OpportunityColumns.name]: 'Northwind analytics platform ✔',
     });
     expect(String(opportunity[OpportunityColumns.audit])).toMatch(/✔ → Partner Center: Created referral/);
-    const events = await stack.dataverseClient.retrieveMultiple(
-      EntitySets.pcs_syncevent,
-      `?$filter=_pcs_opportunityid_value eq ${opportunityId}`,
-    );
+    const events = await stack.dataverseClient.retrieveMultiple(EntitySets.pcs_syncevent, {
+      filter: where.eq(lookup(SyncEventColumns.opportunity), opportunityId),
+    });
     expect(events.length).toBeGreaterThanOrEqual(1);
     // Exactly one referral, despite the Create/Update/solution events and our own write-back echoes.
     const all = await stack.partnerCenterClient.listReferrals({
-      filter: `externalReferenceId eq '${opportunityId}'`,
+      filter: where.eq('externalReferenceId', opportunityId),
     });
     expect(all).toHaveLength(1);
   });
@@ -79,10 +80,9 @@ describe('two-way sync (both simulators, real webhook paths)', () => {
     const incoming = stack.partnerCenter.referrals.createIncoming({});
     await stack.settle();
 
-    const [opportunity] = await stack.dataverseClient.retrieveMultiple(
-      EntitySets.opportunity,
-      `?$filter=${OpportunityColumns.referralId} eq '${incoming.id}'`,
-    );
+    const [opportunity] = await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
+      filter: where.eq(OpportunityColumns.referralId, incoming.id),
+    });
     expect(opportunity).toMatchObject({
       [OpportunityColumns.syncWithPartnerCenter]: true,
       [OpportunityColumns.referralStatus]: ReferralStatusOptions.New,

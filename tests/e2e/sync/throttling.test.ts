@@ -37,14 +37,14 @@ describe('throttling metrics', () => {
     const start = await throttled();
     // Two 429s, then success: the port call succeeds, yet both throttled attempts count.
     stack.dataverse.setFaults({ throttle: { count: 2, retryAfterSeconds: 0 } });
-    const rows = await stack.relay.sync.dataverse.retrieveMultiple(EntitySets.account, '?$top=1');
+    const rows = await stack.relay.sync.dataverse.retrieveMultiple(EntitySets.account, { top: 1 });
     expect(Array.isArray(rows)).toBe(true);
     expect((await throttled()).dataverse - start.dataverse).toBe(2);
 
     // More 429s than the client retries (3 attempts): 3 counted, the call fails with 429.
     stack.dataverse.setFaults({ throttle: { count: 5, retryAfterSeconds: 0 } });
     await expect(
-      stack.relay.sync.dataverse.retrieveMultiple(EntitySets.account, '?$top=1'),
+      stack.relay.sync.dataverse.retrieveMultiple(EntitySets.account, { top: 1 }),
     ).rejects.toMatchObject({
       status: 429,
     });

@@ -4,6 +4,7 @@ import {
   DEFAULT_FIELD_MAP,
   fromReferral,
   HelpNeededOptions,
+  odataQueryString,
   opportunityQuery,
   parseReferral,
   referralLink,
@@ -74,7 +75,7 @@ describe('snapshotFromWebApi', () => {
 
 describe('opportunityQuery', () => {
   it('selects the mapped and sync columns and expands the related rows by navigation name', () => {
-    expect(opportunityQuery(map)).toBe(
+    expect(odataQueryString(opportunityQuery(map))).toBe(
       '?$select=opportunityid,name,estimatedvalue,estimatedclosedate,description,pcs_referralvisibility,' +
         'pcs_helpneeded,pcs_referralstatus,pcs_referralsubstatus,pcs_microsoftcrmid,pcs_engagementid,pcs_referralid,' +
         'pcs_syncwithpartnercenter,pcs_referrallink,pcs_syncstatus,pcs_lastsyncedon,statecode,statuscode,modifiedon' +
@@ -87,8 +88,10 @@ describe('opportunityQuery', () => {
   });
 
   it('follows the environment-variable overrides', () => {
-    const q = opportunityQuery(
-      applyOverrides(map, { dealValueFieldName: 'new_deal', countryCodeFieldName: 'new_iso' }),
+    const q = odataQueryString(
+      opportunityQuery(
+        applyOverrides(map, { dealValueFieldName: 'new_deal', countryCodeFieldName: 'new_iso' }),
+      ),
     );
     expect(q).toContain(',new_deal,');
     expect(q).not.toContain('estimatedvalue');

@@ -1,5 +1,6 @@
 /** Owner language resolution: supported UI languages pass, everything else (and every failure) is 1033. */
 import { EntitySets, SystemColumns, UserSettings } from '../../../Domain/constants';
+import { odataQueryString, type ODataQuery } from '../../../Domain/odataQuery';
 import { ApiError } from '../../../Relay/ports';
 import type { DataverseApi } from '../../../Relay/ports';
 import { createLanguageResolver } from '../../../Relay/sync/language';
@@ -10,15 +11,15 @@ const OWNER = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
 function fake(languages: Record<string, number | 'fail'>) {
   const queries: string[] = [];
   const api = {
-    retrieve: async (_set: string, id: string, query: string) => {
-      queries.push(`${id}${query}`);
+    retrieve: async (_set: string, id: string, query: ODataQuery) => {
+      queries.push(`${id}${odataQueryString(query)}`);
       if (id === 'missing')
         throw new ApiError('not found', { service: 'dataverse', status: 404, method: 'GET', url: 'x' });
       return { [OWNER_COLUMN]: id };
     },
-    retrieveMultiple: async (set: string, query: string) => {
-      queries.push(`${set}${query}`);
-      const id = /systemuserid eq (\S+)/.exec(query)![1]!;
+    retrieveMultiple: async (set: string, query: ODataQuery) => {
+      queries.push(`${set}${odataQueryString(query)}`);
+      const id = /systemuserid eq (\S+)/.exec(odataQueryString(query))![1]!;
       const lcid = languages[id];
       if (lcid === 'fail')
         throw new ApiError('boom', { service: 'dataverse', status: 500, method: 'GET', url: 'x' });

@@ -3,6 +3,7 @@
  * reading stops at the watermark (minus the clock-skew overlap); referrals whose eTag we wrote are
  * not pulled; opportunities are asked for with sync on and modified since the watermark.
  */
+import { odataQueryString, type ODataQuery } from '../../../Domain/odataQuery';
 import { silentLogger } from '../../../Relay/logging/logger';
 import type { DataverseApi, PartnerCenterApi } from '../../../Relay/ports';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
@@ -22,14 +23,14 @@ describe('reconcile', () => {
       store,
       clock: { now: () => now },
       partnerCenter: {
-        listReferrals: async (query: { orderby?: string }) => {
-          expect(query.orderby).toBe('updatedDateTime desc');
+        listReferrals: async (query: { orderBy?: unknown }) => {
+          expect(query.orderBy).toEqual([{ column: 'updatedDateTime', descending: true }]);
           return [...referrals].sort((a, b) => b.updatedDateTime.localeCompare(a.updatedDateTime));
         },
       } as unknown as PartnerCenterApi,
       dataverse: {
-        retrieveMultiple: async (_set: string, query: string) => {
-          opportunityQueries.push(query);
+        retrieveMultiple: async (_set: string, query: ODataQuery) => {
+          opportunityQueries.push(odataQueryString(query));
           return [{ opportunityid: 'o-1' }];
         },
       } as unknown as DataverseApi,

@@ -5,6 +5,7 @@
  */
 import { EntitySets, type TableName } from '../../../../Domain/constants';
 import type { DataverseRecord } from '../../../../Domain/opportunity';
+import { guidOfEntityUrl } from '../../../../Domain/ids';
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
@@ -112,7 +113,7 @@ export class DataverseWebApi {
     const response = await this.request('POST', entitySetOf(table), data);
     // 204 + OData-EntityId: https://org/api/data/v9.2/accounts(00000000-…)
     const entityId = response.headers.get('OData-EntityId') ?? '';
-    const id = /\(([0-9a-fA-F-]{36})\)\s*$/.exec(entityId)?.[1] ?? '';
+    const id = guidOfEntityUrl(entityId) ?? '';
     return { id, entityType: table };
   }
 

@@ -5,6 +5,7 @@
  *   cmp := operand (('eq'|'ne'|'gt'|'ge'|'lt'|'le') operand)? ; operand := '(' or ')' | call | literal | path
  * Literals: 'text' ('' escapes a quote), numbers, true/false/null, bare GUIDs, bare dates/date-times.
  */
+import { isGuid } from '../../../../Domain/ids';
 
 export type Literal =
   | { kind: 'literal'; type: 'string'; value: string }
@@ -35,7 +36,6 @@ type Token =
   | { t: 'string'; v: string; pos: number }
   | { t: 'word'; v: string; pos: number };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?$/;
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -161,7 +161,7 @@ export function parseFilter(text: string): FilterNode {
     if (lower === 'null') return { kind: 'literal', type: 'null', value: null };
     if (lower === 'true' || lower === 'false')
       return { kind: 'literal', type: 'boolean', value: lower === 'true' };
-    if (GUID.test(word)) return { kind: 'literal', type: 'guid', value: lower };
+    if (isGuid(word)) return { kind: 'literal', type: 'guid', value: lower };
     if (DATE.test(word)) return { kind: 'literal', type: 'datetime', value: word };
     if (NUMBER.test(word))
       return { kind: 'literal', type: 'number', value: Number(word.replace(/[mMdDfFlL]$/, '')) };

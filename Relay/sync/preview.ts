@@ -1,18 +1,14 @@
 /**
  * What a sync of this opportunity would do now, without doing it: the create body or the JSON
- * Patch, and the problems in the caller's language. Same code path as the real push up to the send.
+ * Patch, and the problems in the caller's language. The push's own decision (outboundDecision.ts),
+ * made against the same reads.
  */
 import { EntitySets, OpportunityColumns } from '../../Domain/constants';
-import {
-  opportunityQuery,
-  snapshotFromWebApi,
-  toReferralCreate,
-  toReferralPatch,
-} from '../../Domain/mapping';
+import { opportunityQuery } from '../../Domain/mapping';
 import type { PreviewResponse } from '../../Domain/relayApi';
-import { checkSharingRules, problemMessage } from '../../Domain/rules';
+import { problemMessage } from '../../Domain/rules';
 import type { SyncDeps } from './deps';
-import { stripMark } from './checkmark';
+import { decideOutboundFor, outboundSnapshot } from './outboundDecision';
 
 export async function previewOpportunity(
   deps: SyncDeps,
@@ -26,21 +22,24 @@ export async function previewOpportunity(
   }
   const map = state.map;
   const record = await deps.dataverse.retrieve(EntitySets.opportunity, opportunityId, opportunityQuery(map));
-  const snapshot = snapshotFromWebApi(record);
-  snapshot.opportunity[OpportunityColumns.name] = stripMark(
-    snapshot.opportunity[OpportunityColumns.name] as string | null,
-  );
-  const problems = checkSharingRules(snapshot, map);
-  const messages = problems.map((p) => problemMessage(p, lcid));
-  if (problems.length) return { action: 'blocked', problems, messages };
   const referralId = record[OpportunityColumns.referralId] as string | null | undefined;
-  const current = referralId
-    ? await deps.partnerCenter.getReferral(referralId)
-    : await deps.partnerCenter.findByExternalReferenceId(opportunityId);
-  if (!current) return { action: 'create', referral: toReferralCreate(snapshot, map), problems, messages };
-  if (current.status === 'Closed') return { action: 'none', patch: [], problems, messages };
-  const patch = toReferralPatch(snapshot, map, current);
-  return { action: patch.length ? 'update' : 'none', patch, problems, messages };
+  const decision = await decideOutboundFor(outboundSnapshot(record), map, () =>
+    referralId
+      ? deps.partnerCenter.getReferral(referralId)
+      : deps.partnerCenter.findByExternalReferenceId(opportunityId),
+  );
+  switch (decision.action) {
+    case 'blocked': {
+      const { problems } = decision;
+      return { action: 'blocked', problems, messages: problems.map((p) => problemMessage(p, lcid)) };
+    }
+    case 'create':
+      return { action: 'create', referral: decision.referral, problems: [], messages: [] };
+    case 'update':
+      return { action: 'update', patch: decision.patch, problems: [], messages: [] };
+    case 'none':
+      return { action: 'none', patch: [], problems: [], messages: [] };
+  }
 }
 
 /** Accept-Language / ?lcid= → one of our three languages. */

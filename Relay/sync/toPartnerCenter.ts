@@ -5,23 +5,19 @@
  */
 import { EntitySets, OpportunityColumns } from '../../Domain/constants';
 import type { FieldMap } from '../../Domain/fieldMap';
-import {
-  opportunityQuery,
-  snapshotFromWebApi,
-  toReferralCreate,
-  toReferralPatch,
-} from '../../Domain/mapping';
+import { opportunityQuery } from '../../Domain/mapping';
 import type { OpportunitySnapshot } from '../../Domain/opportunity';
 import type { ReferralPatchOperation, StoredReferral } from '../../Domain/referral';
-import { checkSharingRules, problemMessage } from '../../Domain/rules';
+import { problemMessage } from '../../Domain/rules';
 import { ApiError } from '../ports';
 import type { WebApiRecord } from '../ports';
-import { stripMark, withMark } from './checkmark';
+import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { ownerLanguage } from './language';
 import type { PauseTarget } from './fieldMapPause';
+import { decideOutboundFor, outboundPatch, outboundSnapshot } from './outboundDecision';
 import { opportunityKey } from '../ports';
 import type { OpportunityRespondPayload, OpportunitySyncPayload } from '../ports';
 import {
@@ -57,15 +53,7 @@ async function readOpportunity(
       opportunityId,
       opportunityQuery(map),
     );
-    const snapshot = snapshotFromWebApi(record);
-    const name = snapshot.opportunity[OpportunityColumns.name];
-    return {
-      record,
-      snapshot: {
-        ...snapshot,
-        opportunity: { ...snapshot.opportunity, [OpportunityColumns.name]: stripMark(name as string | null) },
-      },
-    };
+    return { record, snapshot: outboundSnapshot(record) };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
@@ -168,33 +156,35 @@ export async function pushOpportunity(
     return record(deps, { outcome: 'skipped', reason: 'sync with Partner Center is off' });
   }
   const showMark = await deps.settings.showCheckmark();
-  const problems = checkSharingRules(snapshot, map);
-  if (problems.length > 0) {
+  const correlation = { correlationId: context.correlationId };
+  const linkedId = row[OpportunityColumns.referralId] as string | null | undefined;
+  const decision = await decideOutboundFor(snapshot, map, () =>
+    // A crash between POST and write-back leaves the referral unlinked: find it by our id first.
+    linkedId
+      ? deps.partnerCenter.getReferral(linkedId, correlation)
+      : deps.partnerCenter.findByExternalReferenceId(payload.opportunityId, correlation),
+  );
+  if (decision.action === 'blocked') {
     // The seller who owns the opportunity reads this: their language when we know it.
     const lcid = await ownerLanguage(deps.languages, EntitySets.opportunity, payload.opportunityId);
-    const message = problems.map((p) => problemMessage(p, lcid)).join(' ');
+    const message = decision.problems.map((p) => problemMessage(p, lcid)).join(' ');
     await writeBack(deps, context, row, {
       outcome: 'failed',
       title: 'Not shared: fix the opportunity',
       message,
       referral: null,
       showMark,
-      changes: problems,
+      changes: decision.problems,
     });
     stopTimer?.();
     return record(deps, { outcome: 'failed', message });
   }
 
-  const correlation = { correlationId: context.correlationId };
-  const linkedId = row[OpportunityColumns.referralId] as string | null | undefined;
-  // A crash between POST and write-back leaves the referral unlinked: find it by our id first.
-  let referral = linkedId
-    ? await deps.partnerCenter.getReferral(linkedId, correlation)
-    : await deps.partnerCenter.findByExternalReferenceId(payload.opportunityId, correlation);
+  let referral: StoredReferral;
   let action: 'created' | 'updated' | 'unchanged' | 'closed';
   let operations: ReferralPatchOperation[] = [];
-  if (!referral) {
-    referral = await deps.partnerCenter.createReferral(toReferralCreate(snapshot, map), correlation);
+  if (decision.action === 'create') {
+    referral = await deps.partnerCenter.createReferral(decision.referral, correlation);
     action = 'created';
     await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
     if (payload.closing) {
@@ -205,16 +195,15 @@ export async function pushOpportunity(
         context,
       ));
     }
-  } else if (referral.status === 'Closed') {
+  } else if (decision.action === 'none' && decision.reason === 'closed') {
+    referral = decision.current;
     action = 'closed';
   } else {
+    // Re-computed against each re-read on 412; closing rides along even when nothing else changed.
     ({ referral, operations } = await patchWithMerge(
       deps,
-      referral,
-      (current) => [
-        ...toReferralPatch(snapshot, map, current),
-        ...closingOperations(payload.closing, current),
-      ],
+      decision.current,
+      (current) => [...outboundPatch(snapshot, map, current), ...closingOperations(payload.closing, current)],
       context,
     ));
     action = operations.length > 0 ? 'updated' : 'unchanged';

@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
 import {
   applyOverrides,
-  checkSharingRules,
   DEFAULT_FIELD_MAP,
   fromReferral,
   parseFieldMap,
   parseReferral,
   problemMessage,
-  snapshotFromWebApi,
-  toReferralCreate,
-  toReferralPatch,
   ValidationError,
   type DataverseRecord,
   type DataverseWrites,
@@ -18,38 +14,44 @@ import {
   type Referral,
   type ReferralPatchOperation,
 } from '../../../Domain';
+import { decideOutbound, outboundSnapshot } from '../../sync/outboundDecision';
 import type { CliIo } from '../io';
 import { InputError, parseWith, readJsonFile, reportInputError } from '../jsonInput';
 
 export type OpportunityPreview =
   | { action: 'create'; referral: Referral }
   | { action: 'update'; patch: ReferralPatchOperation[] }
+  | { action: 'none'; reason: 'unchanged' | 'closed' }
   | {
       action: 'blocked';
       problems: { code: string; table: string; column: string | null; message: string }[];
     };
 
-/** What the relay would do with this opportunity: the same rules, then create body or patch. */
+/** What the relay's push would send for this opportunity (its own decision), as printable JSON. */
 export function previewOpportunity(
   record: DataverseRecord,
   map: FieldMap,
   current?: Referral,
 ): OpportunityPreview {
-  const snapshot = snapshotFromWebApi(record);
-  const problems = checkSharingRules(snapshot, map);
-  if (problems.length) {
-    return {
-      action: 'blocked',
-      problems: problems.map((p) => ({
-        code: p.code,
-        table: p.table,
-        column: p.column ?? null,
-        message: problemMessage(p, 1033),
-      })),
-    };
+  const decision = decideOutbound(outboundSnapshot(record), map, current ?? null);
+  switch (decision.action) {
+    case 'blocked':
+      return {
+        action: 'blocked',
+        problems: decision.problems.map((p) => ({
+          code: p.code,
+          table: p.table,
+          column: p.column ?? null,
+          message: problemMessage(p, 1033),
+        })),
+      };
+    case 'create':
+      return { action: 'create', referral: decision.referral };
+    case 'update':
+      return { action: 'update', patch: decision.patch };
+    case 'none':
+      return { action: 'none', reason: decision.reason };
   }
-  if (current) return { action: 'update', patch: toReferralPatch(snapshot, map, current) };
-  return { action: 'create', referral: toReferralCreate(snapshot, map) };
 }
 
 /** One referral, or an OData page (`{ value: [...] }` as GET /referrals returns) → one writes per item. */

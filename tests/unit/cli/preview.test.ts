@@ -255,7 +255,38 @@ describe('cosell preview opportunity', () => {
       ],
     });
     const same = await cosell('preview', 'opportunity', fixture('private'), '--referral', current);
-    expect(same.json()).toEqual({ action: 'update', patch: [] });
+    expect(same.json()).toEqual({ action: 'none', reason: 'unchanged' });
+  });
+
+  it('decides as the push does: the ✔/✖ mark never reaches Partner Center', async () => {
+    const marked = opportunityFixture('cosell');
+    expect(marked.name).toMatch(/ ✔$/);
+    const created = (await cosell('preview', 'opportunity', write('marked.json', marked))).json() as {
+      referral: Referral;
+    };
+    expect(created.referral.name).toBe('Fabrikam – supply chain on Dynamics 365');
+    // The relay flips ✔ to ✖ on a failed sync: a name change that is only the mark sends nothing.
+    const failed = { ...marked, name: String(marked.name).replace(/✔$/, '✖') };
+    const { json } = await cosell(
+      'preview',
+      'opportunity',
+      write('failed-mark.json', failed),
+      '--referral',
+      write('current-marked.json', created.referral),
+    );
+    expect(json()).toEqual({ action: 'none', reason: 'unchanged' });
+  });
+
+  it('decides as the push does: a Closed referral takes no further changes', async () => {
+    const record = opportunityFixture('cosell');
+    const created = (await cosell('preview', 'opportunity', write('to-close.json', record))).json() as {
+      referral: Referral;
+    };
+    const closed = write('closed.json', { ...created.referral, status: 'Closed', substatus: 'Won' });
+    const edited = write('edited-after-close.json', { ...record, estimatedvalue: 999, description: 'later' });
+    const result = await cosell('preview', 'opportunity', edited, '--referral', closed);
+    expect([result.code, result.err]).toEqual([0, '']);
+    expect(result.json()).toEqual({ action: 'none', reason: 'closed' });
   });
 
   it('uses a custom field map and the deal value override', async () => {

@@ -21,6 +21,15 @@ export const RelayRoutes = {
   retryDeadLetter: (id: string) => `/api/dead-letters/${id}/retry`,
 } as const;
 
+/**
+ * Where the relay receives webhooks: the Dataverse service endpoint `cosell setup` registers (steps
+ * post RemoteExecutionContext there) and the Partner Center webhook registration.
+ */
+export const WebhookPaths = {
+  dataverse: '/webhooks/dataverse',
+  partnerCenter: '/webhooks/partner-center',
+} as const;
+
 export interface SyncNowResponse {
   jobId: string;
   status: 'queued';

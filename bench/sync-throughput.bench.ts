@@ -18,6 +18,7 @@ import path from 'node:path';
 import { Pool } from 'undici';
 import { EntitySets, OpportunityColumns, Tables } from '../Domain/constants';
 import { where } from '../Domain/odataQuery';
+import { WebhookPaths } from '../Domain/relayApi';
 import { loadConfig } from '../Relay/config/config';
 import { createLogger } from '../Relay/logging/logger';
 import type { WebhookVerifier } from '../Relay/partnercenter/webhookVerification';
@@ -25,7 +26,6 @@ import type { DataverseApi, PartnerCenterApi } from '../Relay/ports';
 import { startLocalStack } from '../DevStack/sandbox/stack';
 import type { LocalStack } from '../DevStack/sandbox/stack';
 import { createRelay } from '../Relay/server/relay';
-import { DATAVERSE_WEBHOOK_PATH } from '../Relay/server/routes/dataverseWebhook';
 import { SqliteStore } from '../Relay/store/sqliteStore';
 import { createCatalogueSolution, createCoSellOpportunity } from '../tests/e2e/sync/helpers';
 
@@ -119,7 +119,7 @@ async function benchIngest() {
     const started = performance.now();
     const response = await pool.request({
       method: 'POST',
-      path: `${DATAVERSE_WEBHOOK_PATH}?code=${WEBHOOK_KEY}`,
+      path: `${WebhookPaths.dataverse}?code=${WEBHOOK_KEY}`,
       headers: { 'content-type': 'application/json' },
       body: bodies[i]!,
     });

@@ -17,6 +17,7 @@ import {
 import type { FieldMap } from '../../Domain/fieldMap';
 import { lookup, where } from '../../Domain/odataQuery';
 import { REFERRAL_WEBHOOK_EVENTS } from '../../Domain/referral';
+import { WebhookPaths } from '../../Domain/relayApi';
 import { buildStepManifest, SERVICE_ENDPOINT_NAME } from '../../Plugins/manifest';
 import { registerSteps } from '../../Plugins/registration';
 import type { PlanItem } from '../../Plugins/registration';
@@ -49,8 +50,6 @@ export interface SetupResult {
   testEvent: 'delivered' | 'skipped' | 'not delivered';
 }
 
-export const DATAVERSE_WEBHOOK_ROUTE = '/webhooks/dataverse';
-export const PARTNER_CENTER_WEBHOOK_ROUTE = '/webhooks/partner-center';
 /** Referral events plus `test-created`, which validation events require (partner-center-api.md §5.1). */
 export const PARTNER_CENTER_EVENTS = [...REFERRAL_WEBHOOK_EVENTS, 'test-created'];
 
@@ -115,7 +114,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
 
   const endpointId = await registerEndpoint(
     dataverse,
-    `${relayUrl}${DATAVERSE_WEBHOOK_ROUTE}`,
+    `${relayUrl}${WebhookPaths.dataverse}`,
     options.webhookKey,
     dryRun,
     note,
@@ -126,7 +125,7 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   }))
     note(item);
 
-  const webhookUrl = `${relayUrl}${PARTNER_CENTER_WEBHOOK_ROUTE}`;
+  const webhookUrl = `${relayUrl}${WebhookPaths.partnerCenter}`;
   const registration = await options.partnerCenter.getWebhookRegistration();
   const sameEvents =
     registration &&

@@ -19,3 +19,5 @@ export type { RetryPolicy } from './retry';
 export { parseErrorBody } from './errorBody';
 export type { ParsedErrorBody } from './errorBody';
 export { REDACTED, redactSecrets, redactUrl } from './redact';
+export { headerOf } from './headers';
+export type { HeaderBag } from './headers';

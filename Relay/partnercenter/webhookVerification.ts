@@ -18,7 +18,8 @@ import {
   type WebhookEvent,
 } from '../../Domain';
 import type { Clock } from '../ports';
-import { redactUrl } from '../http';
+import { headerOf, redactUrl } from '../http';
+import type { HeaderBag } from '../http';
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 /** The host Partner Center's X-MS-Certificate-Url points to in the docs sample (a pin, UNCONFIRMED as a guarantee). */
@@ -85,7 +86,7 @@ export interface WebhookVerifierOptions {
   certificateCacheTtlMs?: number;
 }
 
-export type HeaderBag = Record<string, string | string[] | undefined>;
+export type { HeaderBag };
 
 export interface WebhookVerifier {
   verify(headers: HeaderBag, rawBody: Buffer): Promise<WebhookVerification>;
@@ -97,13 +98,6 @@ const reject = (reason: WebhookRejectReason, message: string): WebhookVerificati
   reason,
   message,
 });
-
-function headerOf(headers: HeaderBag, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === name) return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
-  }
-  return undefined;
-}
 
 /** `Signature <b64>` in Authorization, or x-ms-signature with or without the `Signature ` prefix. */
 function signatureOf(headers: HeaderBag): string | undefined {

@@ -1,60 +1,25 @@
 /**
  * POST /webhooks/dataverse — the service endpoint our plug-in steps post RemoteExecutionContext
- * bodies to. Guards in order (content type, key, JSON, shape), each with its own status and JSON
- * error; the key is checked before the body is parsed; jobs are committed before the 202.
+ * bodies to. Verify (Relay/dataverse/webhookVerification.ts) → decide (Plugins handlers) → commit
+ * the jobs → 202; a refused delivery gets its precise 4xx.
  */
 import type { FastifyInstance } from 'fastify';
-import { parseRemoteExecutionContext } from '../../../Domain/pluginEvent';
-import { ValidationError } from '../../../Domain/referral';
+import { WebhookPaths } from '../../../Domain/relayApi';
 import { handlePluginEvent, receiptOf } from '../../../Plugins/handlers';
+import { createDataverseWebhookVerifier } from '../../dataverse/webhookVerification';
 import type { RelayServerDeps } from '../app';
-import { sendError } from '../errors';
-import { secretsEqual } from './webhookAuth';
-
-export const DATAVERSE_WEBHOOK_PATH = '/webhooks/dataverse';
+import { rejectWebhook } from './webhookRejection';
 
 export function registerDataverseWebhook(app: FastifyInstance, deps: RelayServerDeps): void {
-  const { dataverseWebhook } = deps;
-  app.post(DATAVERSE_WEBHOOK_PATH, async (request, reply) => {
-    const reject = (status: number, code: string, message: string) => {
-      deps.metrics.webhooks.inc({ source: 'dataverse', result: 'rejected' });
-      return sendError(request, reply, status, code, message);
-    };
-    if (!request.headers['content-type']?.toLowerCase().startsWith('application/json')) {
-      return reject(415, 'unsupportedMediaType', 'Send the RemoteExecutionContext as application/json.');
-    }
-    const presented = dataverseWebhook.header
-      ? request.headers[dataverseWebhook.header.toLowerCase()]
-      : (request.query as Record<string, unknown>).code;
-    if (typeof presented !== 'string' || presented.length === 0) {
-      const where = dataverseWebhook.header
-        ? `the ${dataverseWebhook.header} header`
-        : 'the code query parameter';
-      return reject(401, 'missingKey', `The webhook key is missing from ${where}.`);
-    }
-    if (!secretsEqual(presented, dataverseWebhook.key)) {
-      return reject(
-        401,
-        'invalidKey',
-        'The webhook key does not match the one registered by `cosell setup`.',
-      );
-    }
-    let body: unknown;
-    try {
-      // Dataverse bodies can start with a UTF-8 BOM, which JSON.parse rejects.
-      body = JSON.parse((request.body as Buffer).toString('utf8').replace(/^\uFEFF/, ''));
-    } catch {
-      return reject(400, 'invalidJson', 'The body is not valid JSON.');
-    }
-    let event;
-    try {
-      event = parseRemoteExecutionContext(body);
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        return reject(400, 'invalidExecutionContext', `Not a RemoteExecutionContext: ${error.message}`);
-      }
-      throw error;
-    }
+  const verifier = createDataverseWebhookVerifier(deps.dataverseWebhook);
+  app.post(WebhookPaths.dataverse, async (request, reply) => {
+    const verification = verifier.verify({
+      headers: request.headers,
+      query: request.query as Record<string, unknown>,
+      body: request.body as Buffer,
+    });
+    if (!verification.ok) return rejectWebhook(deps, 'dataverse', request, reply, verification);
+    const { event } = verification;
     const log = request.log.child({
       correlationId: event.correlationId,
       message: event.message,

@@ -6,30 +6,25 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { REFERRAL_WEBHOOK_EVENTS, referralIdFromResourceUri } from '../../../Domain/referral';
+import { WebhookPaths } from '../../../Domain/relayApi';
 import { referralPullJob } from '../../ports';
 import type { RelayServerDeps } from '../app';
-import { sendError } from '../errors';
+import { rejectWebhook } from './webhookRejection';
 
-export const PARTNER_CENTER_WEBHOOK_PATH = '/webhooks/partner-center';
 /** State key of the last `test-created` delivery (read by `cosell setup`). */
 export const LAST_TEST_EVENT_KEY = 'partnercenter:lastTestEvent';
 
 const RELATED = new Set(['related-referral-created', 'related-referral-updated']);
 
 export function registerPartnerCenterWebhook(app: FastifyInstance, deps: RelayServerDeps): void {
-  app.post(PARTNER_CENTER_WEBHOOK_PATH, async (request, reply) => {
-    const reject = (status: number, code: string, message: string) => {
-      deps.metrics.webhooks.inc({ source: 'partnercenter', result: 'rejected' });
-      return sendError(request, reply, status, code, message);
-    };
+  app.post(WebhookPaths.partnerCenter, async (request, reply) => {
+    const reject = (status: number, reason: string, message: string) =>
+      rejectWebhook(deps, 'partnercenter', request, reply, { status, reason, message });
     if (!request.headers['content-type']?.toLowerCase().startsWith('application/json')) {
       return reject(415, 'unsupportedMediaType', 'Partner Center events are application/json.');
     }
     const verification = await deps.partnerCenterVerifier.verify(request.headers, request.body as Buffer);
-    if (!verification.ok) {
-      request.log.warn({ reason: verification.reason }, 'partner center callback rejected');
-      return reject(verification.status, verification.reason, verification.message);
-    }
+    if (!verification.ok) return reject(verification.status, verification.reason, verification.message);
     const event = verification.event;
     if (event.EventName === 'test-created') {
       await deps.store.setState(

@@ -3,7 +3,7 @@
  * nextLink, throttling with Retry-After, 5xx backoff, and a signed webhook round trip verified by the
  * relay-side verifier.
  */
-import { where } from '../../../Domain';
+import { WebhookPaths, where } from '../../../Domain';
 import { ApiError } from '../../../Relay/ports';
 import {
   createCertificateFetcher,
@@ -100,12 +100,12 @@ it('registers the webhook (last wins), and a validation event arrives signed and
       webhookEvents: ['referral-created'],
     });
     const reg = await c.putWebhookRegistration({
-      webhookUrl: `${receiver.url}/webhooks/partnercenter`,
+      webhookUrl: `${receiver.url}${WebhookPaths.partnerCenter}`,
       webhookEvents: ['referral-created', 'referral-updated', 'test-created'],
       signatureTokenToMsSignatureHeader: true,
     });
     expect(reg).toMatchObject({
-      webhookUrl: `${receiver.url}/webhooks/partnercenter`,
+      webhookUrl: `${receiver.url}${WebhookPaths.partnerCenter}`,
       signatureTokenToMsSignatureHeader: true,
     });
     expect((await c.getWebhookRegistration())?.webhookEvents).toEqual([

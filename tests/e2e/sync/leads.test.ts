@@ -28,7 +28,7 @@ import {
   Tables,
 } from '../../../Domain/constants';
 import { lookup, where } from '../../../Domain/odataQuery';
-import { DATAVERSE_WEBHOOK_PATH } from '../../../Relay/server/routes/dataverseWebhook';
+import { WebhookPaths } from '../../../Domain/relayApi';
 import { SANDBOX_WEBHOOK_KEY, startLocalStack } from '../../../DevStack/sandbox/stack';
 import type { LocalStack } from '../../../DevStack/sandbox/stack';
 import { createCatalogueSolution } from './helpers';
@@ -246,7 +246,7 @@ describe('referrals as leads: qualify and disqualify', () => {
     });
     const seller = '7a1e5e11-0000-4000-8000-00000000c0de';
     const post = () =>
-      fetch(`${stack.relayUrl}${DATAVERSE_WEBHOOK_PATH}?code=${SANDBOX_WEBHOOK_KEY}`, {
+      fetch(`${stack.relayUrl}${WebhookPaths.dataverse}?code=${SANDBOX_WEBHOOK_KEY}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: qualifyLeadBody(leadId, seller),

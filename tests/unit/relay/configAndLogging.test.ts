@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../../../Relay/config/config';
 import { createLogger, scrubSecrets } from '../../../Relay/logging/logger';
 import { fieldMapsInFormXml } from '../../../Domain/formXmlControls';
 import { PcfControl, PcfProperties } from '../../../Domain/constants';
+import { WebhookPaths } from '../../../Domain/relayApi';
 
 describe('loadConfig', () => {
   const valid = {
@@ -49,7 +50,7 @@ describe('logger', () => {
       {
         headers: { authorization: `Bearer ${jwt}` },
         clientSecret: 'hunter2',
-        url: 'https://r/webhooks/dataverse?code=abc123',
+        url: `https://r${WebhookPaths.dataverse}?code=abc123`,
       },
       `token ${jwt}`,
     );

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { WebhookPaths } from '../../../Domain/relayApi';
 import { createDevIssuer } from '../../../Relay/auth/devIssuer';
 import type { DevIssuer } from '../../../Relay/auth/devIssuer';
 import type { Permission } from '../../../Relay/auth/permission';
@@ -110,7 +111,7 @@ describe('relay HTTP server', () => {
   const postDataverse = (query: string, payload: string, contentType = 'application/json') =>
     request({
       method: 'POST',
-      url: `/webhooks/dataverse${query}`,
+      url: `${WebhookPaths.dataverse}${query}`,
       headers: { 'content-type': contentType },
       payload,
     });
@@ -158,7 +159,7 @@ describe('relay HTTP server', () => {
     const post = () =>
       request({
         method: 'POST',
-        url: '/webhooks/partner-center',
+        url: WebhookPaths.partnerCenter,
         headers: { 'content-type': 'application/json' },
         payload: event,
       });

@@ -1,0 +1,22 @@
+/** A webhook a verifier refused: counted, logged without its secrets, answered with its precise 4xx. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RelayServerDeps } from '../app';
+import { sendError } from '../errors';
+
+export interface WebhookRejection {
+  status: number;
+  reason: string;
+  message: string;
+}
+
+export function rejectWebhook(
+  deps: RelayServerDeps,
+  source: 'dataverse' | 'partnercenter',
+  request: FastifyRequest,
+  reply: FastifyReply,
+  rejection: WebhookRejection,
+): FastifyReply {
+  deps.metrics.webhooks.inc({ source, result: 'rejected' });
+  request.log.warn({ source, reason: rejection.reason }, 'webhook rejected');
+  return sendError(request, reply, rejection.status, rejection.reason, rejection.message);
+}

@@ -11,3 +11,4 @@ export * from './referralPaths';
 export * from './relayApi';
 export * from './ids';
 export * from './odataQuery';
+export * from './environmentVariables';

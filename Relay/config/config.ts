@@ -4,11 +4,14 @@
  * go instead of discovering problems one request at a time (style guide habit 15).
  */
 import * as z from 'zod';
+import { parseYesNo } from '../../Domain/environmentVariables';
 import { isGuid } from '../../Domain/ids';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.string().transform((text, context) => {
+  const value = parseYesNo(text);
+  if (value === null) context.addIssue({ code: 'custom', message: 'expected true, false, yes, no, 1 or 0' });
+  return value === true;
+});
 const guid = z.string().refine(isGuid, 'must be a GUID');
 const httpUrl = z.url({ protocol: /^https?$/ });
 const list = z.string().transform((v) =>

@@ -14,7 +14,8 @@
  * them in the record), $batch with one change set, environment variable values, FormXml reads.
  */
 import { randomUUID } from 'node:crypto';
-import { EnvironmentVariableColumns, PcfControl, RegistrationEntitySets } from '../../Domain/constants';
+import { PcfControl, RegistrationEntitySets } from '../../Domain/constants';
+import { environmentVariableQuery, environmentVariableValue } from '../../Domain/environmentVariables';
 import type { DataverseRecord } from '../../Domain';
 import { guidOfEntityUrl, normalizeGuid } from '../../Domain/ids';
 import { ODataQueryError, odataQueryString, where } from '../../Domain/odataQuery';
@@ -294,19 +295,11 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     },
 
     async getEnvironmentVariable(schemaName) {
-      const c = EnvironmentVariableColumns;
-      const rows = await this.retrieveMultiple(RegistrationEntitySets.environmentVariableDefinitions, {
-        select: [c.defaultValue, c.schemaName],
-        filter: where.eq(c.schemaName, schemaName),
-        expand: [{ navigation: c.valuesNavigation, select: [c.value] }],
-      });
-      const definition = rows[0];
-      if (!definition) return null;
-      const values = (definition[c.valuesNavigation] as Array<Record<string, unknown>> | undefined) ?? [];
-      const value = values.find((v) => typeof v[c.value] === 'string')?.[c.value];
-      if (typeof value === 'string') return value;
-      const fallback = definition[c.defaultValue];
-      return typeof fallback === 'string' ? fallback : null;
+      const [definition] = await this.retrieveMultiple(
+        RegistrationEntitySets.environmentVariableDefinitions,
+        environmentVariableQuery(schemaName),
+      );
+      return environmentVariableValue(definition);
     },
 
     async executeAction(name, parameters) {

@@ -1,7 +1,6 @@
 /**
  * The ✔ / ✖ suffix on the opportunity name (env var pcs_ShowCheckmarkInName) comes from the shared
- * Domain helpers, so the form, the control and the relay agree on it; this adds the relay's reading of
- * the Boolean environment variable.
+ * Domain helpers, so the form, the control and the relay agree on it.
  */
 import { stripCheckmark, withCheckmark } from '../../Domain/checkmark';
 
@@ -12,11 +11,3 @@ export function stripMark(name: string | null | undefined): string | null | unde
 export function stripMark(name: string | null | undefined): string | null | undefined {
   return typeof name === 'string' ? stripCheckmark(name) : name;
 }
-
-/** Environment variable values for Boolean type come back as `yes` / `no` (sometimes true/false). */
-export const isYes = (value: string | null | undefined): boolean =>
-  ['yes', 'true', '1'].includes(
-    String(value ?? '')
-      .trim()
-      .toLowerCase(),
-  );

@@ -4,8 +4,8 @@
  * expect the relay to follow without a restart (Microsoft's flows needed one).
  */
 import { EnvironmentVariables } from '../../Domain/constants';
+import { parseYesNo } from '../../Domain/environmentVariables';
 import type { Clock, DataverseApi } from '../ports';
-import { isYes } from './checkmark';
 
 export interface SyncSettings {
   showCheckmark(): Promise<boolean>;
@@ -28,7 +28,7 @@ export function createSettings(dataverse: DataverseApi, clock: Clock, ttlMs = 60
     // Default yes: Microsoft's connector shows the mark unless the admin switches it off.
     showCheckmark: async () => {
       const value = await variable(EnvironmentVariables.showCheckmarkInName);
-      return value === null ? true : isYes(value);
+      return value === null ? true : parseYesNo(value) === true;
     },
     inboundPolicy: async () => {
       const value = (await variable(EnvironmentVariables.inboundReferralPolicy))?.trim().toLowerCase();

@@ -10,6 +10,8 @@ import {
   SystemUserColumns,
   Tables,
 } from '../../Domain/constants';
+import { environmentVariableQuery, environmentVariableValue } from '../../Domain/environmentVariables';
+import { odataQueryString } from '../../Domain/odataQuery';
 import type { RelayClient } from '../../Domain/relayApi';
 import type { WebApiReader } from '../../Domain/webApi';
 import { createRelayClient } from './createRelayClient';
@@ -25,17 +27,9 @@ export async function readEnvironmentVariable(
   reader: WebApiReader,
   schemaName: string,
 ): Promise<string | null> {
-  const query =
-    `?$select=${Env.defaultValue}` +
-    `&$filter=${Env.schemaName} eq '${schemaName.replace(/'/g, "''")}'` +
-    `&$expand=${Env.valuesNavigation}($select=${Env.value})`;
+  const query = odataQueryString(environmentVariableQuery(schemaName));
   const { entities } = await reader.retrieveMultipleRecords(Env.definitionTable, query);
-  const definition = entities[0];
-  if (!definition) return null;
-  const values = definition[Env.valuesNavigation];
-  const valueRow = Array.isArray(values) ? (values[0] as Record<string, unknown> | undefined) : undefined;
-  const text = (v: unknown) => (typeof v === 'string' && v.trim().length > 0 ? v.trim() : null);
-  return text(valueRow?.[Env.value]) ?? text(definition[Env.defaultValue]);
+  return environmentVariableValue(entities[0]);
 }
 
 export interface RelayClientForUserOptions {

@@ -32,6 +32,13 @@ describe('loadConfig', () => {
       loadConfig({ ...valid, COSELL_AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0' }),
     ).toThrow(/must be set together/);
   });
+  it('reads switches as environment variables are read: yes/no, true/false, 1/0, any case', () => {
+    expect(loadConfig({ ...valid, COSELL_SANDBOX: 'Yes' }).sandbox).toBe(true);
+    expect(loadConfig({ ...valid, COSELL_SANDBOX: '0' }).sandbox).toBe(false);
+    expect(() => loadConfig({ ...valid, COSELL_SANDBOX: 'maybe' })).toThrow(
+      /COSELL_SANDBOX is invalid: expected true, false, yes, no, 1 or 0/,
+    );
+  });
 });
 
 describe('logger', () => {

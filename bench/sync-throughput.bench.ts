@@ -27,7 +27,7 @@ import { startLocalStack } from '../DevStack/sandbox/stack';
 import type { LocalStack } from '../DevStack/sandbox/stack';
 import { createRelay } from '../Relay/server/relay';
 import { SqliteStore } from '../Relay/store/sqliteStore';
-import { createCatalogueSolution, createCoSellOpportunity } from '../tests/e2e/sync/helpers';
+import { createCatalogueSolution, createSeedOpportunity } from '../DevStack/sandbox/seedRecords';
 
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -209,7 +209,7 @@ async function benchEndToEnd() {
     // Prepared with sync off (not timed): account, contact, opportunity, solution.
     const prepared: string[] = [];
     await pooled(OPPORTUNITIES, 4, async (i) => {
-      const { opportunityId } = await createCoSellOpportunity(seller, { name: `Bench ${i}`, sync: false });
+      const { opportunityId } = await createSeedOpportunity(seller, { name: `Bench ${i}`, sync: false });
       prepared.push(opportunityId);
     });
     await stack.settle();

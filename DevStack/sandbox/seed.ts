@@ -4,10 +4,11 @@
  * seller through the Web API — so they travel the real webhook path — and incoming Microsoft
  * referrals created on the Partner Center simulator.
  */
-import { EntitySets, SolutionDetailColumns, SolutionTypeOptions } from '../../Domain/constants';
+import { EntitySets, SolutionDetailColumns } from '../../Domain/constants';
 import type { DataverseApi } from '../../Relay/ports';
 import type { PartnerCenterSimulator } from '../simulators/partnercenter';
-import { createSeedOpportunity } from './seedRecords';
+import { createCatalogueSolution, createSeedOpportunity } from './seedRecords';
+import type { SeedOpportunity } from './seedRecords';
 
 export const CATALOGUE = [
   { id: 'SOL-15974-MQF', name: 'Contoso Analytics on Azure', publisher: 'Contoso' },
@@ -21,6 +22,14 @@ export interface SeedResult {
   referrals: string[];
 }
 
+/** A sandbox deal: the solution row carries the catalogue id as its name, no state on the address. */
+const sandboxDeal = (seed: Omit<Partial<SeedOpportunity>, 'solutionName'> & { name: string }) => ({
+  ...seed,
+  state: null,
+  description: `${seed.name}: sample opportunity`,
+  solutionName: seed.solutionId ?? '',
+});
+
 export async function seedSandbox(
   admin: DataverseApi,
   seller: DataverseApi,
@@ -31,17 +40,9 @@ export async function seedSandbox(
     top: 1,
   });
   if (existing.length) return { seeded: false, opportunities: [], referrals: [] };
-  for (const solution of CATALOGUE) {
-    await admin.create(EntitySets.pcs_solutiondetail, {
-      [SolutionDetailColumns.name]: solution.name,
-      [SolutionDetailColumns.solutionId]: solution.id,
-      [SolutionDetailColumns.publisherName]: solution.publisher,
-      [SolutionDetailColumns.solutionType]: SolutionTypeOptions.Name,
-      [SolutionDetailColumns.isActive]: true,
-    });
-  }
-  const opportunities = [
-    await createSeedOpportunity(seller, {
+  for (const solution of CATALOGUE) await createCatalogueSolution(admin, solution);
+  const deals = [
+    sandboxDeal({
       account: 'Northwind Traders',
       postalCode: '98101',
       country: 'US',
@@ -52,7 +53,7 @@ export async function seedSandbox(
       solutionId: CATALOGUE[0].id,
       sync: true,
     }),
-    await createSeedOpportunity(seller, {
+    sandboxDeal({
       account: 'Adventure Works',
       postalCode: '10001',
       country: 'US',
@@ -64,7 +65,7 @@ export async function seedSandbox(
       sync: false,
     }),
     // "United States" is not an ISO-2 code: switching sync on shows ✖ and the message until fixed.
-    await createSeedOpportunity(seller, {
+    sandboxDeal({
       account: 'Tailspin Toys',
       postalCode: '60601',
       country: 'United States',
@@ -76,6 +77,8 @@ export async function seedSandbox(
       sync: false,
     }),
   ];
+  const opportunities: string[] = [];
+  for (const deal of deals) opportunities.push((await createSeedOpportunity(seller, deal)).opportunityId);
   const referrals = [
     partnerCenter.referrals.createIncoming({}).id,
     partnerCenter.referrals.createIncoming({

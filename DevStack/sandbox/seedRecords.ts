@@ -1,4 +1,8 @@
-/** One seller-created opportunity with its account, contact and solution row (sandbox seed, tests). */
+/**
+ * Seller-created records — an opportunity with its account, customer contact and solution row, and
+ * catalogue solutions — written through the DataverseApi port, so the same builders seed the sandbox,
+ * the end-to-end tests (Dataverse simulator) and the unit tests (tests/testkit FakeDataverse).
+ */
 import {
   AccountColumns,
   ContactColumns,
@@ -9,51 +13,109 @@ import {
   OpportunityNavigation,
   ReferralVisibility,
   Relationships,
+  SolutionDetailColumns,
+  SolutionTypeOptions,
 } from '../../Domain/constants';
+import type { DataverseRecord } from '../../Domain/opportunity';
 import type { DataverseApi } from '../../Relay/ports';
 
 export interface SeedOpportunity {
   account: string;
+  line1: string;
+  city: string;
+  state: string | null;
   postalCode: string;
   country: string;
   contact: [firstName: string, lastName: string, email: string];
+  phone: string;
   name: string;
   value: number;
+  closeDate: string;
+  description: string;
+  /** Shared with Microsoft with a help request (co-sell); else private. */
   coSell: boolean;
+  /** Solution row on the opportunity (null: none). */
   solutionId: string | null;
+  solutionName: string;
+  /** Switch sync on after the solution row, the order a seller uses on the form. */
   sync: boolean;
 }
 
-export async function createSeedOpportunity(seller: DataverseApi, seed: SeedOpportunity): Promise<string> {
-  const accountId = await seller.create(EntitySets.account, {
-    [AccountColumns.name]: seed.account,
-    [AccountColumns.line1]: '1 Main Street',
-    [AccountColumns.city]: 'Seattle',
-    [AccountColumns.postalCode]: seed.postalCode,
-    [AccountColumns.country]: seed.country,
-  });
-  const contactId = await seller.create(EntitySets.contact, {
-    [ContactColumns.firstName]: seed.contact[0],
-    [ContactColumns.lastName]: seed.contact[1],
-    [ContactColumns.email]: seed.contact[2],
-    [ContactColumns.phone]: '+1 206 555 0100',
-  });
-  const opportunityId = await seller.create(EntitySets.opportunity, {
-    [OpportunityColumns.name]: seed.name,
-    [OpportunityColumns.estimatedValue]: seed.value,
-    [OpportunityColumns.estimatedCloseDate]: '2026-09-30',
-    [OpportunityColumns.description]: `${seed.name}: sample opportunity`,
-    [OpportunityColumns.referralVisibility]: seed.coSell
-      ? ReferralVisibility.visible
-      : ReferralVisibility.notVisible,
-    ...(seed.coSell ? { [OpportunityColumns.helpNeeded]: HelpNeededOptions.ProofOfConceptOrDemo } : {}),
-    [OpportunityColumns.syncWithPartnerCenter]: false,
-    [`${OpportunityNavigation.parentAccount}@odata.bind`]: `/${EntitySets.account}(${accountId})`,
-    [`${OpportunityNavigation.parentContact}@odata.bind`]: `/${EntitySets.contact}(${contactId})`,
-  });
+/** The sample co-sell deal every scenario starts from, unless it says otherwise. */
+export const NORTHWIND_DEAL: SeedOpportunity = {
+  account: 'Northwind Traders',
+  line1: '1 Main Street',
+  city: 'Seattle',
+  state: 'WA',
+  postalCode: '98101',
+  country: 'US',
+  contact: ['Nancy', 'Davolio', 'nancy@northwind.example'],
+  phone: '+1 206 555 0100',
+  name: 'Northwind analytics platform',
+  value: 125000,
+  closeDate: '2026-09-30',
+  description: 'Modern data platform on Azure',
+  coSell: true,
+  solutionId: 'SOL-15974-MQF',
+  solutionName: 'Contoso Analytics on Azure',
+  sync: true,
+};
+
+export interface SeededOpportunity {
+  accountId: string;
+  contactId: string;
+  opportunityId: string;
+}
+
+export const accountRecord = (seed: SeedOpportunity): DataverseRecord => ({
+  [AccountColumns.name]: seed.account,
+  [AccountColumns.line1]: seed.line1,
+  [AccountColumns.city]: seed.city,
+  ...(seed.state === null ? {} : { [AccountColumns.state]: seed.state }),
+  [AccountColumns.postalCode]: seed.postalCode,
+  [AccountColumns.country]: seed.country,
+});
+
+export const contactRecord = (seed: SeedOpportunity): DataverseRecord => ({
+  [ContactColumns.firstName]: seed.contact[0],
+  [ContactColumns.lastName]: seed.contact[1],
+  [ContactColumns.email]: seed.contact[2],
+  [ContactColumns.phone]: seed.phone,
+});
+
+/** The opportunity as created: sync still off, bound to its account and contact. */
+export const opportunityRecord = (
+  seed: SeedOpportunity,
+  ids: { accountId: string; contactId: string },
+): DataverseRecord => ({
+  [OpportunityColumns.name]: seed.name,
+  [OpportunityColumns.estimatedValue]: seed.value,
+  [OpportunityColumns.estimatedCloseDate]: seed.closeDate,
+  [OpportunityColumns.description]: seed.description,
+  [OpportunityColumns.referralVisibility]: seed.coSell
+    ? ReferralVisibility.visible
+    : ReferralVisibility.notVisible,
+  ...(seed.coSell ? { [OpportunityColumns.helpNeeded]: HelpNeededOptions.ProofOfConceptOrDemo } : {}),
+  [OpportunityColumns.syncWithPartnerCenter]: false,
+  [`${OpportunityNavigation.parentAccount}@odata.bind`]: `/${EntitySets.account}(${ids.accountId})`,
+  [`${OpportunityNavigation.parentContact}@odata.bind`]: `/${EntitySets.contact}(${ids.contactId})`,
+});
+
+/** Account, contact, opportunity, solution row, then sync on (when asked): what a seller does. */
+export async function createSeedOpportunity(
+  seller: DataverseApi,
+  overrides: Partial<SeedOpportunity> = {},
+): Promise<SeededOpportunity> {
+  const seed = { ...NORTHWIND_DEAL, ...overrides };
+  const accountId = await seller.create(EntitySets.account, accountRecord(seed));
+  const contactId = await seller.create(EntitySets.contact, contactRecord(seed));
+  const opportunityId = await seller.create(
+    EntitySets.opportunity,
+    opportunityRecord(seed, { accountId, contactId }),
+  );
   if (seed.solutionId) {
     await seller.create(EntitySets.pcs_microsoftsolution, {
-      [MicrosoftSolutionColumns.name]: seed.solutionId,
+      [MicrosoftSolutionColumns.name]: seed.solutionName,
       [MicrosoftSolutionColumns.solutionId]: seed.solutionId,
       [`${Relationships.opportunitySolutions.navigation}@odata.bind`]: `/${EntitySets.opportunity}(${opportunityId})`,
     });
@@ -63,5 +125,31 @@ export async function createSeedOpportunity(seller: DataverseApi, seed: SeedOppo
       [OpportunityColumns.syncWithPartnerCenter]: true,
     });
   }
-  return opportunityId;
+  return { accountId, contactId, opportunityId };
+}
+
+export interface CatalogueSolution {
+  id: string;
+  name: string;
+  publisher: string;
+}
+
+export const CONTOSO_ANALYTICS: CatalogueSolution = {
+  id: 'SOL-15974-MQF',
+  name: 'Contoso Analytics on Azure',
+  publisher: 'Contoso',
+};
+
+/** A row of the admin-maintained solution catalogue (pcs_solutiondetail). */
+export function createCatalogueSolution(
+  admin: DataverseApi,
+  solution: CatalogueSolution = CONTOSO_ANALYTICS,
+): Promise<string> {
+  return admin.create(EntitySets.pcs_solutiondetail, {
+    [SolutionDetailColumns.name]: solution.name,
+    [SolutionDetailColumns.solutionId]: solution.id,
+    [SolutionDetailColumns.publisherName]: solution.publisher,
+    [SolutionDetailColumns.solutionType]: SolutionTypeOptions.Name,
+    [SolutionDetailColumns.isActive]: true,
+  });
 }

@@ -56,7 +56,7 @@ function deepMerge<T>(base: T, overrides: unknown): T {
 export class ReferralService {
   constructor(
     private readonly store: StateStore,
-    private readonly dispatcher: WebhookDispatcher,
+    private readonly dispatcher: Pick<WebhookDispatcher, 'enqueue'>,
     private readonly clock: Clock,
     private readonly origin: () => string,
     private readonly partner: PartnerIdentity,

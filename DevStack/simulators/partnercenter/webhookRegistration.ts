@@ -37,7 +37,7 @@ export const registrationBody = (r: StoredRegistration) => ({
 export class WebhookRegistrationService {
   constructor(
     private readonly store: StateStore,
-    private readonly dispatcher: WebhookDispatcher,
+    private readonly dispatcher: Pick<WebhookDispatcher, 'enqueue'>,
     private readonly clock: Clock,
     private readonly origin: () => string,
     private readonly partnerId: string,

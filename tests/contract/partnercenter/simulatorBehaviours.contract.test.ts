@@ -17,7 +17,7 @@ import {
   startPartnerCenterSimulator,
   type PartnerCenterSimulator,
 } from '../../../DevStack/simulators/partnercenter';
-import { startScriptedServer } from '../../unit/partnercenter/scriptedServer';
+import { startRecordingServer } from '../../testkit/recordingServer';
 
 let sim: PartnerCenterSimulator;
 let sleeps: number[];
@@ -91,7 +91,7 @@ it('registers the webhook (last wins), and a validation event arrives signed and
     trustedCertificateHosts: ['127.0.0.1'],
     allowInsecureCertificateUrls: true,
   });
-  const receiver = await startScriptedServer(() => ({ status: 200 }));
+  const receiver = await startRecordingServer(() => ({ status: 200 }));
   try {
     const c = client();
     expect(await c.getWebhookRegistration()).toBeNull();

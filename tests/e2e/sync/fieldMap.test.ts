@@ -16,28 +16,23 @@ import {
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import type { FieldMap, FieldMapEntry } from '../../../Domain/fieldMap';
 import { fieldMapsInFormXml, setFieldMapInFormXml } from '../../../Domain/formXmlControls';
-import { startLocalStack } from '../../../DevStack/sandbox/stack';
-import type { LocalStack } from '../../../DevStack/sandbox/stack';
+import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { startTestStack, type TestStack } from '../../testkit/stack';
 import { PAUSED_TITLE } from '../../../Relay/sync/fieldMapPause';
-import { createCatalogueSolution, createCoSellOpportunity, syncEventsOf } from './helpers';
 
 const SYSTEMFORMS = 'systemforms';
 /** A plain text column of the opportunity that the default map does not use. */
 const SPARE_COLUMN = 'stepname';
 
 describe('field map from the published opportunity form', () => {
-  let stack: LocalStack;
+  let stack: TestStack;
   let form: { formid: string; name: string; formxml: string };
 
   beforeAll(async () => {
-    stack = await startLocalStack({ deliveryDelayMs: 10 });
-    await createCatalogueSolution(stack.dataverseClient);
+    stack = await startTestStack();
     const forms = await stack.dataverseClient.getSystemForms('opportunity');
     expect(forms).toHaveLength(1);
     form = forms[0]!;
-  });
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   /** Publish `map` (object or raw text) on the form, then let the relay's cache refresh. */
@@ -52,11 +47,12 @@ describe('field map from the published opportunity form', () => {
     version: 1,
     entries: change(DEFAULT_FIELD_MAP.entries.map((e) => ({ ...e }))),
   });
-  const opportunity = (id: string) => stack.dataverseClient.retrieve(EntitySets.opportunity, id);
   const referralOf = async (id: string) =>
-    stack.partnerCenterClient.getReferral((await opportunity(id))[OpportunityColumns.referralId] as string);
+    stack.partnerCenterClient.getReferral(
+      (await stack.opportunity(id))[OpportunityColumns.referralId] as string,
+    );
   const pausedEvents = async (id: string) =>
-    (await syncEventsOf(stack.dataverseClient, id)).filter((e) => e[SyncEventColumns.name] === PAUSED_TITLE);
+    (await stack.syncEvents(id)).filter((e) => e[SyncEventColumns.name] === PAUSED_TITLE);
 
   afterEach(async () => {
     await stack.dataverseClient.update(SYSTEMFORMS, form.formid, { formxml: form.formxml });
@@ -74,7 +70,7 @@ describe('field map from the published opportunity form', () => {
 
   it('a changed valid map is used by the next sync: an entry re-pointed, then an entry dropped', async () => {
     const seller = stack.sellerClient();
-    const { opportunityId } = await createCoSellOpportunity(seller, { name: 'Map follows the form' });
+    const { opportunityId } = await createSeedOpportunity(seller, { name: 'Map follows the form' });
     await stack.settle();
     expect((await referralOf(opportunityId)).details?.notes).toBe('Modern data platform on Azure');
 
@@ -117,7 +113,7 @@ describe('field map from the published opportunity form', () => {
       notes: 'Notes kept in the spare column',
       dealValue: 140000,
     });
-    expect(await opportunity(opportunityId)).toMatchObject({
+    expect(await stack.opportunity(opportunityId)).toMatchObject({
       [OpportunityColumns.syncStatus]: SyncStatus.synced,
       [OpportunityColumns.name]: 'Map follows the form ✔',
     });
@@ -125,7 +121,7 @@ describe('field map from the published opportunity form', () => {
 
   it('an invalid map pauses the record with a readable event (nothing lost); fixing the form resumes it', async () => {
     const seller = stack.sellerClient();
-    const { opportunityId } = await createCoSellOpportunity(seller, { name: 'Paused by the map' });
+    const { opportunityId } = await createSeedOpportunity(seller, { name: 'Paused by the map' });
     await stack.settle();
     const referralId = (await referralOf(opportunityId)).id;
 
@@ -142,7 +138,7 @@ describe('field map from the published opportunity form', () => {
     });
     await stack.settle();
 
-    const paused = await opportunity(opportunityId);
+    const paused = await stack.opportunity(opportunityId);
     expect(paused[OpportunityColumns.name]).toBe('Paused by the map ✖');
     expect(paused[OpportunityColumns.syncStatus]).toBe(SyncStatus.error);
     expect(String(paused[OpportunityColumns.audit]).split('\n')[0]).toContain(
@@ -182,7 +178,7 @@ describe('field map from the published opportunity form', () => {
     expect(fixed.ok).toBe(true);
     await stack.settle();
     expect((await referralOf(opportunityId)).details?.notes).toBe('Edited twice while the map is broken');
-    expect(await opportunity(opportunityId)).toMatchObject({
+    expect(await stack.opportunity(opportunityId)).toMatchObject({
       [OpportunityColumns.name]: 'Paused by the map ✔',
       [OpportunityColumns.syncStatus]: SyncStatus.synced,
     });
@@ -190,7 +186,7 @@ describe('field map from the published opportunity form', () => {
   });
 
   it('a Microsoft change while the map is invalid is parked on the linked record and applied after the fix', async () => {
-    const { opportunityId } = await createCoSellOpportunity(stack.sellerClient(), { name: 'Inbound paused' });
+    const { opportunityId } = await createSeedOpportunity(stack.sellerClient(), { name: 'Inbound paused' });
     await stack.settle();
     const referralId = (await referralOf(opportunityId)).id;
 
@@ -205,13 +201,13 @@ describe('field map from the published opportunity form', () => {
     expect(String(event![SyncEventColumns.message])).toMatch(
       /field map .* is invalid: field map is not valid JSON/,
     );
-    expect((await opportunity(opportunityId))[OpportunityColumns.description]).toBe(
+    expect((await stack.opportunity(opportunityId))[OpportunityColumns.description]).toBe(
       'Modern data platform on Azure',
     );
 
     await publishMap(DEFAULT_FIELD_MAP);
     await stack.settle();
-    expect(await opportunity(opportunityId)).toMatchObject({
+    expect(await stack.opportunity(opportunityId)).toMatchObject({
       [OpportunityColumns.description]: 'Microsoft wrote this meanwhile',
       [OpportunityColumns.syncStatus]: SyncStatus.synced,
       [OpportunityColumns.name]: 'Inbound paused ✔',
@@ -219,7 +215,7 @@ describe('field map from the published opportunity form', () => {
   });
 
   it('two published forms with different maps pause sync, naming both forms, until they agree', async () => {
-    const { opportunityId } = await createCoSellOpportunity(stack.sellerClient(), { name: 'Two forms' });
+    const { opportunityId } = await createSeedOpportunity(stack.sellerClient(), { name: 'Two forms' });
     await stack.settle();
     const otherMap = mapWith((entries) => entries.filter((e) => e.referral !== 'details.notes'));
     const secondFormId = await stack.dataverseClient.create(SYSTEMFORMS, {
@@ -240,13 +236,13 @@ describe('field map from the published opportunity form', () => {
       expect(String(event?.[SyncEventColumns.message])).toContain(
         `the opportunity forms carry different field maps ("${form.name}" vs "Co-sell (sales team)")`,
       );
-      expect((await opportunity(opportunityId))[OpportunityColumns.syncStatus]).toBe(SyncStatus.error);
+      expect((await stack.opportunity(opportunityId))[OpportunityColumns.syncStatus]).toBe(SyncStatus.error);
 
       // The customizer makes the second form carry the same map: sync resumes.
       await publishMap(DEFAULT_FIELD_MAP, secondFormId);
       await stack.settle();
       expect((await referralOf(opportunityId)).details?.notes).toBe('Which map applies?');
-      expect((await opportunity(opportunityId))[OpportunityColumns.syncStatus]).toBe(SyncStatus.synced);
+      expect((await stack.opportunity(opportunityId))[OpportunityColumns.syncStatus]).toBe(SyncStatus.synced);
     } finally {
       await stack.dataverseClient.update(SYSTEMFORMS, secondFormId, { formactivationstate: 0 });
     }

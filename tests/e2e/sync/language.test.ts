@@ -14,21 +14,19 @@ import {
 } from '../../../Domain/constants';
 import { filterText, type ODataQuery } from '../../../Domain/odataQuery';
 import type { DataverseApi } from '../../../Relay/ports';
-import { startLocalStack } from '../../../DevStack/sandbox/stack';
-import type { LocalStack } from '../../../DevStack/sandbox/stack';
+import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { startTestStack, type TestStack } from '../../testkit/stack';
 import { createLanguageResolver } from '../../../Relay/sync/language';
-import { createCatalogueSolution, createCoSellOpportunity, syncEventsOf } from './helpers';
 
 const PORTUGUESE_SELLER = '7a1e5e11-0000-4000-8000-0000000b0046';
 const SPANISH_SELLER = '7a1e5e11-0000-4000-8000-0000000c3082';
 
 describe('messages in the record owner’s language', () => {
-  let stack: LocalStack;
+  let stack: TestStack;
   const languages = new Map<string, number>();
 
   beforeAll(async () => {
-    stack = await startLocalStack({ deliveryDelayMs: 10 });
-    await createCatalogueSolution(stack.dataverseClient);
+    stack = await startTestStack();
     const real = stack.relay.sync.dataverse;
     const withUserSettings: DataverseApi = new Proxy(real, {
       get(target, property, receiver) {
@@ -43,25 +41,18 @@ describe('messages in the record owner’s language', () => {
     });
     stack.relay.sync.languages = createLanguageResolver(withUserSettings, { now: () => new Date() });
   });
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   /** The seller's systemuserid, as the simulator assigned it on first call. */
   const ownerOf = async (opportunityId: string) =>
-    (await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId))[
-      `_${SystemColumns.ownerId}_value`
-    ] as string;
+    (await stack.opportunity(opportunityId))[`_${SystemColumns.ownerId}_value`] as string;
   const audit = async (opportunityId: string) =>
-    String(
-      (await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId))[OpportunityColumns.audit],
-    );
+    String((await stack.opportunity(opportunityId))[OpportunityColumns.audit]);
 
   it('a sharing problem reads in Portuguese for a pt-BR owner, in English when the language is unknown', async () => {
     const portuguese = stack.sellerClient(PORTUGUESE_SELLER);
-    const draft = await createCoSellOpportunity(portuguese, { name: 'Owner probe', sync: false });
+    const draft = await createSeedOpportunity(portuguese, { name: 'Owner probe', sync: false });
     languages.set(await ownerOf(draft.opportunityId), 1046);
-    const { opportunityId } = await createCoSellOpportunity(portuguese, {
+    const { opportunityId } = await createSeedOpportunity(portuguese, {
       name: 'País inválido',
       country: 'Brasil',
     });
@@ -70,7 +61,7 @@ describe('messages in the record owner’s language', () => {
       'O país “Brasil” da conta do cliente não é um código ISO de duas letras.',
     );
 
-    const english = await createCoSellOpportunity(stack.sellerClient(), {
+    const english = await createSeedOpportunity(stack.sellerClient(), {
       name: 'Bad country',
       country: 'Germany',
     });
@@ -82,7 +73,7 @@ describe('messages in the record owner’s language', () => {
 
   it('a change from Partner Center reads in Spanish for an es-ES owner', async () => {
     const spanish = stack.sellerClient(SPANISH_SELLER);
-    const { opportunityId, accountId } = await createCoSellOpportunity(spanish, {
+    const { opportunityId, accountId } = await createSeedOpportunity(spanish, {
       name: 'Colaboración',
       sync: false,
     });
@@ -92,13 +83,11 @@ describe('messages in the record owner’s language', () => {
       [OpportunityColumns.syncWithPartnerCenter]: true,
     });
     await stack.settle();
-    const referralId = (await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId))[
-      OpportunityColumns.referralId
-    ] as string;
+    const referralId = (await stack.opportunity(opportunityId))[OpportunityColumns.referralId] as string;
     stack.partnerCenter.referrals.microsoftUpdate(referralId, { notes: 'Notas de Microsoft' });
     stack.partnerCenter.referrals.engage(referralId, { msxId: '7-ES0001' });
     await stack.settle();
-    const events = await syncEventsOf(stack.dataverseClient, opportunityId);
+    const events = await stack.syncEvents(opportunityId);
     const titles = events.map((e) => e[SyncEventColumns.name]);
     expect(titles).toEqual(
       expect.arrayContaining(['Actualizado desde la referencia', 'Colaboración de Microsoft']),

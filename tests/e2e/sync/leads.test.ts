@@ -29,9 +29,8 @@ import {
 } from '../../../Domain/constants';
 import { lookup, where } from '../../../Domain/odataQuery';
 import { WebhookPaths } from '../../../Domain/relayApi';
-import { SANDBOX_WEBHOOK_KEY, startLocalStack } from '../../../DevStack/sandbox/stack';
-import type { LocalStack } from '../../../DevStack/sandbox/stack';
-import { createCatalogueSolution } from './helpers';
+import { SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
+import { startTestStack, type TestStack } from '../../testkit/stack';
 
 const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/dataverse-webhook');
 
@@ -70,16 +69,11 @@ function qualifyLeadBody(leadId: string, initiatingUserId: string): string {
 }
 
 describe('referrals as leads: qualify and disqualify', () => {
-  let stack: LocalStack;
+  let stack: TestStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
-      deliveryDelayMs: 10,
+    stack = await startTestStack({
       environmentVariables: { [EnvironmentVariables.inboundReferralPolicy]: 'lead' },
     });
-    await createCatalogueSolution(stack.dataverseClient);
-  });
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   const leadFor = async (referralId: string) => {
@@ -142,11 +136,7 @@ describe('referrals as leads: qualify and disqualify', () => {
       [LeadColumns.referralSubstatus]: ReferralSubstatusOptions.Pending,
       [LeadState.stateCode]: LeadState.open,
     });
-    expect(
-      await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
-        filter: where.eq(OpportunityColumns.referralId, incoming.id),
-      }),
-    ).toEqual([]);
+    expect(await stack.opportunitiesOfReferral(incoming.id)).toEqual([]);
     expect((await stack.partnerCenterClient.getReferral(incoming.id)).externalReferenceId).toBe(
       lead[LeadColumns.id],
     );
@@ -168,7 +158,7 @@ describe('referrals as leads: qualify and disqualify', () => {
       substatus: 'Accepted',
       externalReferenceId: opportunityId,
     });
-    expect(await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId)).toMatchObject({
+    expect(await stack.opportunity(opportunityId)).toMatchObject({
       [OpportunityColumns.referralId]: incoming.id,
       [OpportunityColumns.syncWithPartnerCenter]: true,
       [OpportunityColumns.referralStatus]: ReferralStatusOptions.Active,
@@ -200,7 +190,7 @@ describe('referrals as leads: qualify and disqualify', () => {
         filter: where.eq('externalReferenceId', opportunityId),
       }),
     ).toHaveLength(1);
-    const opportunity = await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId);
+    const opportunity = await stack.opportunity(opportunityId);
     expect(opportunity[OpportunityColumns.name]).toBe('Fabrikam — Microsoft 365 deployment ✔');
   });
 

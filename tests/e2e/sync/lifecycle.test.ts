@@ -19,30 +19,27 @@ import { where } from '../../../Domain/odataQuery';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import { RelayRoutes } from '../../../Domain/relayApi';
 import { runSetup } from '../../../Relay/config/setup';
-import { startLocalStack, SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
-import type { LocalStack } from '../../../DevStack/sandbox/stack';
-import { createCatalogueSolution, createCoSellOpportunity } from './helpers';
+import { SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
+import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { startTestStack, type TestStack } from '../../testkit/stack';
 
-const tokenFor = async (stack: LocalStack, userId: string) =>
+const tokenFor = async (stack: TestStack, userId: string) =>
   (await stack.relay.devIssuer!.issue(userId)).access_token;
 
 describe('sync lifecycle', () => {
-  let stack: LocalStack;
+  let stack: TestStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ deliveryDelayMs: 10 });
-    await createCatalogueSolution(stack.dataverseClient);
-  });
-  afterAll(async () => {
-    await stack?.stop();
+    stack = await startTestStack();
   });
 
-  const opportunity = (id: string) => stack.dataverseClient.retrieve(EntitySets.opportunity, id);
   const referralOf = async (id: string) =>
-    stack.partnerCenterClient.getReferral((await opportunity(id))[OpportunityColumns.referralId] as string);
+    stack.partnerCenterClient.getReferral(
+      (await stack.opportunity(id))[OpportunityColumns.referralId] as string,
+    );
 
   it('carries seller edits of every default-mapped field to Partner Center, and Microsoft edits back', async () => {
     const seller = stack.sellerClient();
-    const { opportunityId, accountId, contactId } = await createCoSellOpportunity(seller, {
+    const { opportunityId, accountId, contactId } = await createSeedOpportunity(seller, {
       name: 'Edits both ways',
     });
     await stack.settle();
@@ -76,7 +73,7 @@ describe('sync lifecycle', () => {
       notes: 'Microsoft: bigger scope',
     });
     await stack.settle();
-    expect(await opportunity(opportunityId)).toMatchObject({
+    expect(await stack.opportunity(opportunityId)).toMatchObject({
       [OpportunityColumns.estimatedValue]: 175000,
       [OpportunityColumns.description]: 'Microsoft: bigger scope',
       [OpportunityColumns.name]: 'Edits both ways v2 ✔',
@@ -90,12 +87,12 @@ describe('sync lifecycle', () => {
 
   it('invalid data → ✖ with a readable message, then fixed → ✔', async () => {
     const seller = stack.sellerClient();
-    const { opportunityId, accountId } = await createCoSellOpportunity(seller, {
+    const { opportunityId, accountId } = await createSeedOpportunity(seller, {
       name: 'Country check',
       country: 'United States',
     });
     await stack.settle();
-    const failed = await opportunity(opportunityId);
+    const failed = await stack.opportunity(opportunityId);
     expect(failed[OpportunityColumns.name]).toBe('Country check ✖');
     expect(failed[OpportunityColumns.syncStatus]).toBe(SyncStatus.error);
     expect(String(failed[OpportunityColumns.audit])).toMatch(/✖ → Partner Center: .*United States/);
@@ -107,15 +104,15 @@ describe('sync lifecycle', () => {
       [OpportunityColumns.description]: 'country fixed',
     });
     await stack.settle();
-    const fixed = await opportunity(opportunityId);
+    const fixed = await stack.opportunity(opportunityId);
     expect(fixed[OpportunityColumns.name]).toBe('Country check ✔');
     expect(fixed[OpportunityColumns.syncStatus]).toBe(SyncStatus.synced);
   });
 
   it('Win → Closed/Won with the reason; Lose → Closed/Lost', async () => {
     const seller = stack.sellerClient();
-    const won = await createCoSellOpportunity(seller, { name: 'Will win' });
-    const lost = await createCoSellOpportunity(seller, { name: 'Will lose' });
+    const won = await createSeedOpportunity(seller, { name: 'Will win' });
+    const lost = await createSeedOpportunity(seller, { name: 'Will lose' });
     await stack.settle();
     await seller.executeAction('WinOpportunity', {
       Status: 3,
@@ -140,7 +137,7 @@ describe('sync lifecycle', () => {
       substatus: 'Lost',
       statusReason: 'Budget cut',
     });
-    expect((await opportunity(won.opportunityId))[OpportunityColumns.referralSubstatus]).toBe(
+    expect((await stack.opportunity(won.opportunityId))[OpportunityColumns.referralSubstatus]).toBe(
       ReferralSubstatusOptions.Won,
     );
   });
@@ -152,11 +149,7 @@ describe('sync lifecycle', () => {
     });
     await stack.settle();
     const idOf = async (referralId: string) =>
-      (
-        await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
-          filter: where.eq(OpportunityColumns.referralId, referralId),
-        })
-      )[0]![OpportunityColumns.id] as string;
+      (await stack.opportunitiesOfReferral(referralId))[0]![OpportunityColumns.id] as string;
     const token = await tokenFor(stack, stack.integrationUserId);
     const call = (route: string, body: unknown) =>
       fetch(stack.relayUrl + route, {
@@ -182,18 +175,18 @@ describe('sync lifecycle', () => {
       substatus: 'Declined',
       statusReason: 'Not our region',
     });
-    expect((await opportunity(await idOf(toAccept.id)))[OpportunityColumns.referralStatus]).toBe(
+    expect((await stack.opportunity(await idOf(toAccept.id)))[OpportunityColumns.referralStatus]).toBe(
       ReferralStatusOptions.Active,
     );
   });
 
   it('Microsoft engagement writes the Microsoft CRM id', async () => {
-    const { opportunityId } = await createCoSellOpportunity(stack.sellerClient(), { name: 'Engage me' });
+    const { opportunityId } = await createSeedOpportunity(stack.sellerClient(), { name: 'Engage me' });
     await stack.settle();
     const referral = await referralOf(opportunityId);
     stack.partnerCenter.referrals.engage(referral.id, { msxId: '7-ENGAGED01' });
     await stack.settle();
-    const engaged = await opportunity(opportunityId);
+    const engaged = await stack.opportunity(opportunityId);
     expect(engaged[OpportunityColumns.microsoftCrmId]).toBe('7-ENGAGED01');
     expect(String(engaged[OpportunityColumns.audit])).toMatch(/Microsoft (joined|updated) the engagement/);
   });
@@ -204,9 +197,7 @@ describe('sync lifecycle', () => {
     const incoming = stack.partnerCenter.referrals.createIncoming({ name: 'Duplicated delivery' });
     stack.partnerCenter.referrals.microsoftUpdate(incoming.id, { notes: 'edited right away' });
     await stack.settle();
-    const rows = await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
-      filter: where.eq(OpportunityColumns.referralId, incoming.id),
-    });
+    const rows = await stack.opportunitiesOfReferral(incoming.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]![OpportunityColumns.description]).toBe('edited right away');
   });
@@ -229,16 +220,15 @@ describe('relay restart with queued work', () => {
   it('loses nothing: webhooks committed before the stop are synced after the restart', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cosell-restart-'));
     try {
-      const first = await startLocalStack({ dataDir, deliveryDelayMs: 10 });
-      await createCatalogueSolution(first.dataverseClient);
-      const { opportunityId } = await createCoSellOpportunity(first.sellerClient(), {
+      const first = await startTestStack({ dataDir });
+      const { opportunityId } = await createSeedOpportunity(first.sellerClient(), {
         name: 'Survives restart',
       });
       await first.dataverse.drain(); // webhooks delivered and committed, worker never ran
       expect((await first.relay.store.depth()).queued).toBeGreaterThan(0);
       await first.stop();
 
-      const second = await startLocalStack({ dataDir, deliveryDelayMs: 10 });
+      const second = await startTestStack({ dataDir });
       try {
         await second.settle();
         const referral = await second.partnerCenterClient.findByExternalReferenceId(opportunityId);

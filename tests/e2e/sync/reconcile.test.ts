@@ -9,28 +9,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EntitySets, OpportunityColumns, SyncStatus } from '../../../Domain/constants';
-import { where } from '../../../Domain/odataQuery';
+import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { startLocalStack } from '../../../DevStack/sandbox/stack';
-import type { LocalStack } from '../../../DevStack/sandbox/stack';
+import { startTestStack, type TestStack } from '../../testkit/stack';
 import { WATERMARKS } from '../../../Relay/sync/reconcile';
-import { createCatalogueSolution, createCoSellOpportunity, syncEventsOf } from './helpers';
 
 describe('reconciliation repairs what webhooks missed', () => {
-  let stack: LocalStack;
+  let stack: TestStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ deliveryDelayMs: 10 });
-    await createCatalogueSolution(stack.dataverseClient);
+    stack = await startTestStack();
   });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
-  const opportunity = (id: string) => stack.dataverseClient.retrieve(EntitySets.opportunity, id);
 
   it('a Partner Center change whose webhook was dropped arrives with the next reconciliation', async () => {
-    const { opportunityId } = await createCoSellOpportunity(stack.sellerClient(), { name: 'Dropped event' });
+    const { opportunityId } = await createSeedOpportunity(stack.sellerClient(), { name: 'Dropped event' });
     await stack.settle();
-    const referralId = (await opportunity(opportunityId))[OpportunityColumns.referralId] as string;
+    const referralId = (await stack.opportunity(opportunityId))[OpportunityColumns.referralId] as string;
     // Everything so far is in step: a first run sets the watermarks and pulls nothing of ours.
     await stack.relay.reconcileNow();
     await stack.settle();
@@ -44,14 +37,14 @@ describe('reconciliation repairs what webhooks missed', () => {
     });
     await stack.settle();
     expect(stack.partnerCenter.dispatcher.faults.drop).toBe(0);
-    expect((await opportunity(opportunityId))[OpportunityColumns.description]).toBe(
+    expect((await stack.opportunity(opportunityId))[OpportunityColumns.description]).toBe(
       'Modern data platform on Azure',
     );
 
     const result = await stack.relay.reconcileNow();
     expect(result.referrals).toBe(1);
     await stack.settle();
-    expect(await opportunity(opportunityId)).toMatchObject({
+    expect(await stack.opportunity(opportunityId)).toMatchObject({
       [OpportunityColumns.estimatedValue]: 99000,
       [OpportunityColumns.description]: 'Microsoft changed this; the webhook was lost',
       [OpportunityColumns.syncStatus]: SyncStatus.synced,
@@ -63,11 +56,11 @@ describe('reconciliation repairs what webhooks missed', () => {
     );
 
     // Idempotent: nothing left to pull, and re-pushing the opportunities writes nothing new.
-    const eventsBefore = (await syncEventsOf(stack.dataverseClient, opportunityId)).length;
+    const eventsBefore = (await stack.syncEvents(opportunityId)).length;
     const again = await stack.relay.reconcileNow();
     expect(again.referrals).toBe(0);
     await stack.settle();
-    expect(await syncEventsOf(stack.dataverseClient, opportunityId)).toHaveLength(eventsBefore);
+    expect(await stack.syncEvents(opportunityId)).toHaveLength(eventsBefore);
     expect((await stack.partnerCenterClient.getReferral(referralId)).eTag).toBe(referral.eTag);
   });
 
@@ -75,10 +68,7 @@ describe('reconciliation repairs what webhooks missed', () => {
     stack.partnerCenter.dispatcher.faults.drop = 1;
     const incoming = stack.partnerCenter.referrals.createIncoming({ name: 'Never announced' });
     await stack.settle();
-    const find = () =>
-      stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
-        filter: where.eq(OpportunityColumns.referralId, incoming.id),
-      });
+    const find = () => stack.opportunitiesOfReferral(incoming.id);
     expect(await find()).toEqual([]);
     await stack.relay.reconcileNow();
     await stack.settle();
@@ -90,11 +80,12 @@ describe('an opportunity changed while the relay was down', () => {
   it('is pushed by the opportunity poll after the restart', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cosell-reconcile-'));
     try {
+      // Stopped piece by piece below (relay first, simulators later): not the fixture's one stop.
       const first = await startLocalStack({ dataDir, deliveryDelayMs: 10 });
       let opportunityId: string;
       try {
         await createCatalogueSolution(first.dataverseClient);
-        ({ opportunityId } = await createCoSellOpportunity(first.sellerClient(), { name: 'Edited offline' }));
+        ({ opportunityId } = await createSeedOpportunity(first.sellerClient(), { name: 'Edited offline' }));
         await first.settle();
         await first.relay.reconcileNow();
         await first.settle();
@@ -116,7 +107,7 @@ describe('an opportunity changed while the relay was down', () => {
         await first.partnerCenter.close();
       }
 
-      const second = await startLocalStack({ dataDir, deliveryDelayMs: 10 });
+      const second = await startTestStack({ dataDir });
       try {
         // No webhook will ever bring this change: the queue is empty after the restart.
         await second.settle();

@@ -10,23 +10,17 @@ import {
   OpportunityColumns,
   ReferralStatusOptions,
   ReferralSubstatusOptions,
-  SyncEventColumns,
   SyncStatus,
   referralLink,
 } from '../../../Domain/constants';
-import { lookup, where } from '../../../Domain/odataQuery';
-import { startLocalStack } from '../../../DevStack/sandbox/stack';
-import type { LocalStack } from '../../../DevStack/sandbox/stack';
-import { createCatalogueSolution, createCoSellOpportunity } from './helpers';
+import { where } from '../../../Domain/odataQuery';
+import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { startTestStack, type TestStack } from '../../testkit/stack';
 
 describe('two-way sync (both simulators, real webhook paths)', () => {
-  let stack: LocalStack;
+  let stack: TestStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ deliveryDelayMs: 10 });
-    await createCatalogueSolution(stack.dataverseClient);
-  });
-  afterAll(async () => {
-    await stack?.stop();
+    stack = await startTestStack();
   });
 
   it('set up the environment and confirmed Partner Center delivery', () => {
@@ -38,7 +32,7 @@ describe('two-way sync (both simulators, real webhook paths)', () => {
 
   it('scenario 1: opportunity with sync Yes → referral in Partner Center, id and link written back, ✔', async () => {
     const seller = stack.sellerClient();
-    const { opportunityId } = await createCoSellOpportunity(seller);
+    const { opportunityId } = await createSeedOpportunity(seller);
     await stack.settle();
 
     const referral = await stack.partnerCenterClient.findByExternalReferenceId(opportunityId);
@@ -57,7 +51,7 @@ describe('two-way sync (both simulators, real webhook paths)', () => {
     });
     expect(referral!.details?.requirements?.solutions?.map((s) => s.id)).toEqual(['SOL-15974-MQF']);
 
-    const opportunity = await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId);
+    const opportunity = await stack.opportunity(opportunityId);
     expect(opportunity).toMatchObject({
       [OpportunityColumns.referralId]: referral!.id,
       [OpportunityColumns.referralLink]: referralLink(referral!.id),
@@ -65,9 +59,7 @@ describe('two-way sync (both simulators, real webhook paths)', () => {
       [OpportunityColumns.name]: 'Northwind analytics platform ✔',
     });
     expect(String(opportunity[OpportunityColumns.audit])).toMatch(/✔ → Partner Center: Created referral/);
-    const events = await stack.dataverseClient.retrieveMultiple(EntitySets.pcs_syncevent, {
-      filter: where.eq(lookup(SyncEventColumns.opportunity), opportunityId),
-    });
+    const events = await stack.syncEvents(opportunityId);
     expect(events.length).toBeGreaterThanOrEqual(1);
     // Exactly one referral, despite the Create/Update/solution events and our own write-back echoes.
     const all = await stack.partnerCenterClient.listReferrals({
@@ -80,9 +72,7 @@ describe('two-way sync (both simulators, real webhook paths)', () => {
     const incoming = stack.partnerCenter.referrals.createIncoming({});
     await stack.settle();
 
-    const [opportunity] = await stack.dataverseClient.retrieveMultiple(EntitySets.opportunity, {
-      filter: where.eq(OpportunityColumns.referralId, incoming.id),
-    });
+    const [opportunity] = await stack.opportunitiesOfReferral(incoming.id);
     expect(opportunity).toMatchObject({
       [OpportunityColumns.syncWithPartnerCenter]: true,
       [OpportunityColumns.referralStatus]: ReferralStatusOptions.New,

@@ -4,18 +4,13 @@
  * real throttling responses. The sync still succeeds: nothing is lost to throttling.
  */
 import { EntitySets, OpportunityColumns } from '../../../Domain/constants';
-import { startLocalStack } from '../../../DevStack/sandbox/stack';
-import type { LocalStack } from '../../../DevStack/sandbox/stack';
-import { createCatalogueSolution, createCoSellOpportunity } from './helpers';
+import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { startTestStack, type TestStack } from '../../testkit/stack';
 
 describe('throttling metrics', () => {
-  let stack: LocalStack;
+  let stack: TestStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ deliveryDelayMs: 10 });
-    await createCatalogueSolution(stack.dataverseClient);
-  });
-  afterAll(async () => {
-    await stack?.stop();
+    stack = await startTestStack();
   });
 
   const counter = async (name: string) => {
@@ -63,9 +58,9 @@ describe('throttling metrics', () => {
       retryAfter: 0,
       count: 2,
     });
-    const { opportunityId } = await createCoSellOpportunity(stack.sellerClient(), { name: 'Throttled push' });
+    const { opportunityId } = await createSeedOpportunity(stack.sellerClient(), { name: 'Throttled push' });
     await stack.settle();
-    const opportunity = await stack.dataverseClient.retrieve(EntitySets.opportunity, opportunityId);
+    const opportunity = await stack.opportunity(opportunityId);
     expect(opportunity[OpportunityColumns.referralId]).toEqual(expect.any(String));
     expect((await throttled()).partnercenter - start.partnercenter).toBe(2);
   });

@@ -21,8 +21,8 @@ import {
 } from '../../../Domain';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import type { DataverseSimulator } from '../../../DevStack/simulators/dataverse';
-import { REPO_ROOT, SHARED, startReceiver, tokenFor } from './support';
-import type { Receiver } from './support';
+import { startRecordingServer, type RecordingServer } from '../../testkit/recordingServer';
+import { REPO_ROOT, SHARED, tokenFor } from './support';
 
 const SELLER_OID = '5e11e500-0000-4000-8000-000000000001';
 
@@ -39,7 +39,7 @@ function builtManagedZip(): Buffer {
 }
 
 let sim: DataverseSimulator;
-let hook: Receiver;
+let hook: RecordingServer;
 
 // Response bodies are OData JSON of many shapes; the assertions below pin the fields they read.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -84,7 +84,7 @@ async function registerStep(options: {
   const endpoint = await api('POST', 'serviceendpoints', {
     name: `relay ${options.message} ${options.authtype}`,
     contract: 8,
-    url: hook.url,
+    url: `${hook.url}/hook`,
     authtype: options.authtype,
     authvalue: options.authvalue,
     messageformat: 2,
@@ -128,7 +128,7 @@ async function disableStep(id: string) {
 }
 
 beforeAll(async () => {
-  hook = await startReceiver();
+  hook = await startRecordingServer();
   sim = await startDataverseSimulator({ port: 0, clock: { now: () => new Date('2025-06-01T12:00:00Z') } });
   const imported = await api('POST', 'ImportSolution', {
     CustomizationFile: builtManagedZip().toString('base64'),
@@ -285,13 +285,13 @@ describe('webhook steps registered through the Web API', () => {
     const created = await api('POST', 'opportunities', { name: 'Sync target' });
     const id = idOf(created);
 
-    hook.respondWith.push(500);
+    hook.answer({ status: 500 }, { status: 200 });
     const failed = await api('PATCH', `opportunities(${id})`, { name: 'changed' }, { 'if-match': '*' });
     expect(failed.status).toBe(400);
     expect(failed.json.error.code).toBe('0x80040265');
     expect((await api('GET', `opportunities(${id})?$select=name`)).json.name).toBe('Sync target');
 
-    hook.respondWith.push(503, 200);
+    hook.answer({ status: 503 }, { status: 200 });
     const retried = await api('PATCH', `opportunities(${id})`, { name: 'changed' }, { 'if-match': '*' });
     expect(retried.status).toBe(204);
     expect(hook.received).toHaveLength(3);

@@ -1,15 +1,15 @@
 /** What the client sends on the wire and how liberally it reads answers (scripted loopback server). */
 import { ApiError } from '../../../Relay/ports';
 import { createPartnerCenterClient, rebaseNextLink, staticTokenProvider } from '../../../Relay/partnercenter';
-import { startScriptedServer, type Received, type ScriptedReply } from './scriptedServer';
+import { startRecordingServer, type RecordedRequest, type Reply } from '../../testkit/recordingServer';
 
 const referral = (id: string, extra: object = {}) => ({ id, eTag: '"e-1"', status: 'Active', ...extra });
 
 async function withServer(
-  reply: (req: Received) => ScriptedReply,
-  run: (url: string, received: Received[]) => Promise<void>,
+  reply: (req: RecordedRequest) => Reply,
+  run: (url: string, received: RecordedRequest[]) => Promise<void>,
 ) {
-  const server = await startScriptedServer(reply);
+  const server = await startRecordingServer(reply);
   try {
     await run(server.url, server.received);
   } finally {

@@ -9,7 +9,7 @@ import {
   redactUrl,
   retryAfterOf,
 } from '../../../Relay/http';
-import { startScriptedServer, type ScriptedReply } from './scriptedServer';
+import { startRecordingServer, type Reply } from '../../testkit/recordingServer';
 
 const fixedClock = { now: () => new Date('2025-01-01T00:00:00Z') };
 
@@ -77,8 +77,8 @@ describe('error bodies and redaction', () => {
 describe('createHttpClient', () => {
   const servers: Array<{ close(): Promise<void> }> = [];
   afterEach(async () => void (await Promise.all(servers.splice(0).map((s) => s.close()))));
-  const serve = async (replies: ScriptedReply[]) => {
-    const s = await startScriptedServer(replies);
+  const serve = async (replies: Reply[]) => {
+    const s = await startRecordingServer(...replies);
     servers.push(s);
     return s;
   };

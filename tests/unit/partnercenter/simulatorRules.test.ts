@@ -9,7 +9,7 @@ import {
   type PartnerCenterSimulator,
   type PartnerCenterSimulatorOptions,
 } from '../../../DevStack/simulators/partnercenter';
-import { startScriptedServer } from './scriptedServer';
+import { startRecordingServer } from '../../testkit/recordingServer';
 
 const payloads = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
 const sample = () => JSON.parse(fs.readFileSync(path.join(payloads, 'referral-create.request.json'), 'utf8'));
@@ -286,11 +286,11 @@ describe('list queries', () => {
 });
 
 describe('webhooks, Microsoft side and faults', () => {
-  let receiver: Awaited<ReturnType<typeof startScriptedServer>>;
+  let receiver: Awaited<ReturnType<typeof startRecordingServer>>;
   let replyStatus = 200;
   beforeEach(async () => {
     replyStatus = 200;
-    receiver = await startScriptedServer(() => ({ status: replyStatus }));
+    receiver = await startRecordingServer(() => ({ status: replyStatus }));
     await start();
     await call('POST', sim.webhooksUrl, {
       WebhookUrl: `${receiver.url}/hook`,

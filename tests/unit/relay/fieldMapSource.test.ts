@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import { fieldMapsInFormXml, setFieldMapInFormXml } from '../../../Domain/formXmlControls';
-import type { DataverseApi } from '../../../Relay/ports';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
 import { pausedKey, resumePaused } from '../../../Relay/sync/fieldMapPause';
 import { createFieldMapSource, loadFieldMap } from '../../../Relay/sync/fieldMapSource';
 import type { SyncSettings } from '../../../Relay/sync/settings';
+import { FakeClock } from '../../testkit/clock';
+import { FakeDataverse } from '../../testkit/fakeDataverse';
 
 const FORM_XML = readFileSync(
   path.resolve(
@@ -28,16 +29,13 @@ const settings: SyncSettings = {
   invalidate: () => undefined,
 };
 
-function fakeDataverse(forms: Array<{ name: string; formxml: string }>) {
-  const reads = { count: 0 };
-  const api = {
-    getSystemForms: async () => {
-      reads.count += 1;
-      return forms.map((f, i) => ({ formid: `form-${i}`, ...f }));
-    },
-  } as unknown as DataverseApi;
-  return { api, reads, forms };
+/** Dataverse with these published opportunity forms. */
+function withForms(forms: Array<{ name: string; formxml: string }>): FakeDataverse {
+  const dataverse = new FakeDataverse();
+  dataverse.forms = forms.map((f, i) => ({ formid: `form-${i}`, ...f }));
+  return dataverse;
 }
+const formReads = (dataverse: FakeDataverse) => dataverse.callsOf('getSystemForms').length;
 
 describe('loadFieldMap', () => {
   it('treats key order and whitespace as the same map across forms', async () => {
@@ -49,25 +47,25 @@ describe('loadFieldMap', () => {
       null,
       2,
     );
-    const { api } = fakeDataverse([
+    const dataverse = withForms([
       { name: 'Main', formxml: FORM_XML },
       { name: 'Sales', formxml: setFieldMapInFormXml(FORM_XML, reordered) },
     ]);
-    const state = await loadFieldMap(api, settings);
+    const state = await loadFieldMap(dataverse, settings);
     expect(state).toMatchObject({ ok: true, source: 'form Main, Sales' });
   });
 
   it('names both forms when they disagree, and every validator error when the map is invalid', async () => {
-    const two = fakeDataverse([
+    const two = withForms([
       { name: 'Main', formxml: FORM_XML },
       { name: 'Sales', formxml: setFieldMapInFormXml(FORM_XML, '{"version":1,"entries":[]}') },
     ]);
-    expect(await loadFieldMap(two.api, settings)).toMatchObject({
+    expect(await loadFieldMap(two, settings)).toMatchObject({
       ok: false,
       forms: ['Main', 'Sales'],
       errors: ['the opportunity forms carry different field maps ("Main" vs "Sales")'],
     });
-    const bad = fakeDataverse([
+    const bad = withForms([
       {
         name: 'Main',
         formxml: setFieldMapInFormXml(
@@ -76,7 +74,7 @@ describe('loadFieldMap', () => {
         ),
       },
     ]);
-    const state = await loadFieldMap(bad.api, settings);
+    const state = await loadFieldMap(bad, settings);
     expect(state.ok).toBe(false);
     if (state.ok) return;
     expect(state.errors).toEqual([
@@ -95,42 +93,35 @@ describe('loadFieldMap', () => {
 
 describe('createFieldMapSource', () => {
   it('caches for the TTL, reloads after it, and fires onRecovered once when the map becomes valid', async () => {
-    let now = new Date('2026-01-01T00:00:00Z');
-    const clock = { now: () => now };
-    const dv = fakeDataverse([{ name: 'Main', formxml: setFieldMapInFormXml(FORM_XML, '{oops') }]);
+    const clock = new FakeClock('2026-01-01T00:00:00Z');
+    const dv = withForms([{ name: 'Main', formxml: setFieldMapInFormXml(FORM_XML, '{oops') }]);
     const onRecovered = jest.fn(async () => undefined);
-    const source = createFieldMapSource(dv.api, settings, clock, 60_000, { onRecovered });
+    const source = createFieldMapSource(dv, settings, clock, 60_000, { onRecovered });
 
     expect((await source.current()).ok).toBe(false);
     expect((await source.current()).ok).toBe(false);
-    expect(dv.reads.count).toBe(1);
+    expect(formReads(dv)).toBe(1);
 
     // The customizer fixes the form; the relay sees it once the TTL has passed, by itself.
-    dv.forms[0] = { name: 'Main', formxml: FORM_XML };
-    now = new Date(now.getTime() + 59_000);
+    dv.forms[0] = { formid: 'form-0', name: 'Main', formxml: FORM_XML };
+    clock.advance(59_000);
     expect((await source.current()).ok).toBe(false);
-    now = new Date(now.getTime() + 1_000);
+    clock.advance(1_000);
     expect(await source.current()).toMatchObject({ ok: true, map: DEFAULT_FIELD_MAP });
-    expect(dv.reads.count).toBe(2);
+    expect(formReads(dv)).toBe(2);
     expect(onRecovered).toHaveBeenCalledTimes(1);
 
     // Valid after valid is no recovery.
     await source.refresh();
     expect(onRecovered).toHaveBeenCalledTimes(1);
-    expect(fieldMapsInFormXml(dv.forms[0].formxml)).toHaveLength(3);
+    expect(fieldMapsInFormXml(dv.forms[0]!.formxml)).toHaveLength(3);
   });
 
   it('does not cache a failed read', async () => {
-    let fail = true;
-    const api = {
-      getSystemForms: async () => {
-        if (fail) throw new Error('network');
-        return [{ formid: 'f', name: 'Main', formxml: FORM_XML }];
-      },
-    } as unknown as DataverseApi;
-    const source = createFieldMapSource(api, settings, { now: () => new Date(0) }, 60_000);
+    const dataverse = withForms([{ name: 'Main', formxml: FORM_XML }]);
+    dataverse.failNext('getSystemForms', new Error('network'));
+    const source = createFieldMapSource(dataverse, settings, new FakeClock(), 60_000);
     await expect(source.current()).rejects.toThrow('network');
-    fail = false;
     expect((await source.current()).ok).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import { buildRelayServer } from '../../../Relay/server/app';
 import { createMetrics } from '../../../Relay/server/metrics';
 import { LAST_TEST_EVENT_KEY } from '../../../Relay/server/routes/partnerCenterWebhook';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
-import type { SyncDeps } from '../../../Relay/sync/deps';
+import { createSyncTestbed } from '../../testkit/syncTestbed';
 
 const reference = path.resolve(__dirname, '../../../../shared/reference/payloads');
 const KEY = 'k'.repeat(40);
@@ -97,7 +97,7 @@ describe('relay HTTP server', () => {
       partnerCenterVerifier: { verify: async () => verification },
       tokens: createJwtVerifier(issuer),
       permissions: { canReadOpportunity: async () => permission },
-      sync: {} as SyncDeps,
+      sync: createSyncTestbed().deps,
       adminRole: 'CoSell.Admin',
       devIssuer: issuer,
     });

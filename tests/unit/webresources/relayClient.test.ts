@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RelayRoutes, type LiveStatusResponse } from '../../../Domain';
 import { createRelayClient, RelayError, type TokenProvider } from '../../../WebResources/relayClient';
-import { hang, json, startTestServer, type TestServer } from './helpers/relayTestServer';
+import { hang, json, startRecordingServer, type RecordingServer } from '../../testkit/recordingServer';
 
 const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
 const liveReferral = JSON.parse(
@@ -16,9 +16,9 @@ const liveReferral = JSON.parse(
 const OPPORTUNITY_ID = '{6F9619FF-8B86-D011-B42D-00C04FC964FF}';
 const BARE_ID = '6f9619ff-8b86-d011-b42d-00c04fc964ff';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startTestServer();
+  server = await startRecordingServer();
 });
 afterEach(async () => {
   await server.close();
@@ -42,11 +42,11 @@ async function failureOf(promise: Promise<unknown>): Promise<RelayError> {
 describe('createRelayClient: success', () => {
   it('POSTs sync now to the opportunity route with the bearer token and reads the 202 body', async () => {
     server.answer(json(202, { jobId: 'job-1', status: 'queued' }));
-    const client = createRelayClient({ baseUrl: `${server.baseUrl}/`, getToken: tokens() });
+    const client = createRelayClient({ baseUrl: `${server.url}/`, getToken: tokens() });
 
     await expect(client.syncNow(OPPORTUNITY_ID)).resolves.toEqual({ jobId: 'job-1', status: 'queued' });
 
-    const [request] = server.seen;
+    const [request] = server.received;
     expect(request?.method).toBe('POST');
     expect(request?.url).toBe(RelayRoutes.syncNow(BARE_ID));
     expect(request?.headers.authorization).toBe('Bearer token-1');
@@ -61,32 +61,32 @@ describe('createRelayClient: success', () => {
       messages: ['Adicione pelo menos uma solução da Microsoft.'],
     };
     server.answer(json(200, preview));
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens(), lcid: 1046 });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens(), lcid: 1046 });
 
     await expect(client.preview(OPPORTUNITY_ID)).resolves.toEqual(preview);
-    expect(server.seen[0]?.url).toBe(`${RelayRoutes.preview(BARE_ID)}?lcid=1046`);
-    expect(server.seen[0]?.headers['accept-language']).toBe('pt-BR');
+    expect(server.received[0]?.url).toBe(`${RelayRoutes.preview(BARE_ID)}?lcid=1046`);
+    expect(server.received[0]?.headers['accept-language']).toBe('pt-BR');
   });
 
   it('returns the live referral exactly as the relay sends it (real Partner Center referral)', async () => {
     server.answer(json(200, { referral: liveReferral }));
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens() });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens() });
 
     const live: LiveStatusResponse = await client.liveStatus(BARE_ID);
     expect(live.referral?.id).toBe(liveReferral.id);
     expect(live.referral).toEqual(liveReferral);
-    expect(server.seen[0]?.method).toBe('GET');
-    expect(server.seen[0]?.url).toBe(RelayRoutes.liveStatus(BARE_ID));
+    expect(server.received[0]?.method).toBe('GET');
+    expect(server.received[0]?.url).toBe(RelayRoutes.liveStatus(BARE_ID));
   });
 
   it('sends accept with an empty JSON body and decline with the reason', async () => {
     server.answer(json(202, { jobId: 'a', status: 'queued' }), json(202, { jobId: 'd', status: 'queued' }));
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens() });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens() });
 
     await client.accept(OPPORTUNITY_ID);
     await client.decline(OPPORTUNITY_ID, 'Customer went with another partner');
 
-    expect(server.seen.map((r) => [r.method, r.url, r.body])).toEqual([
+    expect(server.received.map((r) => [r.method, r.url, r.body])).toEqual([
       ['POST', RelayRoutes.accept(BARE_ID), '{}'],
       [
         'POST',
@@ -94,14 +94,14 @@ describe('createRelayClient: success', () => {
         JSON.stringify({ reason: 'Customer went with another partner' }),
       ],
     ]);
-    expect(server.seen[1]?.headers['content-type']).toBe('application/json');
+    expect(server.received[1]?.headers['content-type']).toBe('application/json');
   });
 
   it('keeps a path prefix of the base URL', async () => {
     server.answer(json(200, { referral: null }));
-    const client = createRelayClient({ baseUrl: `${server.baseUrl}/relay`, getToken: tokens() });
+    const client = createRelayClient({ baseUrl: `${server.url}/relay`, getToken: tokens() });
     await expect(client.liveStatus(BARE_ID)).resolves.toEqual({ referral: null });
-    expect(server.seen[0]?.url).toBe(`/relay${RelayRoutes.liveStatus(BARE_ID)}`);
+    expect(server.received[0]?.url).toBe(`/relay${RelayRoutes.liveStatus(BARE_ID)}`);
   });
 });
 
@@ -112,11 +112,11 @@ describe('createRelayClient: 401', () => {
       json(200, { referral: null }),
     );
     const getToken = tokens();
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken });
+    const client = createRelayClient({ baseUrl: server.url, getToken });
 
     await expect(client.liveStatus(BARE_ID)).resolves.toEqual({ referral: null });
     expect(getToken.mock.calls).toEqual([[{ forceRefresh: false }], [{ forceRefresh: true }]]);
-    expect(server.seen.map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(server.received.map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
 
   it.each([
@@ -127,7 +127,7 @@ describe('createRelayClient: 401', () => {
     server.answer(
       json(401, { error: { code: 'invalidToken', message: 'bad audience', requestId: 'r-401' } }),
     );
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens(), lcid });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens(), lcid });
 
     const error = await failureOf(client.syncNow(BARE_ID));
     expect(error.kind).toBe('unauthorized');
@@ -136,12 +136,12 @@ describe('createRelayClient: 401', () => {
     expect(error.requestId).toBe('r-401');
     expect(error.message).toContain(text);
     expect(error.message).not.toContain('token-');
-    expect(server.seen).toHaveLength(2);
+    expect(server.received).toHaveLength(2);
   });
 
   it('turns a failing token provider into kind unauthorized without calling the relay', async () => {
     const client = createRelayClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       getToken: async () => {
         throw new Error('popup_window_error');
       },
@@ -149,7 +149,7 @@ describe('createRelayClient: 401', () => {
     const error = await failureOf(client.preview(BARE_ID));
     expect(error.kind).toBe('unauthorized');
     expect((error as { cause?: Error }).cause?.message).toBe('popup_window_error');
-    expect(server.seen).toHaveLength(0);
+    expect(server.received).toHaveLength(0);
   });
 });
 
@@ -162,7 +162,7 @@ describe('createRelayClient: other failures', () => {
     [404, 'notFound', 'Save it first'],
   ])('maps HTTP %i to kind %s', async (status, kind, text) => {
     server.answer(json(status, { error: { code: `http${status}`, message: 'detail', requestId: 'req-9' } }));
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens() });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens() });
 
     const error = await failureOf(client.syncNow(BARE_ID));
     expect(error.kind).toBe(kind);
@@ -177,7 +177,7 @@ describe('createRelayClient: other failures', () => {
     server.answer(
       json(400, { error: { code: 'notNew', message: 'Only referrals in status New can be accepted.' } }),
     );
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens(), lcid: 3082 });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens(), lcid: 3082 });
 
     const error = await failureOf(client.accept(BARE_ID));
     expect(error.kind).toBe('badRequest');
@@ -187,11 +187,12 @@ describe('createRelayClient: other failures', () => {
   });
 
   it('reads a 5xx with a non-JSON body defensively', async () => {
-    server.answer((_req, res) => {
-      res.writeHead(502, { 'Content-Type': 'text/html' });
-      res.end('<html>Bad gateway</html>');
+    server.answer({
+      status: 502,
+      headers: { 'Content-Type': 'text/html' },
+      body: '<html>Bad gateway</html>',
     });
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens() });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens() });
     const error = await failureOf(client.liveStatus(BARE_ID));
     expect(error.kind).toBe('server');
     expect(error.status).toBe(502);
@@ -199,18 +200,15 @@ describe('createRelayClient: other failures', () => {
   });
 
   it('treats a 200 that is not JSON (a login page) as a server failure', async () => {
-    server.answer((_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end('<html>Sign in</html>');
-    });
-    const client = createRelayClient({ baseUrl: server.baseUrl, getToken: tokens() });
+    server.answer({ status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>Sign in</html>' });
+    const client = createRelayClient({ baseUrl: server.url, getToken: tokens() });
     expect((await failureOf(client.liveStatus(BARE_ID))).kind).toBe('server');
   });
 
   it('gives up after timeoutMs with kind timeout', async () => {
     server.answer(hang);
     const client = createRelayClient({
-      baseUrl: server.baseUrl,
+      baseUrl: server.url,
       getToken: tokens(),
       timeoutMs: 100,
       lcid: 1046,
@@ -233,9 +231,9 @@ describe('createRelayClient: other failures', () => {
       'No se pierde nada: los cambios se siguen enviando al Centro de partners al guardar la oportunidad.',
     ],
   ])('says nothing is lost when the relay is unreachable (lcid %i)', async (lcid, text) => {
-    const deadUrl = server.baseUrl;
+    const deadUrl = server.url;
     await server.close();
-    server = await startTestServer(); // afterEach closes this one
+    server = await startRecordingServer(); // afterEach closes this one
     const client = createRelayClient({ baseUrl: deadUrl, getToken: tokens(), lcid });
 
     const error = await failureOf(client.syncNow(BARE_ID));

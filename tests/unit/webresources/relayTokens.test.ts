@@ -19,13 +19,13 @@ import {
   type WebApiReader,
 } from '../../../WebResources/relayClient';
 import { createMsalTokenProvider } from '../../../WebResources/relayClient/relayAuthLibrary';
-import { json, startTestServer, type TestServer } from './helpers/relayTestServer';
+import { json, startRecordingServer, type RecordingServer } from '../../testkit/recordingServer';
 
 const USER_ID = '{3F2504E0-4F89-11D3-9A0C-0305E82C3301}';
 
-let server: TestServer;
+let server: RecordingServer;
 beforeEach(async () => {
-  server = await startTestServer();
+  server = await startRecordingServer();
 });
 afterEach(async () => {
   await server.close();
@@ -39,21 +39,21 @@ describe('createDevTokenProvider (sandbox)', () => {
       json(200, { access_token: 'dev-2', expires_in: 3600 }),
     );
     const getToken = createDevTokenProvider({
-      relayBaseUrl: `${server.baseUrl}/`,
+      relayBaseUrl: `${server.url}/`,
       userId: USER_ID,
       now: () => clock,
     });
 
     await expect(getToken()).resolves.toBe('dev-1');
     await expect(getToken()).resolves.toBe('dev-1');
-    expect(server.seen).toHaveLength(1);
-    expect(server.seen[0]).toMatchObject({ method: 'POST', url: DEV_TOKEN_PATH });
-    expect(JSON.parse(server.seen[0]!.body)).toEqual({ userId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' });
-    expect(server.seen[0]!.headers['content-type']).toBe('application/json');
+    expect(server.received).toHaveLength(1);
+    expect(server.received[0]).toMatchObject({ method: 'POST', url: DEV_TOKEN_PATH });
+    expect(JSON.parse(server.received[0]!.body)).toEqual({ userId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' });
+    expect(server.received[0]!.headers['content-type']).toBe('application/json');
 
     clock += 3600_000 - 60_000 + 1;
     await expect(getToken()).resolves.toBe('dev-2');
-    expect(server.seen).toHaveLength(2);
+    expect(server.received).toHaveLength(2);
   });
 
   it('fetches a new token when forced (after a 401)', async () => {
@@ -61,20 +61,20 @@ describe('createDevTokenProvider (sandbox)', () => {
       json(200, { access_token: 'dev-1', expires_in: 3600 }),
       json(200, { access_token: 'dev-2', expires_in: 3600 }),
     );
-    const getToken = createDevTokenProvider({ relayBaseUrl: server.baseUrl, userId: USER_ID });
+    const getToken = createDevTokenProvider({ relayBaseUrl: server.url, userId: USER_ID });
     await getToken();
     await expect(getToken({ forceRefresh: true })).resolves.toBe('dev-2');
   });
 
   it('rejects with kind unauthorized when the issuer answers without a token', async () => {
     server.answer(json(200, { expires_in: 3600 }));
-    const getToken = createDevTokenProvider({ relayBaseUrl: server.baseUrl, userId: USER_ID });
+    const getToken = createDevTokenProvider({ relayBaseUrl: server.url, userId: USER_ID });
     await expect(getToken()).rejects.toMatchObject({ kind: 'unauthorized' });
   });
 
   it('rejects with the kind of the HTTP failure (relay not in sandbox mode → 404)', async () => {
     server.answer(json(404, { error: { code: 'notFound', message: 'no such route' } }));
-    const getToken = createDevTokenProvider({ relayBaseUrl: server.baseUrl, userId: USER_ID });
+    const getToken = createDevTokenProvider({ relayBaseUrl: server.url, userId: USER_ID });
     await expect(getToken()).rejects.toMatchObject({ kind: 'notFound', status: 404 });
   });
 });
@@ -240,7 +240,7 @@ describe('readEnvironmentVariable', () => {
 describe('createRelayClientForUser', () => {
   it('uses the development issuer when pcs_RelayClientId is "sandbox" (end to end over HTTP)', async () => {
     const { reader } = fakeReader({
-      pcs_RelayBaseUrl: { value: server.baseUrl },
+      pcs_RelayBaseUrl: { value: server.url },
       pcs_RelayClientId: { defaultvalue: 'sandbox' },
     });
     server.answer(
@@ -250,11 +250,11 @@ describe('createRelayClientForUser', () => {
     const client = await createRelayClientForUser({ reader, userId: USER_ID });
 
     await expect(client.syncNow(USER_ID)).resolves.toEqual({ jobId: 'j', status: 'queued' });
-    expect(server.seen.map((r) => r.url)).toEqual([
+    expect(server.received.map((r) => r.url)).toEqual([
       DEV_TOKEN_PATH,
       RelayRoutes.syncNow('3f2504e0-4f89-11d3-9a0c-0305e82c3301'),
     ]);
-    expect(server.seen[1]?.headers.authorization).toBe('Bearer dev-jwt');
+    expect(server.received[1]?.headers.authorization).toBe('Bearer dev-jwt');
   });
 
   it('uses MSAL with the user UPN as login hint for a real client id, and the PCF relayUrl override', async () => {
@@ -265,7 +265,7 @@ describe('createRelayClientForUser', () => {
     const client = await createRelayClientForUser({
       reader,
       userId: USER_ID,
-      relayBaseUrl: server.baseUrl,
+      relayBaseUrl: server.url,
       loadMsal,
       msal,
     });
@@ -276,12 +276,12 @@ describe('createRelayClientForUser', () => {
       scopes: ['api://11111111-2222-3333-4444-555555555555/.default'],
       loginHint: 'seller@contoso.com',
     });
-    expect(server.seen[0]?.headers.authorization).toBe('Bearer sso');
+    expect(server.received[0]?.headers.authorization).toBe('Bearer sso');
   });
 
   it('never loads the sign-in library for the sandbox client id', async () => {
     const { reader } = fakeReader({
-      pcs_RelayBaseUrl: { value: server.baseUrl },
+      pcs_RelayBaseUrl: { value: server.url },
       pcs_RelayClientId: { value: 'sandbox' },
     });
     const loadMsal = jest.fn(async () => createMsalTokenProvider);
@@ -291,7 +291,7 @@ describe('createRelayClientForUser', () => {
 
   it('rejects with kind unauthorized naming the web resource when the sign-in library cannot load', async () => {
     const { reader } = fakeReader({
-      pcs_RelayBaseUrl: { value: server.baseUrl },
+      pcs_RelayBaseUrl: { value: server.url },
       pcs_RelayClientId: { value: '11111111-2222-3333-4444-555555555555' },
     });
     const offline = new Error('Could not load https://org.example/WebResources/pcs_/scripts/relayauth.js');
@@ -311,7 +311,7 @@ describe('createRelayClientForUser', () => {
       cause: offline,
     });
     expect((error as Error).message).toContain('Não foi possível entrar');
-    expect(server.seen).toEqual([]);
+    expect(server.received).toEqual([]);
   });
 
   it('fails fast naming the environment variable that has no value', async () => {

@@ -1,0 +1,421 @@
+/**
+ * An in-memory Dataverse behind the DataverseApi port, for unit tests of code that reads and writes
+ * through it. Rows are stored as the Web API returns them (lookups as `_x_value`); the typed query
+ * options are answered as Dataverse would: `$filter` with case-insensitive text, GUIDs by value and
+ * dates by instant, `$select` (plus the primary key), `$expand` of single- and collection-valued
+ * navigations, `$orderby`, `$top`. Every query goes through the product's own builder first, so a
+ * query the real client would refuse (a non-GUID where a GUID belongs) fails here too. Writes bind
+ * `nav@odata.bind` references, `update` never creates, a `$batch` change set is all or nothing.
+ * Faults: `failNext(operation, status)`. The end-to-end tests use the Dataverse simulator instead.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  EntitySets,
+  EnvironmentVariableColumns,
+  OpportunityNavigation,
+  RegistrationEntitySets,
+  Relationships,
+  SystemColumns,
+  Tables,
+  UserSettings,
+} from '../../Domain/constants';
+import { normalizeGuid } from '../../Domain/ids';
+import { columnName, guid, lookup, ODataQueryError, odataQueryString, where } from '../../Domain/odataQuery';
+import type { Column, ExpandQuery, Filter, ODataQuery, ODataValue, OrderBy } from '../../Domain/odataQuery';
+import type { DataverseRecord } from '../../Domain/opportunity';
+import { ApiError } from '../../Relay/ports';
+import type {
+  BatchOperation,
+  BatchResult,
+  Clock,
+  DataverseApi,
+  RetrieveOptions,
+  WebApiRecord,
+  WriteOptions,
+} from '../../Relay/ports';
+
+export type DataverseOperation = keyof DataverseApi;
+
+export interface DataverseCall {
+  operation: DataverseOperation;
+  entitySet?: string;
+  id?: string;
+  /** The OData query text the real client would send. */
+  query?: string;
+  record?: DataverseRecord;
+  options?: RetrieveOptions | WriteOptions;
+}
+
+/** Collection-valued navigation → the child rows' entity set and the lookup pointing back. */
+interface CollectionNavigation {
+  entitySet: string;
+  lookup: string;
+}
+
+const DEFAULT_COLLECTIONS: Record<string, CollectionNavigation> = {
+  ...Object.fromEntries(
+    Object.values(Relationships).map((r) => [
+      r.collection,
+      { entitySet: EntitySets[r.referencing], lookup: r.navigation },
+    ]),
+  ),
+  [EnvironmentVariableColumns.valuesNavigation]: {
+    entitySet: RegistrationEntitySets.environmentVariableValues,
+    lookup: 'environmentvariabledefinitionid',
+  },
+};
+
+/** Single-valued navigations whose target is known before any row binds them. */
+const DEFAULT_TARGETS: Record<string, string> = {
+  [OpportunityNavigation.parentAccount]: EntitySets.account,
+  [OpportunityNavigation.parentContact]: EntitySets.contact,
+  [OpportunityNavigation.transactionCurrency]: EntitySets.transactioncurrency,
+  [SystemColumns.ownerId]: EntitySets.systemuser,
+  ...Object.fromEntries(Object.values(Relationships).map((r) => [r.navigation, EntitySets[r.referenced]])),
+};
+
+const SET_TO_TABLE = new Map(Object.entries(EntitySets).map(([table, set]) => [set, table]));
+/** Entity sets whose key does not follow the `<table>id` pattern. */
+const PRIMARY_KEYS: Record<string, string> = { [UserSettings.entitySet]: UserSettings.systemUserId };
+
+/** `opportunities` → `opportunityid`, `transactioncurrencies` → `transactioncurrencyid`. */
+export function primaryKeyOf(entitySet: string): string {
+  if (PRIMARY_KEYS[entitySet]) return PRIMARY_KEYS[entitySet];
+  const table = SET_TO_TABLE.get(entitySet) ?? entitySet.replace(/ies$/, 'y').replace(/(?<!s)s$/, '');
+  return `${table}id`;
+}
+
+const notFound = (entitySet: string, id: string, method: string) =>
+  new ApiError(`dataverse: ${method} ${entitySet}(${id}) → 404: Does Not Exist`, {
+    service: 'dataverse',
+    status: 404,
+    method,
+    url: `${entitySet}(${id})`,
+    code: '0x80040217',
+  });
+
+const keyOf = (entitySet: string, id: string): string => {
+  const key = normalizeGuid(id);
+  if (!key)
+    throw new ODataQueryError(`The ${entitySet} record key must be a GUID, got ${JSON.stringify(id)}`);
+  return key;
+};
+
+// ---- evaluating a typed filter the way Dataverse compares ----
+
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** A comparable form: text lower-cased (SQL collation), GUIDs lower-cased, instants in ms. */
+function literal(value: ODataValue): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (value !== null && typeof value === 'object')
+    return 'guid' in value ? value.guid.toLowerCase() : value.dateOnly;
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+function cell(row: WebApiRecord, column: Column, like: unknown): unknown {
+  const value = row[columnName(column)] ?? null;
+  if (typeof like === 'number' && typeof value === 'string' && DATE_TEXT.test(value))
+    return Date.parse(value);
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+function compare(op: string, a: unknown, b: unknown): boolean {
+  if (op === 'eq') return a === b;
+  if (op === 'ne') return a !== b;
+  if (a === null || b === null) return false;
+  const [x, y] = [a as number | string, b as number | string];
+  return op === 'gt' ? x > y : op === 'ge' ? x >= y : op === 'lt' ? x < y : x <= y;
+}
+
+export function matches(row: WebApiRecord, filter: Filter): boolean {
+  switch (filter.op) {
+    case 'and':
+      return filter.filters.every((f) => matches(row, f));
+    case 'or':
+      return filter.filters.some((f) => matches(row, f));
+    case 'not':
+      return !matches(row, filter.filter);
+    case 'in':
+      return filter.values.some((v) => matches(row, { op: 'eq', column: filter.column, value: v }));
+    case 'startswith':
+    case 'contains':
+    case 'endswith': {
+      const text = cell(row, filter.column, '');
+      const needle = filter.value.toLowerCase();
+      if (typeof text !== 'string') return false;
+      if (filter.op === 'startswith') return text.startsWith(needle);
+      return filter.op === 'endswith' ? text.endsWith(needle) : text.includes(needle);
+    }
+    default: {
+      const b = literal(filter.value);
+      return compare(filter.op, cell(row, filter.column, b), b);
+    }
+  }
+}
+
+function sortRows(rows: WebApiRecord[], orderBy: readonly OrderBy[]): WebApiRecord[] {
+  return [...rows].sort((r1, r2) => {
+    for (const { column, descending } of orderBy) {
+      const a = cell(r1, column, null) as string | number | null;
+      const b = cell(r2, column, null) as string | number | null;
+      if (a === b) continue;
+      const order = a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
+      return descending ? -order : order;
+    }
+    return 0;
+  });
+}
+
+export interface FakeDataverseOptions {
+  clock?: Clock;
+  /** Collection-valued navigations beyond ours (navigation → child entity set and lookup). */
+  collections?: Record<string, CollectionNavigation>;
+}
+
+export class FakeDataverse implements DataverseApi {
+  /** entity set → id → row (Web API JSON shape). */
+  private tables = new Map<string, Map<string, WebApiRecord>>();
+  private readonly targets = new Map(Object.entries(DEFAULT_TARGETS));
+  private readonly collections: Record<string, CollectionNavigation>;
+  private readonly faults: Array<{ operation: DataverseOperation; error: Error }> = [];
+  private readonly clock: Clock;
+  readonly calls: DataverseCall[] = [];
+  /** Every change set sent, in order (failed ones too). */
+  readonly batches: BatchOperation[][] = [];
+  /** Actions executed (`WinOpportunity`, `ImportSolution`…) with their parameters. */
+  readonly actions: Array<{ name: string; parameters: Record<string, unknown> }> = [];
+  readonly environmentVariables = new Map<string, string | null>();
+  forms: Array<{ formid: string; name: string; formxml: string }> = [];
+
+  constructor(options: FakeDataverseOptions = {}) {
+    this.clock = options.clock ?? { now: () => new Date() };
+    this.collections = { ...DEFAULT_COLLECTIONS, ...options.collections };
+  }
+
+  /** The next call of `operation` fails with this status (an ApiError) or error. */
+  failNext(operation: DataverseOperation, failure: number | Error, message = 'injected fault'): void {
+    const error =
+      typeof failure === 'number'
+        ? new ApiError(`dataverse: ${operation} → ${failure}: ${message}`, {
+            service: 'dataverse',
+            status: failure,
+            method: operation,
+            url: operation,
+          })
+        : failure;
+    this.faults.push({ operation, error });
+  }
+
+  /** A stored row as it is now (for assertions), or undefined. */
+  row(entitySet: string, id: string): WebApiRecord | undefined {
+    const row = this.table(entitySet).get(keyOf(entitySet, id));
+    return row && structuredClone(row);
+  }
+
+  rows(entitySet: string): WebApiRecord[] {
+    return [...this.table(entitySet).values()].map((r) => structuredClone(r));
+  }
+
+  /** Calls of one operation (optionally on one entity set). */
+  callsOf(operation: DataverseOperation, entitySet?: string): DataverseCall[] {
+    return this.calls.filter((c) => c.operation === operation && (!entitySet || c.entitySet === entitySet));
+  }
+
+  private table(entitySet: string): Map<string, WebApiRecord> {
+    let table = this.tables.get(entitySet);
+    if (!table) this.tables.set(entitySet, (table = new Map()));
+    return table;
+  }
+
+  private begin(call: DataverseCall): void {
+    this.calls.push(call);
+    const i = this.faults.findIndex((f) => f.operation === call.operation);
+    if (i >= 0) throw this.faults.splice(i, 1)[0]!.error;
+  }
+
+  /** `nav@odata.bind: /set(id)` → `_nav_value: id`; remembers where the navigation points. */
+  private toRow(entitySet: string, record: DataverseRecord, base: WebApiRecord = {}): WebApiRecord {
+    const row: WebApiRecord = { ...base };
+    for (const [key, value] of Object.entries(record)) {
+      const bind = /^(.+)@odata\.bind$/.exec(key);
+      if (!bind) {
+        row[key] = value;
+        continue;
+      }
+      const navigation = bind[1]!.toLowerCase();
+      const reference = /^\/?([A-Za-z_][\w]*)\(([^()]+)\)$/.exec(String(value));
+      if (!reference) throw new Error(`${entitySet}: cannot bind ${key} to ${String(value)}`);
+      const [, target, id] = reference;
+      if (!this.table(target!).has(keyOf(target!, id!))) throw notFound(target!, id!, 'POST');
+      this.targets.set(navigation, target!);
+      row[`_${navigation}_value`] = keyOf(target!, id!);
+    }
+    return row;
+  }
+
+  private insert(entitySet: string, record: DataverseRecord): string {
+    const key = primaryKeyOf(entitySet);
+    const id = keyOf(entitySet, typeof record[key] === 'string' ? (record[key] as string) : randomUUID());
+    if (this.table(entitySet).has(id))
+      throw new ApiError(`dataverse: duplicate ${entitySet}(${id})`, {
+        service: 'dataverse',
+        status: 412,
+        method: 'POST',
+        url: entitySet,
+        code: '0x80040237',
+      });
+    const now = this.clock.now().toISOString();
+    const row = this.toRow(entitySet, record, { [key]: id, createdon: now, modifiedon: now });
+    row['@odata.etag'] = `W/"${randomUUID()}"`;
+    this.table(entitySet).set(id, row);
+    return id;
+  }
+
+  private patch(entitySet: string, id: string, record: DataverseRecord, method: string): void {
+    const key = keyOf(entitySet, id);
+    const current = this.table(entitySet).get(key);
+    if (!current) throw notFound(entitySet, id, method);
+    const row = this.toRow(entitySet, record, current);
+    row.modifiedon = this.clock.now().toISOString();
+    row['@odata.etag'] = `W/"${randomUUID()}"`;
+    this.table(entitySet).set(key, row);
+  }
+
+  /** Projection of one row: `$select` (primary key always), then `$expand`. */
+  private shape(entitySet: string, row: WebApiRecord, query: Omit<ODataQuery, 'filter'> = {}): WebApiRecord {
+    const select = query.select?.map(columnName);
+    const key = primaryKeyOf(entitySet);
+    const out: WebApiRecord = select
+      ? Object.fromEntries(
+          Object.entries(row).filter(([k]) => k === key || k === '@odata.etag' || select.includes(k)),
+        )
+      : structuredClone(row);
+    for (const expand of query.expand ?? []) out[expand.navigation] = this.expanded(entitySet, row, expand);
+    return out;
+  }
+
+  private expanded(entitySet: string, row: WebApiRecord, expand: ExpandQuery): unknown {
+    const navigation = expand.navigation;
+    const collection = this.collections[navigation];
+    if (collection) {
+      const parent = row[primaryKeyOf(entitySet)];
+      const ofParent: Filter = where.eq(lookup(collection.lookup), guid(String(parent)));
+      return this.query(collection.entitySet, {
+        ...expand,
+        filter: expand.filter ? where.and(ofParent, expand.filter) : ofParent,
+      });
+    }
+    const id = row[`_${navigation}_value`];
+    const target = this.targets.get(navigation);
+    if (typeof id !== 'string' || !target) return null;
+    const related = this.table(target).get(id);
+    return related ? this.shape(target, related, { select: expand.select }) : null;
+  }
+
+  private query(entitySet: string, query: ODataQuery = {}): WebApiRecord[] {
+    let rows = [...this.table(entitySet).values()];
+    if (query.filter) rows = rows.filter((r) => matches(r, query.filter!));
+    if (query.orderBy) rows = sortRows(rows, query.orderBy);
+    if (query.top !== undefined) rows = rows.slice(0, query.top);
+    return rows.map((r) => this.shape(entitySet, r, query));
+  }
+
+  // ---- the port ----
+
+  async retrieve(entitySet: string, id: string, query?: ODataQuery, options?: RetrieveOptions) {
+    this.begin({ operation: 'retrieve', entitySet, id, query: odataQueryString(query), options });
+    const row = this.table(entitySet).get(keyOf(entitySet, id));
+    if (!row) throw notFound(entitySet, id, 'GET');
+    return this.shape(entitySet, row, query);
+  }
+
+  async retrieveMultiple(entitySet: string, query?: ODataQuery, options?: RetrieveOptions) {
+    this.begin({ operation: 'retrieveMultiple', entitySet, query: odataQueryString(query), options });
+    return this.query(entitySet, query);
+  }
+
+  async create(entitySet: string, record: DataverseRecord, options?: WriteOptions) {
+    this.begin({ operation: 'create', entitySet, record, options });
+    return this.insert(entitySet, record);
+  }
+
+  async update(entitySet: string, id: string, record: DataverseRecord, options?: WriteOptions) {
+    this.begin({ operation: 'update', entitySet, id, record, options });
+    this.patch(entitySet, id, record, 'PATCH');
+  }
+
+  async upsert(entitySet: string, id: string, record: DataverseRecord, options?: WriteOptions) {
+    this.begin({ operation: 'upsert', entitySet, id, record, options });
+    if (this.table(entitySet).has(keyOf(entitySet, id))) this.patch(entitySet, id, record, 'PATCH');
+    else this.insert(entitySet, { ...record, [primaryKeyOf(entitySet)]: id });
+  }
+
+  async delete(entitySet: string, id: string, options?: WriteOptions) {
+    this.begin({ operation: 'delete', entitySet, id, options });
+    if (!this.table(entitySet).delete(keyOf(entitySet, id))) throw notFound(entitySet, id, 'DELETE');
+  }
+
+  async executeBatch(operations: BatchOperation[]): Promise<BatchResult[]> {
+    this.batches.push(structuredClone(operations));
+    this.begin({ operation: 'executeBatch' });
+    const before = structuredClone(this.tables);
+    try {
+      return operations.map((op): BatchResult => {
+        if (op.method === 'POST') return { status: 204, id: this.insert(op.entitySet, op.record) };
+        if (op.method === 'PATCH') {
+          this.patch(op.entitySet, op.id, op.record, 'PATCH');
+          return { status: 204, id: keyOf(op.entitySet, op.id) };
+        }
+        if (!this.table(op.entitySet).delete(keyOf(op.entitySet, op.id)))
+          throw notFound(op.entitySet, op.id, 'DELETE');
+        return { status: 204 };
+      });
+    } catch (error) {
+      this.tables = before;
+      throw error;
+    }
+  }
+
+  async associate(
+    entitySet: string,
+    id: string,
+    navigation: string,
+    targetEntitySet: string,
+    targetId: string,
+  ) {
+    this.begin({ operation: 'associate', entitySet, id });
+    const collection = this.collections[navigation];
+    if (!collection || collection.entitySet !== targetEntitySet)
+      throw new Error(`${entitySet}: no collection navigation ${navigation} to ${targetEntitySet}`);
+    this.patch(
+      targetEntitySet,
+      targetId,
+      { [`${collection.lookup}@odata.bind`]: `/${entitySet}(${id})` },
+      'POST',
+    );
+  }
+
+  async disassociate(entitySet: string, id: string, navigation: string, targetId: string) {
+    this.begin({ operation: 'disassociate', entitySet, id });
+    const collection = this.collections[navigation];
+    if (!collection) throw new Error(`${entitySet}: no collection navigation ${navigation}`);
+    this.patch(collection.entitySet, targetId, { [`_${collection.lookup}_value`]: null }, 'DELETE');
+  }
+
+  async getEnvironmentVariable(schemaName: string): Promise<string | null> {
+    this.begin({ operation: 'getEnvironmentVariable', id: schemaName });
+    return this.environmentVariables.get(schemaName) ?? null;
+  }
+
+  async executeAction(name: string, parameters: Record<string, unknown>): Promise<unknown> {
+    this.begin({ operation: 'executeAction', id: name });
+    this.actions.push({ name, parameters: structuredClone(parameters) });
+    return {};
+  }
+
+  async getSystemForms(entity: string) {
+    this.begin({ operation: 'getSystemForms', entitySet: entity });
+    return entity === Tables.opportunity ? structuredClone(this.forms) : [];
+  }
+}

@@ -350,7 +350,8 @@ const NAVIGATIONS = [
   SOLUTIONS_NAV,
 ] as const;
 
-/** Our columns (and the standard state) the relay reads on every opportunity, besides the map's. */
+/** Our columns (and the standard state) the relay reads on every opportunity, besides the map's.
+ *  pcs_audit too: each sync puts its line on top of the history it read. */
 const SYNC_COLUMNS = [
   OpportunityColumns.syncWithPartnerCenter,
   OpportunityColumns.referralId,
@@ -366,6 +367,7 @@ const SYNC_COLUMNS = [
   OpportunityColumns.stateCode,
   OpportunityColumns.statusCode,
   OpportunityColumns.modifiedOn,
+  OpportunityColumns.audit,
 ];
 
 const columnsOf = (map: FieldMap, table: FieldMapTable) =>

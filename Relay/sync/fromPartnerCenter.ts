@@ -139,7 +139,6 @@ export async function pullReferral(
   const result = linked
     ? await updateLinked(deps, context, referral, linked, writes, showMark)
     : await createFromReferral(deps, context, referral, writes, showMark);
-  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
   stopTimer?.();
   return count(deps, result);
 }
@@ -302,13 +301,18 @@ async function createFromReferral(
   return { outcome: 'succeeded', action: 'created', table, recordId };
 }
 
-/** Tell Partner Center our record id (externalReferenceId), so a lost write-back can be re-found. */
+/**
+ * This version of the referral is now in Dataverse: remember its eTag (its webhook is no news), then
+ * tell Partner Center our record id (externalReferenceId), so a lost write-back can be re-found; the
+ * eTag of that change is remembered in turn, so its own webhook is recognised as our echo too.
+ */
 async function linkExternalReference(
   deps: SyncDeps,
   context: JobContext,
   referral: StoredReferral,
   recordId: string,
 ): Promise<void> {
+  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
   if (referral.externalReferenceId || referral.status === 'Closed') return;
   try {
     const updated = await deps.partnerCenter.patchReferral(
@@ -363,6 +367,7 @@ async function updateLinked(
   const changed = changedColumns(current, desired);
   const changedNames = [...Object.keys(changed), ...changedRelated];
   if (changedNames.length === 0 && operations.length === 0) {
+    await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
     return { outcome: 'succeeded', action: 'unchanged', table, recordId };
   }
   const entitySet = table === 'opportunity' ? EntitySets.opportunity : EntitySets.lead;

@@ -286,9 +286,10 @@ export class FakeDataverse implements DataverseApi {
   private shape(entitySet: string, row: WebApiRecord, query: Omit<ODataQuery, 'filter'> = {}): WebApiRecord {
     const select = query.select?.map(columnName);
     const key = primaryKeyOf(entitySet);
+    // Selected columns the row has no value for come back as null, as the Web API answers them.
     const out: WebApiRecord = select
       ? Object.fromEntries(
-          Object.entries(row).filter(([k]) => k === key || k === '@odata.etag' || select.includes(k)),
+          [key, '@odata.etag', ...select].map((column) => [column, structuredClone(row[column] ?? null)]),
         )
       : structuredClone(row);
     for (const expand of query.expand ?? []) out[expand.navigation] = this.expanded(entitySet, row, expand);

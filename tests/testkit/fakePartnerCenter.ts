@@ -6,6 +6,7 @@
  * service would deliver are recorded in `events` instead of being sent. Faults: `failNext(operation,
  * status)`.
  */
+import { randomUUID } from 'node:crypto';
 import type { StoredReferral } from '../../Domain/referral';
 import { filterText, orderByText, where } from '../../Domain/odataQuery';
 import { ApiError } from '../../Relay/ports';
@@ -18,7 +19,7 @@ import type {
   WebhookRegistration,
 } from '../../Relay/ports';
 import { SimulatorError } from '../../DevStack/simulators/partnercenter/errors';
-import { ReferralService } from '../../DevStack/simulators/partnercenter/referralService';
+import { ReferralService, wireDate } from '../../DevStack/simulators/partnercenter/referralService';
 import { StateStore } from '../../DevStack/simulators/partnercenter/state';
 import type { DeliveryRecord } from '../../DevStack/simulators/partnercenter/state';
 import type { WebhookEventInput } from '../../DevStack/simulators/partnercenter/webhookDelivery';
@@ -28,6 +29,15 @@ import {
 } from '../../DevStack/simulators/partnercenter/webhookRegistration';
 
 export type PartnerCenterOperation = keyof PartnerCenterApi;
+
+export interface PartnerCenterCall {
+  operation: PartnerCenterOperation;
+  /** Referral id, external reference id or correlation id the call names. */
+  id?: string;
+  /** Create body or patch operations, as sent. */
+  body?: unknown;
+  options?: CallOptions;
+}
 
 const ORIGIN = 'https://api.partner.microsoft.com';
 /** The partner the simulator plays by default. */
@@ -41,12 +51,15 @@ export class FakePartnerCenter implements PartnerCenterApi {
   private readonly faults: Array<{ operation: PartnerCenterOperation; error: Error }> = [];
   /** Webhook events Partner Center would have delivered, in order. */
   readonly events: WebhookEventInput[] = [];
-  readonly calls: Array<{ operation: PartnerCenterOperation; id?: string; options?: CallOptions }> = [];
+  readonly calls: PartnerCenterCall[] = [];
   /** The simulator's referral service: Microsoft's side (`createIncoming`, `engage`, `microsoftUpdate`, `expire`). */
   readonly referrals: ReferralService;
   private readonly registrations: WebhookRegistrationService;
 
-  constructor(clock: Clock = { now: () => new Date() }, pageSize = 100) {
+  constructor(
+    private readonly clock: Clock = { now: () => new Date() },
+    pageSize = 100,
+  ) {
     const dispatcher = {
       enqueue: (event: WebhookEventInput): DeliveryRecord | null => {
         this.events.push(event);
@@ -86,12 +99,37 @@ export class FakePartnerCenter implements PartnerCenterApi {
     this.faults.push({ operation, error });
   }
 
+  /**
+   * Microsoft sends the partner exactly this referral content (a documentation sample, say): stored
+   * with the id, engagement, eTag and timestamps Partner Center assigns, and announced as created.
+   */
+  receive(content: Record<string, unknown>): StoredReferral {
+    const now = wireDate(this.clock.now());
+    const referral = {
+      ...structuredClone(content),
+      id: randomUUID(),
+      engagementId: randomUUID(),
+      organizationId: PARTNER.organizationId,
+      organizationName: PARTNER.organizationName,
+      createdDateTime: now,
+      updatedDateTime: now,
+      eTag: `"${randomUUID()}"`,
+    } as StoredReferral;
+    this.state.putReferral(referral);
+    this.events.push({
+      eventName: 'referral-created',
+      resourceName: 'referral',
+      resourceUri: this.referrals.resourceUri(referral.id),
+    });
+    return structuredClone(referral);
+  }
+
   /** A referral as Partner Center has it now (for assertions). */
   referral(id: string): StoredReferral {
     return structuredClone(this.referrals.get(id));
   }
 
-  callsOf(operation: PartnerCenterOperation): Array<{ id?: string }> {
+  callsOf(operation: PartnerCenterOperation): PartnerCenterCall[] {
     return this.calls.filter((c) => c.operation === operation);
   }
 
@@ -112,8 +150,9 @@ export class FakePartnerCenter implements PartnerCenterApi {
     id: string | undefined,
     options: CallOptions | undefined,
     run: () => T,
+    body?: unknown,
   ): T {
-    this.calls.push({ operation, id, options });
+    this.calls.push({ operation, id, options, body: structuredClone(body) });
     const i = this.faults.findIndex((f) => f.operation === operation);
     if (i >= 0) throw this.faults.splice(i, 1)[0]!.error;
     try {
@@ -124,9 +163,8 @@ export class FakePartnerCenter implements PartnerCenterApi {
   }
 
   async createReferral(body: Parameters<PartnerCenterApi['createReferral']>[0], options?: CallOptions) {
-    return this.call('createReferral', undefined, options, () =>
-      this.referrals.create(structuredClone(body)),
-    );
+    const create = () => this.referrals.create(structuredClone(body));
+    return this.call('createReferral', undefined, options, create, body);
   }
 
   async getReferral(id: string, options?: CallOptions) {
@@ -159,9 +197,8 @@ export class FakePartnerCenter implements PartnerCenterApi {
     operations: Parameters<PartnerCenterApi['patchReferral']>[1],
     options?: CallOptions & { ifMatch?: string },
   ) {
-    return this.call('patchReferral', id, options, () =>
-      this.referrals.patch(id, structuredClone(operations), options?.ifMatch),
-    );
+    const patch = () => this.referrals.patch(id, structuredClone(operations), options?.ifMatch);
+    return this.call('patchReferral', id, options, patch, operations);
   }
 
   async getWebhookRegistration(options?: CallOptions): Promise<WebhookRegistration | null> {

@@ -78,7 +78,8 @@ describe('opportunityQuery', () => {
     expect(odataQueryString(opportunityQuery(map))).toBe(
       '?$select=opportunityid,name,estimatedvalue,estimatedclosedate,description,pcs_referralvisibility,' +
         'pcs_helpneeded,pcs_referralstatus,pcs_referralsubstatus,pcs_microsoftcrmid,pcs_engagementid,pcs_referralid,' +
-        'pcs_syncwithpartnercenter,pcs_referrallink,pcs_syncstatus,pcs_lastsyncedon,statecode,statuscode,modifiedon' +
+        'pcs_syncwithpartnercenter,pcs_referrallink,pcs_syncstatus,pcs_lastsyncedon,statecode,statuscode,modifiedon,' +
+        'pcs_audit' +
         '&$expand=parentaccountid($select=accountid,name,address1_line1,address1_line2,address1_city,' +
         'address1_stateorprovince,address1_postalcode,address1_country),' +
         'parentcontactid($select=contactid,firstname,lastname,emailaddress1,telephone1),' +

@@ -1,0 +1,241 @@
+/**
+ * Partner Center → Dynamics 365 for one referral, on the typed fakes with Partner Center's own
+ * documentation samples: create (opportunity or lead per policy, matched-or-created account and
+ * contact, currency, catalogue solutions, externalReferenceId linked back), update of the changed
+ * columns only, our own echo skipped, a closed referral, Microsoft joining the engagement.
+ */
+import {
+  AccountColumns,
+  ContactColumns,
+  EntitySets,
+  EnvironmentVariables,
+  LeadColumns,
+  MicrosoftSolutionColumns,
+  OpportunityColumns,
+  ReferralStatusOptions,
+  ReferralSubstatusOptions,
+  SyncEventColumns,
+  SyncStatus,
+  TransactionCurrencyColumns,
+} from '../../../Domain/constants';
+import type { StoredReferral } from '../../../Domain/referral';
+import { writtenEtagKey } from '../../../Relay/sync/deps';
+import { pullReferral, pullRelatedReferral } from '../../../Relay/sync/fromPartnerCenter';
+import { pushOpportunity } from '../../../Relay/sync/toPartnerCenter';
+import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { receiveReferral } from '../../testkit/referrals';
+import { createSyncTestbed, type SyncTestbed, type SyncTestbedOptions } from '../../testkit/syncTestbed';
+
+let bed: SyncTestbed;
+let usd: string;
+let catalogueId: string;
+
+async function start(options: SyncTestbedOptions = {}) {
+  bed = createSyncTestbed(options);
+  usd = await bed.dataverse.create(EntitySets.transactioncurrency, {
+    [TransactionCurrencyColumns.isoCode]: 'USD',
+  });
+  catalogueId = await createCatalogueSolution(bed.dataverse, {
+    id: 'SOL-Microsoft365',
+    name: 'Microsoft 365 (catalogue)',
+    publisher: 'Microsoft',
+  });
+}
+
+const pull = (referral: StoredReferral | string, eventName = 'referral-updated') =>
+  pullReferral(
+    bed.deps,
+    { referralId: typeof referral === 'string' ? referral : referral.id, eventName },
+    bed.context,
+  );
+const opportunity = (id: string) => bed.dataverse.row(EntitySets.opportunity, id)!;
+
+describe('pullReferral → opportunity', () => {
+  beforeEach(() => start());
+
+  it('creates the opportunity with its account, currency and catalogue solution, and links back', async () => {
+    const referral = receiveReferral(bed.partnerCenter, 'referral-get-by-id.response.json');
+    const result = await pull(referral, 'referral-created');
+    expect(result).toMatchObject({ outcome: 'succeeded', action: 'created', table: 'opportunity' });
+    const { recordId } = result as { recordId: string };
+
+    const [account] = bed.dataverse.rows(EntitySets.account);
+    expect(account).toMatchObject({
+      [AccountColumns.name]: 'Fabrikam Customer Inc',
+      [AccountColumns.city]: 'Redmond',
+      [AccountColumns.postalCode]: '98052',
+      [AccountColumns.country]: 'US',
+    });
+    // The sample has no customer team: no contact to match or create.
+    expect(bed.dataverse.rows(EntitySets.contact)).toEqual([]);
+    expect(bed.dataverse.batches[0]?.map((op) => [op.method, op.entitySet])).toEqual([
+      ['POST', EntitySets.opportunity],
+      ['POST', EntitySets.pcs_microsoftsolution],
+      ['POST', EntitySets.pcs_syncevent],
+    ]);
+    expect(opportunity(recordId)).toMatchObject({
+      [OpportunityColumns.estimatedValue]: 10000,
+      [OpportunityColumns.estimatedCloseDate]: '2020-12-01',
+      [OpportunityColumns.referralId]: referral.id,
+      [OpportunityColumns.referralStatus]: ReferralStatusOptions.New,
+      [OpportunityColumns.referralSubstatus]: ReferralSubstatusOptions.Pending,
+      [OpportunityColumns.syncWithPartnerCenter]: true,
+      [OpportunityColumns.syncStatus]: SyncStatus.synced,
+      _parentaccountid_value: account![AccountColumns.id],
+      _transactioncurrencyid_value: usd,
+    });
+    expect(opportunity(recordId)[OpportunityColumns.audit]).toMatch(
+      new RegExp(
+        `← Partner Center: Created opportunity from Incoming referral ${referral.id} \\(New/Pending\\)$`,
+      ),
+    );
+    expect(bed.dataverse.rows(EntitySets.pcs_microsoftsolution)).toEqual([
+      expect.objectContaining({
+        [MicrosoftSolutionColumns.name]: 'Microsoft 365 (catalogue)',
+        [MicrosoftSolutionColumns.solutionId]: 'SOL-Microsoft365',
+        _pcs_opportunityid_value: recordId,
+        _pcs_solutiondetailid_value: catalogueId,
+      }),
+    ]);
+    // Partner Center learns our record id, and that write is remembered as our own.
+    const linked = bed.partnerCenter.referral(referral.id);
+    expect(linked.externalReferenceId).toBe(recordId);
+    expect(await bed.store.getState(writtenEtagKey(referral.id))).toBe(linked.eTag);
+  });
+
+  it('matches the account by name and postal code and the contact by email instead of creating them', async () => {
+    const accountId = await bed.dataverse.create(EntitySets.account, {
+      [AccountColumns.name]: 'Fabrikam Customer Inc',
+      [AccountColumns.postalCode]: '98052',
+    });
+    const contactId = await bed.dataverse.create(EntitySets.contact, {
+      [ContactColumns.email]: 'Sue.Smith@Fabrikam.example',
+    });
+    // The simulator's default incoming referral: the sample's customer, with a customer contact.
+    const referral = bed.partnerCenter.referrals.createIncoming({});
+    const { recordId } = (await pull(referral)) as { recordId: string };
+    expect(bed.dataverse.rows(EntitySets.account)).toHaveLength(1);
+    expect(bed.dataverse.rows(EntitySets.contact)).toHaveLength(1);
+    expect(opportunity(recordId)).toMatchObject({
+      _parentaccountid_value: accountId,
+      _parentcontactid_value: contactId,
+    });
+  });
+
+  it('updates only the columns the referral changed, and writes nothing when nothing did', async () => {
+    const referral = receiveReferral(bed.partnerCenter);
+    const { recordId } = (await pull(referral)) as { recordId: string };
+    bed.partnerCenter.referrals.microsoftUpdate(referral.id, { dealValue: 25000, notes: 'More seats' });
+    const batches = bed.dataverse.batches.length;
+
+    expect(await pull(referral)).toMatchObject({ outcome: 'succeeded', action: 'updated' });
+    const [patch, event] = bed.dataverse.batches[batches]!;
+    expect(patch).toMatchObject({ method: 'PATCH', entitySet: EntitySets.opportunity, id: recordId });
+    expect(Object.keys((patch as { record: object }).record).sort()).toEqual(
+      [
+        OpportunityColumns.audit,
+        OpportunityColumns.description,
+        OpportunityColumns.estimatedValue,
+        OpportunityColumns.lastSyncedOn,
+        OpportunityColumns.syncStatus,
+      ].sort(),
+    );
+    expect(
+      JSON.parse(String((event as { record: Record<string, unknown> }).record[SyncEventColumns.changes])),
+    ).toEqual(expect.arrayContaining([OpportunityColumns.estimatedValue, OpportunityColumns.description]));
+    expect(opportunity(recordId)).toMatchObject({
+      [OpportunityColumns.estimatedValue]: 25000,
+      [OpportunityColumns.description]: 'More seats',
+    });
+
+    // A new eTag without a change (Microsoft saved the same values): read, compared, nothing written.
+    bed.partnerCenter.referrals.microsoftUpdate(referral.id, { dealValue: 25000 });
+    expect(await pull(referral)).toMatchObject({ action: 'unchanged' });
+    expect(bed.dataverse.batches).toHaveLength(batches + 1);
+  });
+
+  it('skips our own echo: the eTag we wrote last', async () => {
+    const { opportunityId } = await createSeedOpportunity(bed.dataverse);
+    const pushed = await pushOpportunity(bed.deps, { opportunityId, reason: 'test' }, bed.context);
+    const referralId = (pushed as { referral: StoredReferral }).referral.id;
+    const reads = bed.dataverse.calls.length;
+
+    expect(await pull(referralId)).toEqual({ outcome: 'skipped', reason: 'our own change (eTag we wrote)' });
+    expect(bed.dataverse.calls).toHaveLength(reads);
+  });
+
+  it('skips a referral Partner Center no longer has', async () => {
+    expect(await pull('6f1d4c0e-0000-4000-8000-000000000404')).toEqual({
+      outcome: 'skipped',
+      reason: 'referral not found',
+    });
+  });
+
+  it('shows a referral closed in Partner Center on the opportunity', async () => {
+    const referral = receiveReferral(bed.partnerCenter);
+    const { recordId } = (await pull(referral)) as { recordId: string };
+    bed.partnerCenter.referrals.expire(referral.id);
+    await pull(referral);
+    expect(opportunity(recordId)).toMatchObject({
+      [OpportunityColumns.referralStatus]: ReferralStatusOptions.Closed,
+      [OpportunityColumns.referralSubstatus]: ReferralSubstatusOptions.Expired,
+    });
+  });
+
+  it('keeps the audit history of the record: each pull puts its line on top', async () => {
+    const referral = receiveReferral(bed.partnerCenter);
+    const { recordId } = (await pull(referral)) as { recordId: string };
+    bed.clock.advance(60_000);
+    bed.partnerCenter.referrals.microsoftUpdate(referral.id, { notes: 'Second look' });
+    await pull(referral);
+    expect(String(opportunity(recordId)[OpportunityColumns.audit]).split('\n')).toEqual([
+      expect.stringMatching(/^2026-03-01T12:01:00.000Z ✔ ← Partner Center: /),
+      expect.stringMatching(/^2026-03-01T12:00:00.000Z ✔ ← Partner Center: Created opportunity/),
+    ]);
+  });
+});
+
+describe('pullReferral → lead (pcs_InboundReferralPolicy = lead)', () => {
+  beforeEach(() => start({ environmentVariables: { [EnvironmentVariables.inboundReferralPolicy]: 'lead' } }));
+
+  it('creates a lead carrying the referral, and no account, contact or solution rows', async () => {
+    const referral = receiveReferral(bed.partnerCenter);
+    const result = await pull(referral, 'referral-created');
+    expect(result).toMatchObject({ outcome: 'succeeded', action: 'created', table: 'lead' });
+    expect(bed.dataverse.row(EntitySets.lead, (result as { recordId: string }).recordId)).toMatchObject({
+      [LeadColumns.referralId]: referral.id,
+      [LeadColumns.referralStatus]: ReferralStatusOptions.New,
+      [LeadColumns.syncWithPartnerCenter]: true,
+      [LeadColumns.companyName]: 'Fabrikam Customer Inc',
+    });
+    expect(bed.dataverse.rows(EntitySets.account)).toEqual([]);
+    expect(bed.dataverse.rows(EntitySets.pcs_microsoftsolution)).toEqual([]);
+    expect(bed.dataverse.rows(EntitySets.opportunity)).toEqual([]);
+  });
+});
+
+describe('pullRelatedReferral', () => {
+  beforeEach(() => start());
+
+  it('records Microsoft’s CRM id and an audit line when a Microsoft seller joins the engagement', async () => {
+    const { opportunityId } = await createSeedOpportunity(bed.dataverse);
+    const pushed = await pushOpportunity(bed.deps, { opportunityId, reason: 'test' }, bed.context);
+    const { related } = bed.partnerCenter.referrals.engage(
+      (pushed as { referral: StoredReferral }).referral.id,
+      {
+        msxId: '7-ABCDEF1234',
+      },
+    );
+
+    const result = await pullRelatedReferral(
+      bed.deps,
+      { referralId: related.id, eventName: 'related-referral-created' },
+      bed.context,
+    );
+    expect(result).toMatchObject({ outcome: 'succeeded', action: 'updated', recordId: opportunityId });
+    expect(opportunity(opportunityId)[OpportunityColumns.microsoftCrmId]).toBe('7-ABCDEF1234');
+    expect(String(opportunity(opportunityId)[OpportunityColumns.audit]).split('\n')[0]).toMatch(
+      /Microsoft joined the engagement/,
+    );
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The unit tests' FakeDataverse must answer typed queries as Dataverse does, or the sync unit tests
+ * prove little: the same records, written through the port, queried on the fake and on the Dataverse
+ * simulator (our solution imported), give the same rows and shapes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  AccountColumns,
+  DEFAULT_FIELD_MAP,
+  EntitySets,
+  OpportunityColumns,
+  OpportunityNavigation,
+  Relationships,
+  SOLUTION_UNIQUE_NAME,
+  lookup,
+  opportunityQuery,
+  where,
+} from '../../../Domain';
+import type { ODataQuery } from '../../../Domain';
+import { createDataverseClient, staticTokenProvider } from '../../../Relay/dataverse';
+import type { DataverseApi } from '../../../Relay/ports';
+import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
+import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { closeAfterAll } from '../../testkit/cleanup';
+import { FakeDataverse } from '../../testkit/fakeDataverse';
+import { REPO_ROOT, tokenFor } from '../../unit/dataverse/support';
+
+interface World {
+  dataverse: DataverseApi;
+  opportunities: Record<string, string>;
+}
+
+async function seed(dataverse: DataverseApi): Promise<World> {
+  await createCatalogueSolution(dataverse);
+  const opportunities: Record<string, string> = {};
+  for (const [name, overrides] of [
+    ['Alpha', { value: 10 }],
+    ["O'Brien & Sons #1", { value: 20, account: 'Contoso', postalCode: '10001' }],
+    ['Gamma', { value: 30, sync: false, solutionId: null }],
+  ] as const) {
+    opportunities[name] = (await createSeedOpportunity(dataverse, { name, ...overrides })).opportunityId;
+  }
+  return { dataverse, opportunities };
+}
+
+let simulator: World;
+let fake: World;
+
+beforeAll(async () => {
+  const sim = await startDataverseSimulator({ port: 0 });
+  closeAfterAll(() => sim.close());
+  const dist = path.join(REPO_ROOT, 'dist');
+  const zip = fs
+    .readdirSync(dist)
+    .find((f) => f.startsWith(`${SOLUTION_UNIQUE_NAME}_`) && f.endsWith('_managed.zip'));
+  if (!zip) throw new Error('dist/…_managed.zip is missing: run `npm run build` first');
+  const client = createDataverseClient({
+    environmentUrl: sim.url,
+    tokens: staticTokenProvider(
+      tokenFor('a11ce000-0000-4000-8000-0000000000aa', { appid: 'relay-app', idtyp: 'app' }),
+    ),
+  });
+  await client.executeAction('ImportSolution', {
+    CustomizationFile: fs.readFileSync(path.join(dist, zip)).toString('base64'),
+  });
+  simulator = await seed(client);
+  fake = await seed(new FakeDataverse());
+});
+
+const names = async (world: World, query: ODataQuery) =>
+  (
+    await world.dataverse.retrieveMultiple(EntitySets.opportunity, {
+      select: [OpportunityColumns.name],
+      ...query,
+    })
+  ).map((r) => r[OpportunityColumns.name]);
+
+const cases: Array<[string, ODataQuery]> = [
+  ['text compares case-insensitively', { filter: where.eq(OpportunityColumns.name, 'ALPHA') }],
+  [
+    'quotes and URL delimiters in literals',
+    { filter: where.eq(OpportunityColumns.name, "O'Brien & Sons #1") },
+  ],
+  [
+    'numbers, booleans and and/or nesting',
+    {
+      filter: where.and(
+        where.eq(OpportunityColumns.syncWithPartnerCenter, true),
+        where.or(
+          where.lt(OpportunityColumns.estimatedValue, 15),
+          where.ge(OpportunityColumns.estimatedValue, 20),
+        ),
+      ),
+    },
+  ],
+  ['in and not', { filter: where.not(where.in(OpportunityColumns.name, ['Alpha', 'Gamma'])) }],
+  ['string functions', { filter: where.startsWith(OpportunityColumns.name, 'o') }],
+  ['dates as instants', { filter: where.gt('createdon', new Date(Date.now() - 3600_000)) }],
+  ['null checks', { filter: where.isNull(OpportunityColumns.referralId) }],
+  ['order and top', { orderBy: [{ column: OpportunityColumns.estimatedValue, descending: true }], top: 2 }],
+];
+
+it.each(cases)('%s: same rows as the simulator', async (_title, query) => {
+  const expected = await names(simulator, query);
+  const sorted = (list: unknown[]) => (query.orderBy ? list : [...list].sort());
+  expect(sorted(await names(fake, query))).toEqual(sorted(expected));
+  expect(expected.length).toBeGreaterThan(0);
+});
+
+it('filters on a lookup by GUID, any letter case', async () => {
+  for (const world of [simulator, fake]) {
+    const account = (
+      await world.dataverse.retrieve(EntitySets.opportunity, world.opportunities.Alpha!, {
+        select: [lookup(OpportunityNavigation.parentAccount)],
+      })
+    )[`_${OpportunityNavigation.parentAccount}_value`] as string;
+    expect(
+      await names(world, {
+        filter: where.eq(lookup(OpportunityNavigation.parentAccount), account.toUpperCase()),
+      }),
+    ).toEqual(['Alpha']);
+  }
+});
+
+it('the relay’s opportunity read (selects and expands) has the same shape', async () => {
+  const shape = async (world: World) => {
+    const row = await world.dataverse.retrieve(
+      EntitySets.opportunity,
+      world.opportunities["O'Brien & Sons #1"]!,
+      opportunityQuery(DEFAULT_FIELD_MAP),
+    );
+    const account = row[OpportunityNavigation.parentAccount] as Record<string, unknown>;
+    const solutions = row[Relationships.opportunitySolutions.collection] as Array<Record<string, unknown>>;
+    return {
+      columns: Object.keys(row)
+        .filter((k) => !k.startsWith('@') && !k.includes('@'))
+        .sort(),
+      account: [account[AccountColumns.name], account[AccountColumns.postalCode]],
+      accountColumns: Object.keys(account)
+        .filter((k) => !k.includes('@'))
+        .sort(),
+      solutions: solutions.map((s) =>
+        Object.keys(s)
+          .filter((k) => !k.includes('@'))
+          .sort(),
+      ),
+    };
+  };
+  expect(await shape(fake)).toEqual(await shape(simulator));
+});

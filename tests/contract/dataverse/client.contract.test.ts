@@ -178,15 +178,13 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
 
   it('answers typed queries: quotes and URL delimiters in strings, lookups, dates, in, nested logic', async () => {
     const awkward = "O'Brien & Sons #1 + 100% café";
-    const accountId = track(EntitySets.account, await client.create(EntitySets.account, { name: awkward }));
-    const otherId = track(
-      EntitySets.account,
-      await client.create(EntitySets.account, { name: 'Typed other' }),
-    );
+    const account = async (name: string) =>
+      track(EntitySets.account, await client.create(EntitySets.account, { name }));
+    const accountId = await account(awkward);
+    const otherId = await account('Typed other');
     const opportunityId = track(
       EntitySets.opportunity,
       await client.create(EntitySets.opportunity, {
-        name: 'Typed query',
         estimatedvalue: 42,
         [`${OpportunityNavigation.parentAccount}@odata.bind`]: `/${EntitySets.account}(${accountId})`,
       }),

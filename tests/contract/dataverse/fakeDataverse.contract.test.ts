@@ -3,8 +3,6 @@
  * prove little: the same records, written through the port, queried on the fake and on the Dataverse
  * simulator (our solution imported), give the same rows and shapes.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   AccountColumns,
   DEFAULT_FIELD_MAP,
@@ -12,19 +10,15 @@ import {
   OpportunityColumns,
   OpportunityNavigation,
   Relationships,
-  SOLUTION_UNIQUE_NAME,
   lookup,
   opportunityQuery,
   where,
 } from '../../../Domain';
 import type { ODataQuery } from '../../../Domain';
-import { createDataverseClient, staticTokenProvider } from '../../../Relay/dataverse';
 import type { DataverseApi } from '../../../Relay/ports';
-import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
-import { closeAfterAll } from '../../testkit/cleanup';
+import { startDataverseWithSolution } from '../../testkit/dataverseSimulator';
 import { FakeDataverse } from '../../testkit/fakeDataverse';
-import { REPO_ROOT, tokenFor } from '../../unit/dataverse/support';
 
 interface World {
   dataverse: DataverseApi;
@@ -48,23 +42,7 @@ let simulator: World;
 let fake: World;
 
 beforeAll(async () => {
-  const sim = await startDataverseSimulator({ port: 0 });
-  closeAfterAll(() => sim.close());
-  const dist = path.join(REPO_ROOT, 'dist');
-  const zip = fs
-    .readdirSync(dist)
-    .find((f) => f.startsWith(`${SOLUTION_UNIQUE_NAME}_`) && f.endsWith('_managed.zip'));
-  if (!zip) throw new Error('dist/…_managed.zip is missing: run `npm run build` first');
-  const client = createDataverseClient({
-    environmentUrl: sim.url,
-    tokens: staticTokenProvider(
-      tokenFor('a11ce000-0000-4000-8000-0000000000aa', { appid: 'relay-app', idtyp: 'app' }),
-    ),
-  });
-  await client.executeAction('ImportSolution', {
-    CustomizationFile: fs.readFileSync(path.join(dist, zip)).toString('base64'),
-  });
-  simulator = await seed(client);
+  simulator = await seed((await startDataverseWithSolution()).client);
   fake = await seed(new FakeDataverse());
 });
 

@@ -7,12 +7,11 @@
  */
 import { EntitySets, LeadColumns, OpportunityColumns, SyncStatus } from '../../Domain/constants';
 import type { FieldMap } from '../../Domain/fieldMap';
-import type { ODataQuery } from '../../Domain/odataQuery';
 import type { DataverseRecord } from '../../Domain/opportunity';
-import { ApiError } from '../ports';
 import type { Store } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
+import { retrieveOrNull } from './reads';
 import type { FieldMapState } from './fieldMapSource';
 import { DeferJob } from './worker';
 import { auditLine, prependAudit, writeBackOperations } from './writeBack';
@@ -90,7 +89,7 @@ async function writePauseEvent(
   const now = deps.clock.now();
   const columns: DataverseRecord = {};
   if (record.table === 'opportunity') {
-    const row = await retrieveOrNull(deps, EntitySets.opportunity, record.id, {
+    const row = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, record.id, {
       select: [OpportunityColumns.name, OpportunityColumns.audit, OpportunityColumns.syncStatus],
     });
     if (!row) return;
@@ -103,7 +102,8 @@ async function writePauseEvent(
       auditLine(now, target.direction, 'failed', state.message),
     );
   } else {
-    if (!(await retrieveOrNull(deps, EntitySets.lead, record.id, { select: [LeadColumns.id] }))) return;
+    if (!(await retrieveOrNull(deps.dataverse, EntitySets.lead, record.id, { select: [LeadColumns.id] })))
+      return;
     columns[LeadColumns.syncStatus] = SyncStatus.error;
   }
   await deps.dataverse.executeBatch(
@@ -120,20 +120,6 @@ async function writePauseEvent(
       changes: { paused: true, forms: state.forms, errors: state.errors },
     }),
   );
-}
-
-async function retrieveOrNull(
-  deps: SyncDeps,
-  entitySet: string,
-  id: string,
-  query: ODataQuery,
-): Promise<DataverseRecord | null> {
-  try {
-    return await deps.dataverse.retrieve(entitySet, id, query);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
-  }
 }
 
 /** The map is valid again: every paused job becomes due now. Returns how many jobs woke. */

@@ -23,7 +23,6 @@ import type { FieldMap } from '../../Domain/fieldMap';
 import { isGuid } from '../../Domain/ids';
 import { fromReferral, opportunityQuery, snapshotFromWebApi } from '../../Domain/mapping';
 import { where } from '../../Domain/odataQuery';
-import type { ODataQuery } from '../../Domain/odataQuery';
 import type { DataverseWrites } from '../../Domain/mapping';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import type { StoredReferral } from '../../Domain/referral';
@@ -31,13 +30,14 @@ import { ApiError } from '../ports';
 import type { BatchOperation, WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
+import { retrieveOrNull } from './reads';
 import { writtenEtagKey } from './deps';
 import { referralKey } from '../ports';
 import type { ReferralPullPayload } from '../ports';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { ownerLanguage } from './language';
 import { inboundText } from './messages';
-import { auditLine, changedColumns, prependAudit, referralColumns, syncEventRecord } from './writeBack';
+import { auditLine, changedColumns, prependAudit, referralColumns, syncEventOperation } from './writeBack';
 
 export type PullResult =
   | { outcome: 'skipped'; reason: string }
@@ -53,20 +53,6 @@ interface LinkedRecord {
   record: WebApiRecord;
 }
 
-async function retrieveOrNull(
-  deps: SyncDeps,
-  entitySet: string,
-  id: string,
-  query?: ODataQuery,
-): Promise<WebApiRecord | null> {
-  try {
-    return await deps.dataverse.retrieve(entitySet, id, query);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
-  }
-}
-
 export async function findLinkedRecord(
   deps: SyncDeps,
   referral: StoredReferral,
@@ -80,12 +66,12 @@ export async function findLinkedRecord(
   });
   const byReferral = opportunity?.[OpportunityColumns.id] as string | undefined;
   if (byReferral) {
-    const record = await retrieveOrNull(deps, EntitySets.opportunity, byReferral, query);
+    const record = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, byReferral, query);
     if (record) return { table: 'opportunity', record };
   }
   const external = referral.externalReferenceId;
   if (external && isGuid(external)) {
-    const record = await retrieveOrNull(deps, EntitySets.opportunity, external, query);
+    const record = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, external, query);
     if (record) return { table: 'opportunity', record };
   }
   const [lead] = await deps.dataverse.retrieveMultiple(EntitySets.lead, {
@@ -94,7 +80,7 @@ export async function findLinkedRecord(
   });
   if (lead) return { table: 'lead', record: lead };
   if (external && isGuid(external)) {
-    const record = await retrieveOrNull(deps, EntitySets.lead, external);
+    const record = await retrieveOrNull(deps.dataverse, EntitySets.lead, external);
     if (record) return { table: 'lead', record };
   }
   return null;
@@ -279,21 +265,17 @@ async function createFromReferral(
   const operations: BatchOperation[] = [
     { method: 'POST', entitySet, record },
     ...(table === 'opportunity' ? await solutionOperations(deps, recordId, writes, new Set()) : []),
-    {
-      method: 'POST',
-      entitySet: EntitySets.pcs_syncevent,
-      record: syncEventRecord({
-        table,
-        recordId,
-        direction: 'toDataverse',
-        outcome: 'succeeded',
-        title: `Created ${table} from referral`,
-        message,
-        referralId: referral.id,
-        correlationId: context.correlationId,
-        occurredOn: now,
-      }),
-    },
+    syncEventOperation({
+      table,
+      recordId,
+      direction: 'toDataverse',
+      outcome: 'succeeded',
+      title: `Created ${table} from referral`,
+      message,
+      referralId: referral.id,
+      correlationId: context.correlationId,
+      occurredOn: now,
+    }),
   ];
   await deps.dataverse.executeBatch(operations);
   await linkExternalReference(deps, context, referral, recordId);
@@ -388,22 +370,18 @@ async function updateLinked(
   await deps.dataverse.executeBatch([
     { method: 'PATCH', entitySet, id: recordId, record: columns },
     ...operations,
-    {
-      method: 'POST',
-      entitySet: EntitySets.pcs_syncevent,
-      record: syncEventRecord({
-        table,
-        recordId,
-        direction: 'toDataverse',
-        outcome: 'succeeded',
-        title: inboundText('updatedTitle', lcid),
-        message,
-        referralId: referral.id,
-        correlationId: context.correlationId,
-        occurredOn: now,
-        changes: changedNames,
-      }),
-    },
+    syncEventOperation({
+      table,
+      recordId,
+      direction: 'toDataverse',
+      outcome: 'succeeded',
+      title: inboundText('updatedTitle', lcid),
+      message,
+      referralId: referral.id,
+      correlationId: context.correlationId,
+      occurredOn: now,
+      changes: changedNames,
+    }),
   ]);
   await linkExternalReference(deps, context, referral, recordId);
   return { outcome: 'succeeded', action: 'updated', table, recordId };
@@ -472,21 +450,17 @@ export async function pullRelatedReferral(
     columns[OpportunityColumns.microsoftCrmId] = msxId;
   await deps.dataverse.executeBatch([
     { method: 'PATCH', entitySet: EntitySets.opportunity, id: recordId, record: columns },
-    {
-      method: 'POST',
-      entitySet: EntitySets.pcs_syncevent,
-      record: syncEventRecord({
-        table: 'opportunity',
-        recordId,
-        direction: 'toDataverse',
-        outcome: 'succeeded',
-        title: inboundText('engagementTitle', lcid),
-        message,
-        referralId: related.id,
-        correlationId: context.correlationId,
-        occurredOn: now,
-      }),
-    },
+    syncEventOperation({
+      table: 'opportunity',
+      recordId,
+      direction: 'toDataverse',
+      outcome: 'succeeded',
+      title: inboundText('engagementTitle', lcid),
+      message,
+      referralId: related.id,
+      correlationId: context.correlationId,
+      occurredOn: now,
+    }),
   ]);
   return count(deps, { outcome: 'succeeded', action: 'updated', table: 'opportunity', recordId });
 }

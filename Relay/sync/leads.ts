@@ -9,7 +9,7 @@ import type { ReferralPatchOperation } from '../../Domain/referral';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import type { LeadSyncPayload } from '../ports';
-import { referralColumns, syncEventRecord } from './writeBack';
+import { referralColumns, syncEventOperation } from './writeBack';
 
 export type LeadResult = { outcome: 'skipped'; reason: string } | { outcome: 'succeeded'; action: string };
 
@@ -80,22 +80,18 @@ export async function syncLead(
         [LeadColumns.referralSubstatus]: columns[OpportunityColumns.referralSubstatus],
       },
     },
-    {
-      method: 'POST',
-      entitySet: EntitySets.pcs_syncevent,
-      record: syncEventRecord({
-        table: 'lead',
-        recordId: payload.leadId,
-        direction: 'toPartnerCenter',
-        outcome: 'succeeded',
-        title: qualified ? 'Lead qualified' : 'Lead disqualified',
-        message,
-        referralId: referral.id,
-        correlationId: context.correlationId,
-        occurredOn: now,
-        changes: operations,
-      }),
-    },
+    syncEventOperation({
+      table: 'lead',
+      recordId: payload.leadId,
+      direction: 'toPartnerCenter',
+      outcome: 'succeeded',
+      title: qualified ? 'Lead qualified' : 'Lead disqualified',
+      message,
+      referralId: referral.id,
+      correlationId: context.correlationId,
+      occurredOn: now,
+      changes: operations,
+    }),
   ]);
   return { outcome: 'succeeded', action: message };
 }

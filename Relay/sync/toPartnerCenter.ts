@@ -18,6 +18,7 @@ import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { ownerLanguage } from './language';
 import type { PauseTarget } from './fieldMapPause';
 import { decideOutboundFor, outboundPatch, outboundSnapshot } from './outboundDecision';
+import { retrieveOrNull } from './reads';
 import { opportunityKey } from '../ports';
 import type { OpportunityRespondPayload, OpportunitySyncPayload } from '../ports';
 import {
@@ -47,17 +48,13 @@ async function readOpportunity(
   opportunityId: string,
   map: FieldMap,
 ): Promise<{ record: WebApiRecord; snapshot: OpportunitySnapshot } | null> {
-  try {
-    const record = await deps.dataverse.retrieve(
-      EntitySets.opportunity,
-      opportunityId,
-      opportunityQuery(map),
-    );
-    return { record, snapshot: outboundSnapshot(record) };
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
-  }
+  const record = await retrieveOrNull(
+    deps.dataverse,
+    EntitySets.opportunity,
+    opportunityId,
+    opportunityQuery(map),
+  );
+  return record && { record, snapshot: outboundSnapshot(record) };
 }
 
 /** Who shows a paused push: the opportunity, unless there is nothing to push anyway. */
@@ -65,15 +62,10 @@ async function opportunityPauseTarget(
   deps: SyncDeps,
   opportunityId: string,
 ): Promise<PauseTarget | { skip: string }> {
-  let row: WebApiRecord;
-  try {
-    row = await deps.dataverse.retrieve(EntitySets.opportunity, opportunityId, {
-      select: [OpportunityColumns.syncWithPartnerCenter, OpportunityColumns.referralId],
-    });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return { skip: 'opportunity no longer exists' };
-    throw error;
-  }
+  const row = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, opportunityId, {
+    select: [OpportunityColumns.syncWithPartnerCenter, OpportunityColumns.referralId],
+  });
+  if (!row) return { skip: 'opportunity no longer exists' };
   if (row[OpportunityColumns.syncWithPartnerCenter] !== true)
     return { skip: 'sync with Partner Center is off' };
   return {

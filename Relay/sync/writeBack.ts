@@ -92,6 +92,13 @@ export function syncEventRecord(input: SyncEventInput): DataverseRecord {
   };
 }
 
+/** The POST of one sync event row, for a change set. */
+export const syncEventOperation = (input: SyncEventInput): BatchOperation => ({
+  method: 'POST',
+  entitySet: EntitySets.pcs_syncevent,
+  record: syncEventRecord(input),
+});
+
 export const syncStatusFor = (outcome: Outcome): number =>
   outcome === 'failed' ? SyncStatus.error : SyncStatus.synced;
 
@@ -107,7 +114,7 @@ export function writeBackOperations(
   if (Object.keys(columns).length > 0) {
     operations.push({ method: 'PATCH', entitySet, id: recordId, record: columns });
   }
-  operations.push({ method: 'POST', entitySet: EntitySets.pcs_syncevent, record: syncEventRecord(event) });
+  operations.push(syncEventOperation(event));
   return operations;
 }
 

@@ -9,7 +9,7 @@ import { badRequest, conflict, notFound, preconditionFailed } from './errors';
 import { evaluate, parseFilter, parseOrderBy, parseTop, sortBy } from './odataQuery';
 import { applyPatch, validateCreate } from './rules';
 import type { StateStore } from './state';
-import type { WebhookDispatcher } from './webhookDelivery';
+import type { WebhookEventSink } from './webhookDelivery';
 
 export const MICROSOFT_ORG_ID = 'msft';
 export const REFERRALS_PATH = '/v1.0/engagements/referrals';
@@ -56,7 +56,7 @@ function deepMerge<T>(base: T, overrides: unknown): T {
 export class ReferralService {
   constructor(
     private readonly store: StateStore,
-    private readonly dispatcher: Pick<WebhookDispatcher, 'enqueue'>,
+    private readonly dispatcher: WebhookEventSink,
     private readonly clock: Clock,
     private readonly origin: () => string,
     private readonly partner: PartnerIdentity,

@@ -46,6 +46,9 @@ export interface WebhookEventInput {
 /** `2018-02-17T00:05:39.5485487+00:00`: the documented callback date format (offset, 7 digits). */
 export const callbackDate = (date: Date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$10000+00:00');
 
+/** What the services need of the dispatcher: somewhere to put the events they fire. */
+export type WebhookEventSink = Pick<WebhookDispatcher, 'enqueue'>;
+
 export class WebhookDispatcher {
   faults: DeliveryFaults = { drop: 0, duplicate: 0, reorder: 0 };
   private readonly held: DeliveryRecord[] = [];

@@ -7,7 +7,7 @@ import { REFERRAL_WEBHOOK_EVENTS } from '../../../Domain';
 import type { Clock } from '../../../Relay/ports';
 import { SimulatorError, badRequest, notFound } from './errors';
 import type { StateStore, StoredRegistration } from './state';
-import type { WebhookDispatcher } from './webhookDelivery';
+import type { WebhookEventSink } from './webhookDelivery';
 
 export const SUPPORTED_EVENTS = [
   ...REFERRAL_WEBHOOK_EVENTS,
@@ -37,7 +37,7 @@ export const registrationBody = (r: StoredRegistration) => ({
 export class WebhookRegistrationService {
   constructor(
     private readonly store: StateStore,
-    private readonly dispatcher: Pick<WebhookDispatcher, 'enqueue'>,
+    private readonly dispatcher: WebhookEventSink,
     private readonly clock: Clock,
     private readonly origin: () => string,
     private readonly partnerId: string,

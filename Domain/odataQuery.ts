@@ -5,6 +5,8 @@
  * parenthesises nested logic and percent-encodes the characters that would end a query option.
  * Dataverse query syntax: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/overview
  * Literals: OData ABNF, http://docs.oasis-open.org/odata/odata/v4.01/os/abnf/odata-abnf-construction-rules.txt
+ * The browser bundles this too: no classes, spread or destructuring, so the PCF build's Babel pass adds
+ * no helpers (see snapshotLoader.ts).
  */
 import { normalizeGuid } from './ids';
 
@@ -49,12 +51,23 @@ export interface ExpandQuery extends Omit<ODataQuery, 'expand'> {
   readonly navigation: string;
 }
 
+const QUERY_ERROR = 'ODataQueryError';
+
 /** A query that cannot be sent as asked (a non-GUID where a GUID is required, a bad name or number). */
-export class ODataQueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ODataQueryError';
-  }
+export function odataQueryError(message: string): Error {
+  const error = new Error(message);
+  error.name = QUERY_ERROR;
+  return error;
+}
+
+export const isODataQueryError = (error: unknown): boolean =>
+  error instanceof Error && error.name === QUERY_ERROR;
+
+/** The bare lower-case GUID of `value`, or an ODataQueryError naming `what` takes one. */
+export function requireGuid(value: string, what: string): string {
+  const id = normalizeGuid(value);
+  if (!id) throw odataQueryError(`${what} takes a GUID, got ${JSON.stringify(value)}`);
+  return id;
 }
 
 export const lookup = (column: string): Column => ({ lookup: column });
@@ -84,7 +97,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 function checkedName(name: string, what: string): string {
-  if (!NAME.test(name)) throw new ODataQueryError(`${what} '${name}' is not a valid OData name`);
+  if (!NAME.test(name)) throw odataQueryError(`${what} '${name}' is not a valid OData name`);
   return name;
 }
 
@@ -100,13 +113,7 @@ const isLookup = (column: Column): boolean => typeof column !== 'string';
 /** An OData string literal: the value in single quotes, each quote doubled. */
 export const odataStringLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-function guidLiteral(value: string, column: Column): string {
-  const id = normalizeGuid(value);
-  if (!id) {
-    throw new ODataQueryError(`${columnName(column)} takes a GUID, got ${JSON.stringify(value)}`);
-  }
-  return id;
-}
+const guidLiteral = (value: string, column: Column): string => requireGuid(value, columnName(column));
 
 /** One value as OData literal text; a plain string on a lookup column must be a GUID. */
 export function valueLiteral(value: ODataValue, column: Column): string {
@@ -114,18 +121,18 @@ export function valueLiteral(value: ODataValue, column: Column): string {
   if (typeof value === 'boolean') return String(value);
   if (typeof value === 'number') {
     if (!Number.isFinite(value))
-      throw new ODataQueryError(`${columnName(column)} takes a finite number, got ${value}`);
+      throw odataQueryError(`${columnName(column)} takes a finite number, got ${value}`);
     return String(value);
   }
   if (typeof value === 'string')
     return isLookup(column) ? guidLiteral(value, column) : odataStringLiteral(value);
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new ODataQueryError(`${columnName(column)} got an invalid Date`);
+    if (Number.isNaN(value.getTime())) throw odataQueryError(`${columnName(column)} got an invalid Date`);
     return value.toISOString();
   }
   if ('guid' in value) return guidLiteral(value.guid, column);
   if (!DATE_ONLY.test(value.dateOnly) || Number.isNaN(Date.parse(value.dateOnly)))
-    throw new ODataQueryError(
+    throw odataQueryError(
       `${columnName(column)} takes a date YYYY-MM-DD, got ${JSON.stringify(value.dateOnly)}`,
     );
   return value.dateOnly;
@@ -150,7 +157,7 @@ export function filterText(filter: Filter): string {
   switch (filter.op) {
     case 'and':
     case 'or': {
-      if (filter.filters.length === 0) throw new ODataQueryError(`'${filter.op}' needs at least one filter`);
+      if (filter.filters.length === 0) throw odataQueryError(`'${filter.op}' needs at least one filter`);
       return filter.filters.map((f) => nested(f, PRECEDENCE[filter.op])).join(` ${filter.op} `);
     }
     case 'not':
@@ -158,7 +165,7 @@ export function filterText(filter: Filter): string {
     case 'in': {
       // Spelled as `eq … or …`: understood by every OData service (Dataverse documents no `in` operator).
       if (filter.values.length === 0)
-        throw new ODataQueryError(`'in' on ${columnName(filter.column)} needs at least one value`);
+        throw odataQueryError(`'in' on ${columnName(filter.column)} needs at least one value`);
       const name = columnName(filter.column);
       return filter.values.map((v) => `${name} eq ${valueLiteral(v, filter.column)}`).join(' or ');
     }
@@ -176,24 +183,28 @@ export const orderByText = (orderBy: readonly OrderBy[]): string =>
 
 function topText(top: number): string {
   if (!Number.isInteger(top) || top < 1)
-    throw new ODataQueryError(`$top takes a positive whole number, got ${top}`);
+    throw odataQueryError(`$top takes a positive whole number, got ${top}`);
   return String(top);
 }
+
+const unique = (names: string[]): string[] => names.filter((name, i) => names.indexOf(name) === i);
 
 /** The system query options of one level, as [name, raw value] pairs in a fixed order. */
 function optionPairs(query: ODataQuery): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  if (query.select?.length) pairs.push(['$select', [...new Set(query.select.map(columnName))].join(',')]);
+  if (query.select && query.select.length)
+    pairs.push(['$select', unique(query.select.map(columnName)).join(',')]);
   if (query.filter) pairs.push(['$filter', filterText(query.filter)]);
-  if (query.expand?.length) {
-    const expand = query.expand.map(({ navigation, ...inner }) => {
-      const options = optionPairs(inner).map(([name, value]) => `${name}=${value}`);
-      const name = checkedName(navigation, 'Navigation property');
+  if (query.expand && query.expand.length) {
+    const expand = query.expand.map((e) => {
+      const inner = { select: e.select, filter: e.filter, orderBy: e.orderBy, top: e.top };
+      const options = optionPairs(inner).map((pair) => `${pair[0]}=${pair[1]}`);
+      const name = checkedName(e.navigation, 'Navigation property');
       return options.length ? `${name}(${options.join(';')})` : name;
     });
     pairs.push(['$expand', expand.join(',')]);
   }
-  if (query.orderBy?.length) pairs.push(['$orderby', orderByText(query.orderBy)]);
+  if (query.orderBy && query.orderBy.length) pairs.push(['$orderby', orderByText(query.orderBy)]);
   if (query.top !== undefined) pairs.push(['$top', topText(query.top)]);
   return pairs;
 }
@@ -208,5 +219,5 @@ export function odataQueryString(query: ODataQuery | undefined): string {
   if (pairs.length === 0) return '';
   const encode = (text: string) =>
     text.replace(/[%&#+]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `?${pairs.map(([name, value]) => `${name}=${encode(value)}`).join('&')}`;
+  return `?${pairs.map((pair) => `${pair[0]}=${encode(pair[1])}`).join('&')}`;
 }

@@ -16,6 +16,7 @@ import {
 } from './constants';
 import { mappedColumns, type FieldMap, type FieldMapTable } from './fieldMap';
 import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from './opportunity';
+import { guid, lookup, odataQueryString, where } from './odataQuery';
 import { bareRecordId, lookupValue, selectOption, type WebApiReader } from './webApi';
 
 /** The primary key and the columns the map names: what the relay reads, so both give one verdict. */
@@ -52,8 +53,10 @@ export function loadOpportunitySnapshot(
     opportunityId
       ? webApi.retrieveMultipleRecords(
           Tables.microsoftSolution,
-          selectOption([MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name]) +
-            `&$filter=${lookupValue(MicrosoftSolutionColumns.opportunity)} eq ${bareRecordId(opportunityId)}`,
+          odataQueryString({
+            select: [MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name],
+            filter: where.eq(lookup(MicrosoftSolutionColumns.opportunity), guid(bareRecordId(opportunityId))),
+          }),
         )
       : { entities: [] };
   // Independent reads, in parallel: an async OnSave waits for all of them (and allows 10 s).

@@ -3,6 +3,8 @@
  * scripts) and PCF's `context.webAPI` offer these two calls with these shapes, so the snapshot loader
  * and the relay client's settings reads run unchanged in either host and against a typed fake in tests.
  */
+import { normalizeGuid } from './ids';
+import { columnName, lookup, odataQueryString } from './odataQuery';
 import type { DataverseRecord } from './opportunity';
 
 export interface WebApiReader {
@@ -15,19 +17,17 @@ export interface WebApiReader {
 }
 
 /** Web API name of a lookup's value column (`parentaccountid` → `_parentaccountid_value`). */
-export const lookupValue = (column: string): string => `_${column}_value`;
+export const lookupValue = (column: string): string => columnName(lookup(column));
 
 /**
  * Dataverse ids arrive braced and upper-case from some hosts (`{7D0A…}`); OData filters want the bare
  * GUID. Anything else is refused, so an id can never carry query text into a filter.
  */
 export function bareRecordId(id: string): string {
-  const bare = id.replace(/[{}]/g, '').toLowerCase();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(bare)) {
-    throw new Error(`Not a record id: ${id}`);
-  }
+  const bare = normalizeGuid(id);
+  if (!bare) throw new Error(`Not a record id: ${id}`);
   return bare;
 }
 
 /** `?$select=a,b`: each column once, in first-mention order. */
-export const selectOption = (columns: string[]): string => `?$select=${[...new Set(columns)].join(',')}`;
+export const selectOption = (columns: string[]): string => odataQueryString({ select: columns });

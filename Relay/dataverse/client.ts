@@ -17,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { PcfControl, RegistrationEntitySets } from '../../Domain/constants';
 import { environmentVariableQuery, environmentVariableValue } from '../../Domain/environmentVariables';
 import type { DataverseRecord } from '../../Domain';
-import { guidOfEntityUrl, normalizeGuid } from '../../Domain/ids';
-import { ODataQueryError, odataQueryString, where } from '../../Domain/odataQuery';
+import { guidOfEntityUrl } from '../../Domain/ids';
+import { odataQueryString, requireGuid, where } from '../../Domain/odataQuery';
 import { createHttpClient } from '../http';
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from '../http';
 import { ApiError } from '../ports';
@@ -54,12 +54,7 @@ export interface DataverseClient extends DataverseApi {
 const idFromEntityUrl = (url: string | undefined): string | undefined => guidOfEntityUrl(url) ?? undefined;
 
 /** Rows are addressed by GUID only: anything else would be read as an alternate key or break the URL. */
-function recordKey(entitySet: string, id: string): string {
-  const key = normalizeGuid(id);
-  if (!key)
-    throw new ODataQueryError(`The ${entitySet} record key must be a GUID, got ${JSON.stringify(id)}`);
-  return key;
-}
+const recordKey = (entitySet: string, id: string): string => requireGuid(id, `The ${entitySet} key`);
 
 function parseJson(response: HttpResponse): unknown {
   return response.text.trim() ? (JSON.parse(response.text) as unknown) : undefined;

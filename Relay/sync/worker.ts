@@ -3,7 +3,7 @@
  * dispatches by kind, retries failures with exponential backoff and jitter, dead-letters after
  * `maxAttempts` or on errors that retrying cannot fix. Tests drive it with `drain()`.
  */
-import { ODataQueryError } from '../../Domain/odataQuery';
+import { isODataQueryError } from '../../Domain/odataQuery';
 import { ApiError } from '../ports';
 import type { Clock, Logger } from '../ports';
 import type { Job, Store } from '../ports';
@@ -41,7 +41,7 @@ export interface WorkerOptions {
 /** Retrying cannot fix these: a request Partner Center or Dataverse rejects as malformed, or one we
  *  refuse to build (a non-GUID where a GUID belongs), which the service would reject with 400. */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof ODataQueryError) return true;
+  if (isODataQueryError(error)) return true;
   if (!(error instanceof ApiError)) return false;
   const status = error.status;
   return status !== null && status >= 400 && status < 500 && ![408, 409, 412, 423, 429].includes(status);

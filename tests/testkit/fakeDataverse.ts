@@ -19,8 +19,7 @@ import {
   Tables,
   UserSettings,
 } from '../../Domain/constants';
-import { normalizeGuid } from '../../Domain/ids';
-import { columnName, guid, lookup, ODataQueryError, odataQueryString, where } from '../../Domain/odataQuery';
+import { columnName, guid, lookup, odataQueryString, requireGuid, where } from '../../Domain/odataQuery';
 import type { Column, ExpandQuery, Filter, ODataQuery, ODataValue, OrderBy } from '../../Domain/odataQuery';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { ApiError } from '../../Relay/ports';
@@ -94,12 +93,8 @@ const notFound = (entitySet: string, id: string, method: string) =>
     code: '0x80040217',
   });
 
-const keyOf = (entitySet: string, id: string): string => {
-  const key = normalizeGuid(id);
-  if (!key)
-    throw new ODataQueryError(`The ${entitySet} record key must be a GUID, got ${JSON.stringify(id)}`);
-  return key;
-};
+/** As the client: rows are addressed by GUID only. */
+const keyOf = (entitySet: string, id: string): string => requireGuid(id, `The ${entitySet} key`);
 
 // ---- evaluating a typed filter the way Dataverse compares ----
 

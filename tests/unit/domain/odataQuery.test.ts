@@ -5,10 +5,20 @@ import {
   guid,
   lookup,
   normalizeGuid,
-  ODataQueryError,
+  isODataQueryError,
   odataQueryString,
   where,
 } from '../../../Domain';
+
+/** The builder refused the query (an ODataQueryError, not a bug elsewhere). */
+const refused = (build: () => unknown): boolean => {
+  try {
+    build();
+  } catch (error) {
+    return isODataQueryError(error);
+  }
+  return false;
+};
 
 const ID = '8F2A1C3E-0B4D-4E5F-8A6B-7C8D9E0F1A2B';
 const id = ID.toLowerCase();
@@ -27,7 +37,7 @@ describe('filterText', () => {
 
   it('writes GUIDs bare and lower-case (braces dropped), and refuses anything else where a GUID belongs', () => {
     expect(filterText(where.eq('systemuserid', guid(`{${ID}}`)))).toBe(`systemuserid eq ${id}`);
-    expect(() => filterText(where.eq('systemuserid', guid("x' or 1 eq 1")))).toThrow(ODataQueryError);
+    expect(refused(() => filterText(where.eq('systemuserid', guid("x' or 1 eq 1"))))).toBe(true);
     expect(() => filterText(where.eq('systemuserid', guid('not-a-guid')))).toThrow(
       'systemuserid takes a GUID, got "not-a-guid"',
     );
@@ -48,9 +58,9 @@ describe('filterText', () => {
     expect(filterText(where.le('estimatedclosedate', dateOnly('2026-09-30')))).toBe(
       'estimatedclosedate le 2026-09-30',
     );
-    expect(() => filterText(where.eq('modifiedon', new Date('nope')))).toThrow(ODataQueryError);
-    expect(() => filterText(where.eq('estimatedclosedate', dateOnly('30/09/2026')))).toThrow(ODataQueryError);
-    expect(() => filterText(where.eq('estimatedvalue', Number.NaN))).toThrow(ODataQueryError);
+    expect(refused(() => filterText(where.eq('modifiedon', new Date('nope'))))).toBe(true);
+    expect(refused(() => filterText(where.eq('estimatedclosedate', dateOnly('30/09/2026'))))).toBe(true);
+    expect(refused(() => filterText(where.eq('estimatedvalue', Number.NaN)))).toBe(true);
   });
 
   it('parenthesises only where precedence needs it: or inside and, anything compound inside not', () => {
@@ -74,7 +84,7 @@ describe('filterText', () => {
       `name eq 'x' and (_ownerid_value eq ${id} or _ownerid_value eq ${id})`,
     );
     expect(() => filterText(where.in('statecode', []))).toThrow("'in' on statecode needs at least one value");
-    expect(() => filterText(where.and())).toThrow(ODataQueryError);
+    expect(refused(() => filterText(where.and()))).toBe(true);
   });
 
   it('builds string functions and refuses names that are not OData identifiers', () => {
@@ -82,8 +92,8 @@ describe('filterText', () => {
     expect(filterText(where.contains('emailaddress1', '@contoso'))).toBe(
       "contains(emailaddress1,'@contoso')",
     );
-    expect(() => filterText(where.eq('name eq name or name', 'x'))).toThrow(ODataQueryError);
-    expect(() => filterText(where.eq(lookup('a)'), ID))).toThrow(ODataQueryError);
+    expect(refused(() => filterText(where.eq('name eq name or name', 'x')))).toBe(true);
+    expect(refused(() => filterText(where.eq(lookup('a)'), ID)))).toBe(true);
   });
 });
 
@@ -125,8 +135,8 @@ describe('odataQueryString', () => {
   });
 
   it('refuses a $top that is not a positive whole number', () => {
-    expect(() => odataQueryString({ top: 0 })).toThrow(ODataQueryError);
-    expect(() => odataQueryString({ top: 2.5 })).toThrow(ODataQueryError);
+    expect(refused(() => odataQueryString({ top: 0 }))).toBe(true);
+    expect(refused(() => odataQueryString({ top: 2.5 }))).toBe(true);
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import { environmentVariableQuery, environmentVariableValue } from '../../Domain/environmentVariables';
 import { odataQueryString } from '../../Domain/odataQuery';
 import type { RelayClient } from '../../Domain/relayApi';
-import type { WebApiReader } from '../../Domain/webApi';
+import { bareRecordId, selectOption, type WebApiReader } from '../../Domain/webApi';
 import { createRelayClient } from './createRelayClient';
 import { createDevTokenProvider, SANDBOX_CLIENT_ID } from './devTokenProvider';
 import type { FetchLike } from './http';
@@ -108,8 +108,8 @@ async function readLoginHint(reader: WebApiReader, userId: string): Promise<stri
   try {
     const user = await reader.retrieveRecord(
       Tables.systemuser,
-      userId.replace(/[{}]/g, ''),
-      `?$select=${SystemUserColumns.domainName}`,
+      bareRecordId(userId),
+      selectOption([SystemUserColumns.domainName]),
     );
     const upn = user[SystemUserColumns.domainName];
     return typeof upn === 'string' && upn.length > 0 ? upn : undefined;

@@ -14,19 +14,19 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { PcfControl } from '../Domain/constants';
+import { REPO_ROOT } from '../tests/testkit/paths';
 
-const root = path.resolve(__dirname, '..');
-const controlEntry = path.join(root, 'PCFControls', PcfControl.constructorName, 'index.ts');
+const controlEntry = path.join(REPO_ROOT, 'PCFControls', PcfControl.constructorName, 'index.ts');
 const files = {
-  bundle: path.join(root, 'out', 'controls', PcfControl.constructorName, 'bundle.js'),
-  relayAuth: path.join(root, 'out', 'webresources', 'relayauth.js'),
+  bundle: path.join(REPO_ROOT, 'out', 'controls', PcfControl.constructorName, 'bundle.js'),
+  relayAuth: path.join(REPO_ROOT, 'out', 'webresources', 'relayauth.js'),
 };
 const GOAL_BYTES = 40 * 1024;
 
 function ensureBuilt(file: string, script: string): void {
   if (existsSync(file)) return;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'Build', script)], {
-    cwd: root,
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'Build', script)], {
+    cwd: REPO_ROOT,
     stdio: 'inherit',
   });
   if (run.status !== 0 || !existsSync(file)) throw new Error(`Build/${script} did not produce ${file}`);
@@ -35,7 +35,7 @@ function ensureBuilt(file: string, script: string): void {
 function sizes(file: string): { file: string; bytes: number; gzipBytes: number } {
   const bytes = readFileSync(file);
   return {
-    file: path.relative(root, file),
+    file: path.relative(REPO_ROOT, file),
     bytes: bytes.length,
     gzipBytes: gzipSync(bytes, { level: 9 }).length,
   };
@@ -102,9 +102,9 @@ async function main(): Promise<void> {
     measuredAt: new Date().toISOString(),
     node: process.version,
   };
-  mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+  mkdirSync(path.join(REPO_ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(
-    path.join(root, 'bench', 'results', 'pcf-bundle.json'),
+    path.join(REPO_ROOT, 'bench', 'results', 'pcf-bundle.json'),
     `${JSON.stringify(result, null, 2)}\n`,
   );
   console.log(JSON.stringify(result, null, 2));

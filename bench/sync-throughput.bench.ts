@@ -28,16 +28,14 @@ import type { LocalStack } from '../DevStack/sandbox/stack';
 import { createRelay } from '../Relay/server/relay';
 import { SqliteStore } from '../Relay/store/sqliteStore';
 import { createCatalogueSolution, createSeedOpportunity } from '../DevStack/sandbox/seedRecords';
+import { DATAVERSE_WEBHOOK_PAYLOADS } from '../tests/testkit/paths';
 
 const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const OPPORTUNITIES = Number(process.env.BENCH_OPPORTUNITIES ?? 200);
 const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 200);
 const WEBHOOK_KEY = 'bench-webhook-key-0123456789abcdef0123456789';
-const SAMPLE = path.resolve(
-  __dirname,
-  '../../shared/reference/payloads/dataverse-webhook/update-contact-async-postimage.powerapps-docs.json',
-);
+const SAMPLE = path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'update-contact-async-postimage.powerapps-docs.json');
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: number[], p: number) =>

@@ -3,8 +3,7 @@
  * samples (the fixtures), received by the fake Partner Center with its own id, eTag and timestamps.
  */
 import type { StoredReferral } from '../../Domain/referral';
-// Fixture location: switch to tests/testkit/paths.ts once it exists.
-import { partnerCenter as partnerCenterSample } from '../unit/domain/fixtures';
+import { partnerCenter as partnerCenterSample } from './fixtureFiles';
 import type { FakePartnerCenter } from './fakePartnerCenter';
 
 /** What the service assigns, never taken from a sample. */

@@ -28,8 +28,8 @@ import { ApiError } from '../../../Relay/ports';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import type { DataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { tokenFor } from '../../unit/dataverse/support';
+import { DIST_DIR } from '../../testkit/paths';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
 const real = ['DATAVERSE_URL', 'DATAVERSE_TENANT_ID', 'DATAVERSE_CLIENT_ID', 'DATAVERSE_CLIENT_SECRET'].every(
   (k) => process.env[k],
 );
@@ -48,9 +48,8 @@ const targets: Target[] = [
     name: 'simulator',
     async setup() {
       const simulator = await startDataverseSimulator({ port: 0 });
-      const dist = path.join(REPO_ROOT, 'dist');
       const zip = fs
-        .readdirSync(dist)
+        .readdirSync(DIST_DIR)
         .find((f) => f.startsWith(`${SOLUTION_UNIQUE_NAME}_`) && f.endsWith('_managed.zip'));
       if (!zip) throw new Error('dist/…_managed.zip is missing: run `npm run build` first');
       const client = createDataverseClient({
@@ -61,7 +60,7 @@ const targets: Target[] = [
         http: noSleep,
       });
       await client.executeAction('ImportSolution', {
-        CustomizationFile: fs.readFileSync(path.join(dist, zip)).toString('base64'),
+        CustomizationFile: fs.readFileSync(path.join(DIST_DIR, zip)).toString('base64'),
       });
       return { client, simulator, close: () => simulator.close() };
     },

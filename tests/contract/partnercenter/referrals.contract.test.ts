@@ -20,9 +20,10 @@ import {
   startPartnerCenterSimulator,
   type PartnerCenterSimulator,
 } from '../../../DevStack/simulators/partnercenter';
+import { PARTNER_CENTER_PAYLOADS } from '../../testkit/paths';
 
-const payloads = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
-const load = (name: string) => JSON.parse(fs.readFileSync(path.join(payloads, name), 'utf8')) as unknown;
+const load = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(PARTNER_CENTER_PAYLOADS, name), 'utf8')) as unknown;
 
 const env = process.env;
 const realConfigured = Boolean(env.PC_TENANT_ID && env.PC_CLIENT_ID && env.PC_REFRESH_TOKEN);

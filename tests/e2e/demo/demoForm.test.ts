@@ -11,14 +11,14 @@ import { HelpNeededOptions, OpportunityColumns as O } from '../../../Domain/cons
 import { parseResx } from '../../../DevStack/demo/client/model/manifest';
 import { sandboxExtra } from '../../../DevStack/demo/sandboxExtra';
 import { startSandbox, type Sandbox } from '../../../DevStack/sandbox/sandbox';
+import { DIST_DIR, REPO_ROOT } from '../../testkit/paths';
 
-const REPO = path.resolve(__dirname, '../../..');
-const SHOTS = path.join(REPO, 'test-results/demo');
+const SHOTS = path.join(REPO_ROOT, 'test-results/demo');
 const CHROMIUM = '/usr/bin/chromium';
 const built = ['out/controls/PartnerCenterSync/bundle.js', 'out/webresources/opportunityform.js'].every(
-  (file) => existsSync(path.join(REPO, file)),
+  (file) => existsSync(path.join(REPO_ROOT, file)),
 );
-const hasZip = existsSync(path.join(REPO, 'dist')) && existsSync(CHROMIUM);
+const hasZip = existsSync(DIST_DIR) && existsSync(CHROMIUM);
 
 jest.setTimeout(120_000);
 
@@ -220,7 +220,7 @@ jest.setTimeout(120_000);
     const resx = (lcid: number) =>
       parseResx(
         readFileSync(
-          path.join(REPO, `out/controls/PartnerCenterSync/strings/PartnerCenterSync.${lcid}.resx`),
+          path.join(REPO_ROOT, `out/controls/PartnerCenterSync/strings/PartnerCenterSync.${lcid}.resx`),
           'utf8',
         ),
       );

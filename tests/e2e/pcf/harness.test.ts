@@ -6,8 +6,9 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SyncStatus, ReferralStatusOptions, ReferralSubstatusOptions, referralLink } from '../../../Domain';
-import { ensureBuiltControl, repoRoot } from './builtControl';
+import { ensureBuiltControl } from './builtControl';
 import { startHarnessServer, type HarnessServer } from './harnessServer';
+import { REPO_ROOT } from '../../testkit/paths';
 
 const CHROMIUM = '/usr/bin/chromium';
 const canRun = existsSync(CHROMIUM) || Boolean(process.env.CI);
@@ -16,7 +17,7 @@ if (!canRun) {
 }
 const describeBrowser = canRun ? describe : describe.skip;
 
-const artifacts = path.join(repoRoot, 'test-results', 'pcf');
+const artifacts = path.join(REPO_ROOT, 'test-results', 'pcf');
 const REFERRAL_ID = '3c1f9a2e-6b7d-4e1a-9c55-0d2e8f4a7b61';
 
 describeBrowser('PartnerCenterSync in the pcf-start harness (Chromium)', () => {
@@ -146,7 +147,7 @@ describeBrowser('PartnerCenterSync in the pcf-start harness (Chromium)', () => {
     ).resolves.toBe(referralLink(REFERRAL_ID));
     await expect(page.getByText('7-3KQ9ZP1').isVisible()).resolves.toBe(true);
     const file = await screenshot('pcf-synced');
-    copyFileSync(file, path.join(repoRoot, 'docs', 'pcf-synced.png'));
+    copyFileSync(file, path.join(REPO_ROOT, 'docs', 'pcf-synced.png'));
   });
 
   it('error state: ✖ with the newest audit line', async () => {
@@ -161,7 +162,7 @@ describeBrowser('PartnerCenterSync in the pcf-start harness (Chromium)', () => {
       '✖Sync failed2025-03-10 11:58 ✖ Partner Center refused the update: country "Brasil" is not a two-letter ISO code',
     );
     const file = await screenshot('pcf-error');
-    copyFileSync(file, path.join(repoRoot, 'docs', 'pcf-error.png'));
+    copyFileSync(file, path.join(REPO_ROOT, 'docs', 'pcf-error.png'));
   });
 
   it('pending state, and an invalid field map shown to the customizer', async () => {

@@ -31,16 +31,15 @@ import { lookup, where } from '../../../Domain/odataQuery';
 import { WebhookPaths } from '../../../Domain/relayApi';
 import { SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
 import { startTestStack, type TestStack } from '../../testkit/stack';
-
-const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/dataverse-webhook');
+import { DATAVERSE_WEBHOOK_PAYLOADS } from '../../testkit/paths';
 
 /** The powerapps-docs RemoteExecutionContext sample, retargeted to the QualifyLead message on a lead. */
 function qualifyLeadBody(leadId: string, initiatingUserId: string): string {
   const body = JSON.parse(
-    readFileSync(path.join(reference, 'update-contact-async-postimage.powerapps-docs.json'), 'utf8').replace(
-      /^\uFEFF/,
-      '',
-    ),
+    readFileSync(
+      path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'update-contact-async-postimage.powerapps-docs.json'),
+      'utf8',
+    ).replace(/^\uFEFF/, ''),
   ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   body.MessageName = 'QualifyLead';
   body.PrimaryEntityName = Tables.lead;

@@ -4,9 +4,7 @@
  * code under a file name inside the part under test.
  */
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-
-const repoRoot = path.resolve(__dirname, '../../..');
+import { REPO_ROOT } from '../../testkit/paths';
 
 const violations: Array<[file: string, specifier: string, message: RegExp]> = [
   ['Domain/violation.ts', '../Relay/ports', /Domain imports nothing of ours/],
@@ -48,7 +46,7 @@ function lintAll(cases: Array<{ file: string; code: string }>): string[][] {
     process.stdout.write(JSON.stringify(out));
   `;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(cases)], {
-    cwd: repoRoot,
+    cwd: REPO_ROOT,
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`eslint failed: ${result.stderr}`);

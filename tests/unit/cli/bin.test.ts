@@ -1,14 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { repoRoot, webhookDir } from '../domain/fixtures';
+import { DATAVERSE_WEBHOOK_PAYLOADS, REPO_ROOT } from '../../testkit/paths';
 
-const bin = path.join(repoRoot, 'bin/cosell.js');
+const bin = path.join(REPO_ROOT, 'bin/cosell.js');
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
+  spawnSync(process.execPath, [bin, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
 
 describe('bin/cosell.js', () => {
   it('runs parse-event as a real process and prints the event', () => {
-    const result = run('parse-event', path.join(webhookDir, 'update-account-sync-webhook.json'));
+    const result = run(
+      'parse-event',
+      path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'update-account-sync-webhook.json'),
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { PluginEvent } from '../../../Domain';
-import { webhookDir } from '../domain/fixtures';
+import { DATAVERSE_WEBHOOK_PAYLOADS } from '../../testkit/paths';
 import { cosell } from './run';
 
 /** Values asserted per reference capture; the test fails if a capture is added without an entry here. */
@@ -73,14 +73,14 @@ const expected: Record<string, Partial<PluginEvent> & { changed: Record<string, 
   };
 
 describe('cosell parse-event', () => {
-  const files = readdirSync(webhookDir).filter((f) => f.endsWith('.json'));
+  const files = readdirSync(DATAVERSE_WEBHOOK_PAYLOADS).filter((f) => f.endsWith('.json'));
 
   it('has expectations for every reference capture', () => {
     expect(files.sort()).toEqual(Object.keys(expected).sort());
   });
 
   it.each(files)('normalizes %s', async (file) => {
-    const { code, err, json } = await cosell('parse-event', path.join(webhookDir, file));
+    const { code, err, json } = await cosell('parse-event', path.join(DATAVERSE_WEBHOOK_PAYLOADS, file));
     expect(err).toBe('');
     expect(code).toBe(0);
     const { changed, images, ...top } = expected[file]!;

@@ -10,11 +10,12 @@ import {
   type DataverseWrites,
   type Referral,
 } from '../../../Domain';
-import { dataverseFixtures, opportunityFixture, partnerCenterDir } from '../domain/fixtures';
+import { opportunityFixture } from '../../testkit/fixtureFiles';
+import { DATAVERSE_ROWS, PARTNER_CENTER_PAYLOADS } from '../../testkit/paths';
 import { cosell } from './run';
 
-const pc = (file: string) => path.join(partnerCenterDir, file);
-const fixture = (kind: string) => path.join(dataverseFixtures, `opportunity-${kind}.json`);
+const pc = (file: string) => path.join(PARTNER_CENTER_PAYLOADS, file);
+const fixture = (kind: string) => path.join(DATAVERSE_ROWS, `opportunity-${kind}.json`);
 const dir = mkdtempSync(path.join(tmpdir(), 'cosell-preview-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, value: unknown) => {

@@ -6,10 +6,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { REPO_ROOT } from '../../testkit/paths';
 
-const repoRoot = path.resolve(__dirname, '../../..');
-const bin = path.join(repoRoot, 'bin/cosell.js');
-const recorder = path.join(repoRoot, 'tests/testkit/recordLoadedModules.cjs');
+const bin = path.join(REPO_ROOT, 'bin/cosell.js');
+const recorder = path.join(REPO_ROOT, 'tests/testkit/recordLoadedModules.cjs');
 
 describe('cosell relay and the development stack', () => {
   let dir: string;
@@ -21,7 +21,7 @@ describe('cosell relay and the development stack', () => {
   it('starts, serves and stops without loading a DevStack module', async () => {
     const record = path.join(dir, 'modules.txt');
     const child = spawn(process.execPath, ['-r', recorder, bin, 'relay'], {
-      cwd: repoRoot,
+      cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH,
         RECORD_LOADED_MODULES: record,
@@ -59,12 +59,12 @@ describe('cosell relay and the development stack', () => {
 
     const loaded = readFileSync(record, 'utf8').split('\n');
     expect(loaded.some((file) => file.includes(`${path.sep}Relay${path.sep}server${path.sep}`))).toBe(true);
-    expect(loaded.filter((file) => file.startsWith(path.join(repoRoot, 'DevStack')))).toEqual([]);
+    expect(loaded.filter((file) => file.startsWith(path.join(REPO_ROOT, 'DevStack')))).toEqual([]);
   });
 
   it('cosell simulate loads the development stack when asked', () => {
     const result = spawnSync(process.execPath, [bin, 'simulate', '--help'], {
-      cwd: repoRoot,
+      cwd: REPO_ROOT,
       encoding: 'utf8',
     });
     expect(result.status).toBe(0);

@@ -5,7 +5,7 @@ import { createMsalTokenProvider } from '../../../Relay/dataverse';
 import type { MsalConfidentialClient } from '../../../Relay/dataverse';
 import { ApiError } from '../../../Relay/ports';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
-import { SHARED } from './support';
+import { SOLUTION_ZIPS } from '../../testkit/paths';
 
 describe('MSAL token provider', () => {
   it('asks for <environment>/.default app-only and on behalf of the user', async () => {
@@ -65,7 +65,7 @@ describe('simulator persistence', () => {
     try {
       const first = await startDataverseSimulator({ port: 0, dataDir });
       await first.importSolution(
-        fs.readFileSync(path.join(SHARED, 'solutions/polymorphiclookupexamplesolution.zip')),
+        fs.readFileSync(path.join(SOLUTION_ZIPS, 'polymorphiclookupexamplesolution.zip')),
       );
       const created = await fetch(`${first.apiUrl}sample_books`, {
         method: 'POST',

@@ -22,20 +22,22 @@ import {
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import type { DataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { startRecordingServer, type RecordingServer } from '../../testkit/recordingServer';
-import { REPO_ROOT, SHARED, tokenFor } from './support';
+import { tokenFor } from './support';
+import { DATAVERSE_WEBHOOK_PAYLOADS, DIST_DIR } from '../../testkit/paths';
 
 const SELLER_OID = '5e11e500-0000-4000-8000-000000000001';
 
 function builtManagedZip(): Buffer {
-  const dist = path.join(REPO_ROOT, 'dist');
-  const name = fs.existsSync(dist)
-    ? fs.readdirSync(dist).find((f) => f.startsWith(`${SOLUTION_UNIQUE_NAME}_`) && f.endsWith('_managed.zip'))
+  const name = fs.existsSync(DIST_DIR)
+    ? fs
+        .readdirSync(DIST_DIR)
+        .find((f) => f.startsWith(`${SOLUTION_UNIQUE_NAME}_`) && f.endsWith('_managed.zip'))
     : undefined;
   if (!name)
     throw new Error(
       `dist/${SOLUTION_UNIQUE_NAME}_<version>_managed.zip is missing: run \`npm run build\` first`,
     );
-  return fs.readFileSync(path.join(dist, name));
+  return fs.readFileSync(path.join(DIST_DIR, name));
 }
 
 let sim: DataverseSimulator;
@@ -232,10 +234,7 @@ describe('webhook steps registered through the Web API', () => {
     // Same members, same order as a real captured body.
     const real = JSON.parse(
       fs.readFileSync(
-        path.join(
-          SHARED,
-          'payloads/dataverse-webhook/create-alltypes-async-money-optionset-multiselect.json',
-        ),
+        path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'create-alltypes-async-money-optionset-multiselect.json'),
         'utf8',
       ),
     ) as Record<string, unknown>;

@@ -8,10 +8,9 @@ import {
   SolutionImportError,
   validateSolution,
 } from '../../../DevStack/simulators/dataverse/solutionImport';
-import { SHARED } from './support';
+import { SOLUTION_ZIPS } from '../../testkit/paths';
 
-const solutions = path.join(SHARED, 'solutions');
-const read = (name: string) => fs.readFileSync(path.join(solutions, name));
+const read = (name: string) => fs.readFileSync(path.join(SOLUTION_ZIPS, name));
 
 /** A small zip around a real customizations.xml, with one edit applied. */
 async function polymorphicWith(edit: (customizations: string) => string): Promise<Uint8Array> {

@@ -1,9 +1,5 @@
 /** Test helpers: unsigned JWTs carrying an `oid`. */
-import path from 'node:path';
 import { UnsecuredJWT } from 'jose';
-
-export const REPO_ROOT = path.resolve(__dirname, '../../..');
-export const SHARED = path.resolve(REPO_ROOT, '../shared/reference');
 
 /** An unsigned token: the simulator decodes it without verification to learn the caller. */
 export const tokenFor = (oid: string, extra: Record<string, unknown> = {}): string =>

@@ -6,11 +6,13 @@ import {
   secretsEqual,
   type DataverseWebhookDelivery,
 } from '../../../Relay/dataverse/webhookVerification';
-import { webhookDir } from '../domain/fixtures';
+import { DATAVERSE_WEBHOOK_PAYLOADS } from '../../testkit/paths';
 
 const KEY = 'k'.repeat(40);
-const withBom = readFileSync(path.join(webhookDir, 'update-account-sync-webhook.json'));
-const plain = readFileSync(path.join(webhookDir, 'update-contact-async-postimage.powerapps-docs.json'));
+const withBom = readFileSync(path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'update-account-sync-webhook.json'));
+const plain = readFileSync(
+  path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'update-contact-async-postimage.powerapps-docs.json'),
+);
 const json = { 'content-type': 'application/json; charset=utf-8' };
 
 const delivery = (over: Partial<DataverseWebhookDelivery> = {}): DataverseWebhookDelivery => ({

@@ -9,11 +9,11 @@ import {
   splitHandlerParameters,
 } from '../../../DevStack/demo/client/model/formXml';
 import { setCustomControlParameter } from '../../../Domain/formXmlControls';
+import { REPO_ROOT, UNPACKED_SOLUTIONS } from '../../testkit/paths';
 
-const repoRoot = path.resolve(__dirname, '../../..');
-const yarsolForm = path.resolve(
-  repoRoot,
-  '../shared/reference/unpacked/YarSol-deploytest/Entities/Opportunity/FormXml/main/{c86eb599-05d2-ed11-a7c7-000d3aaae503}.xml',
+const yarsolForm = path.join(
+  UNPACKED_SOLUTIONS,
+  'YarSol-deploytest/Entities/Opportunity/FormXml/main/{c86eb599-05d2-ed11-a7c7-000d3aaae503}.xml',
 );
 const yarsol = readFileSync(yarsolForm, 'utf8');
 
@@ -156,7 +156,7 @@ describe('setCustomControlParameter (the form editor write)', () => {
 });
 
 // Our own shipped form, once the Solution part has committed it.
-const ourFormDir = path.resolve(repoRoot, 'Solution/Entities/Opportunity/FormXml/main');
+const ourFormDir = path.join(REPO_ROOT, 'Solution/Entities/Opportunity/FormXml/main');
 const ourForm = existsSync(ourFormDir)
   ? readdirSync(ourFormDir).find((file) => file.toLowerCase().includes(OpportunityForm.id))
   : undefined;

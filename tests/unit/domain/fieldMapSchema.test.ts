@@ -3,16 +3,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_FIELD_MAP } from '../../../Domain';
 import { fieldMapJsonSchema } from '../../../Domain/fieldMapJsonSchema';
-import { repoRoot } from './fixtures';
+import { REPO_ROOT } from '../../testkit/paths';
 
-const committed = path.join(repoRoot, 'Domain/fieldmap.schema.json');
+const committed = path.join(REPO_ROOT, 'Domain/fieldmap.schema.json');
 
 describe('Domain/fieldmap.schema.json', () => {
   it('is up to date with the zod schema (regenerate: COSELL_WRITE_SCHEMA=1 npx jest fieldMapSchema)', () => {
     if (process.env.COSELL_WRITE_SCHEMA === '1') {
       writeFileSync(committed, JSON.stringify(fieldMapJsonSchema()));
       // Formatted the way `prettier --check .` (npm run lint) expects it.
-      execFileSync(path.join(repoRoot, 'node_modules/.bin/prettier'), ['--write', committed]);
+      execFileSync(path.join(REPO_ROOT, 'node_modules/.bin/prettier'), ['--write', committed]);
     }
     expect(JSON.parse(readFileSync(committed, 'utf8'))).toEqual(fieldMapJsonSchema());
   });

@@ -18,7 +18,7 @@ import {
   ValidationError,
   type Referral,
 } from '../../../Domain';
-import { opportunityFixture, partnerCenter } from './fixtures';
+import { opportunityFixture, partnerCenter } from '../../testkit/fixtureFiles';
 
 const snapshot = (kind: 'cosell' | 'partnerled' | 'private') => snapshotFromWebApi(opportunityFixture(kind));
 const map = DEFAULT_FIELD_MAP;

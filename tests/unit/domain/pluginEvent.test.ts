@@ -1,5 +1,5 @@
 import { dotNetDateToIso, parseRemoteExecutionContext, ValidationError } from '../../../Domain';
-import { webhook } from './fixtures';
+import { webhook } from '../../testkit/fixtureFiles';
 
 const parse = (file: string) => parseRemoteExecutionContext(webhook(file));
 

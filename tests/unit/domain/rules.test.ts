@@ -15,7 +15,7 @@ import {
 } from '../../../Domain';
 import { PROBLEM_MESSAGES } from '../../../Domain/messages';
 import { ISO_3166_ALPHA2 } from '../../../Domain/iso3166';
-import { opportunityFixture } from './fixtures';
+import { opportunityFixture } from '../../testkit/fixtureFiles';
 
 const cosell = () => snapshotFromWebApi(opportunityFixture('cosell'));
 const codes = (problems: Problem[]) => problems.map((p) => p.code);

@@ -10,9 +10,10 @@ import {
   type PartnerCenterSimulatorOptions,
 } from '../../../DevStack/simulators/partnercenter';
 import { startRecordingServer } from '../../testkit/recordingServer';
+import { PARTNER_CENTER_PAYLOADS } from '../../testkit/paths';
 
-const payloads = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
-const sample = () => JSON.parse(fs.readFileSync(path.join(payloads, 'referral-create.request.json'), 'utf8'));
+const sample = () =>
+  JSON.parse(fs.readFileSync(path.join(PARTNER_CENTER_PAYLOADS, 'referral-create.request.json'), 'utf8'));
 const webhookSigner = createWebhookSigner(createSigningCertificate());
 
 let sim: PartnerCenterSimulator;

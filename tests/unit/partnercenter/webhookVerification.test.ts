@@ -10,8 +10,8 @@ import {
   createSigningCertificate,
   type SigningCertificate,
 } from '../../../DevStack/simulators/partnercenter';
+import { PARTNER_CENTER_PAYLOADS } from '../../testkit/paths';
 
-const payloads = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
 const CERT_URL =
   'https://3psostorageacct.blob.core.windows.net/cert/pcnotifications-dispatch.microsoft.com.cer';
 const NOW = new Date('2025-06-01T12:00:00Z');
@@ -40,7 +40,7 @@ const sign = (body: Buffer, cert: SigningCertificate = microsoft) =>
 /** The documented referral-updated body with a real id in ResourceUri (template placeholder replaced). */
 const body = Buffer.from(
   fs
-    .readFileSync(path.join(payloads, 'webhook-referral-updated.json'), 'utf8')
+    .readFileSync(path.join(PARTNER_CENTER_PAYLOADS, 'webhook-referral-updated.json'), 'utf8')
     .replace('{{ReferralID}}', 'c5fbb3b6-be74-4795-9fb5-4324c73fed37'),
 );
 
@@ -85,7 +85,10 @@ describe('webhook verification', () => {
   });
 
   it('accepts x-ms-signature with and without the "Signature " prefix, and verifies the raw bytes of test-created', async () => {
-    const http = fs.readFileSync(path.join(payloads, 'webhook-test-created.request.http'), 'utf8');
+    const http = fs.readFileSync(
+      path.join(PARTNER_CENTER_PAYLOADS, 'webhook-test-created.request.http'),
+      'utf8',
+    );
     const raw = Buffer.from(http.slice(http.indexOf('\n\n') + 2)); // as received: pretty-printed, trailing space
     const { verifier: v } = verifier();
     const base = { 'x-ms-certificate-url': CERT_URL, 'x-ms-signature-algorithm': 'RSA-SHA256' };

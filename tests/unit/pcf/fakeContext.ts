@@ -8,8 +8,9 @@ import { XMLParser } from 'fast-xml-parser';
 import type { IInputs } from '../../../PCFControls/PartnerCenterSync/inputs';
 import type { ControlContext } from '../../../PCFControls/PartnerCenterSync/props';
 import type { WebApiReader } from '../../../Domain/webApi';
+import { REPO_ROOT } from '../../testkit/paths';
 
-export const controlDir = path.resolve(__dirname, '../../../PCFControls/PartnerCenterSync');
+export const controlDir = path.join(REPO_ROOT, 'PCFControls/PartnerCenterSync');
 
 /** `<data name>` → value of one resx file. */
 export function readResx(lcid: number): Map<string, { value: string; comment: string }> {

@@ -134,7 +134,7 @@ describe('referralView', () => {
 });
 
 describe('preflightChecklist with the shared rules', () => {
-  // A co-sell deal (help needed) with every gap the issue lists.
+  // A co-sell deal (help needed) with every gap the pre-flight checklist names.
   const snapshot: OpportunitySnapshot = {
     opportunity: {
       opportunityid: '7d0ae5a2-1c3b-4f6e-9d8a-0b1c2d3e4f50',

@@ -12,8 +12,8 @@ import { parseRemoteExecutionContext } from '../../../Domain/pluginEvent';
 import type { PluginEvent } from '../../../Domain/pluginEvent';
 import { handlePluginEvent, receiptOf } from '../../../Plugins/handlers';
 import { buildStepManifest, opportunityFilteringAttributes } from '../../../Plugins/manifest';
+import { DATAVERSE_WEBHOOK_PAYLOADS } from '../../testkit/paths';
 
-const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/dataverse-webhook');
 const OPP = '6d81597f-0f9f-e711-8122-000d3aa2331c';
 
 /** A real RemoteExecutionContext (powerapps-docs sample) retargeted to an opportunity Update. */
@@ -23,10 +23,10 @@ function opportunityEvent(
   preName?: string,
 ): PluginEvent {
   const body = JSON.parse(
-    readFileSync(path.join(reference, 'update-contact-async-postimage.powerapps-docs.json'), 'utf8').replace(
-      /^\uFEFF/,
-      '',
-    ),
+    readFileSync(
+      path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'update-contact-async-postimage.powerapps-docs.json'),
+      'utf8',
+    ).replace(/^\uFEFF/, ''),
   ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   body.MessageName = message;
   body.PrimaryEntityName = Tables.opportunity;

@@ -13,11 +13,12 @@ import { createFieldMapSource, loadFieldMap } from '../../../Relay/sync/fieldMap
 import type { SyncSettings } from '../../../Relay/sync/settings';
 import { FakeClock } from '../../testkit/clock';
 import { FakeDataverse } from '../../testkit/fakeDataverse';
+import { REPO_ROOT } from '../../testkit/paths';
 
 const FORM_XML = readFileSync(
-  path.resolve(
-    __dirname,
-    '../../../Solution/Entities/Opportunity/FormXml/main/{6f3c2a10-5b7d-4c8e-9a41-2d0b8e7c5f01}.xml',
+  path.join(
+    REPO_ROOT,
+    'Solution/Entities/Opportunity/FormXml/main/{6f3c2a10-5b7d-4c8e-9a41-2d0b8e7c5f01}.xml',
   ),
   'utf8',
 );

@@ -14,8 +14,8 @@ import { createMetrics } from '../../../Relay/server/metrics';
 import { LAST_TEST_EVENT_KEY } from '../../../Relay/server/routes/partnerCenterWebhook';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
 import { createSyncTestbed } from '../../testkit/syncTestbed';
+import { DATAVERSE_WEBHOOK_PAYLOADS, PARTNER_CENTER_PAYLOADS } from '../../testkit/paths';
 
-const reference = path.resolve(__dirname, '../../../../shared/reference/payloads');
 const KEY = 'k'.repeat(40);
 const OPP = '6d81597f-0f9f-e711-8122-000d3aa2331c';
 
@@ -23,7 +23,7 @@ const OPP = '6d81597f-0f9f-e711-8122-000d3aa2331c';
 function opportunityCreateBody(): string {
   const body = JSON.parse(
     readFileSync(
-      path.join(reference, 'dataverse-webhook/update-contact-async-postimage.powerapps-docs.json'),
+      path.join(DATAVERSE_WEBHOOK_PAYLOADS, 'update-contact-async-postimage.powerapps-docs.json'),
       'utf8',
     ).replace(/^\uFEFF/, ''),
   ) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -47,7 +47,7 @@ describe('relay HTTP server', () => {
   let permission: Permission;
   let baseUrl: string;
 
-  /** A real loopback request (style guide habit 13), shaped like fastify's inject answer. */
+  /** A real loopback request, shaped like fastify's inject answer. */
   const request = async (options: {
     method?: string;
     url: string;
@@ -155,7 +155,7 @@ describe('relay HTTP server', () => {
   });
 
   describe('POST /webhooks/partner-center', () => {
-    const event = readFileSync(path.join(reference, 'partner-center/webhook-referral-created.json'), 'utf8');
+    const event = readFileSync(path.join(PARTNER_CENTER_PAYLOADS, 'webhook-referral-created.json'), 'utf8');
     const post = () =>
       request({
         method: 'POST',

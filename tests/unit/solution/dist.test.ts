@@ -11,11 +11,12 @@ import { readSource } from '../../../Build/solution/inputs';
 import { zipFileName } from '../../../Build/solution/packer';
 import { readZip, unpackParts } from '../../../Build/solution/unpack';
 import { validateCustomizations } from '../../../Build/solution/xsd';
-import { REPO_ROOT, SCHEMA_DIR, SOLUTION_DIR } from './helpers';
+import { DIST_DIR, XSD_DIR } from '../../testkit/paths';
+import { SOLUTION_DIR } from './helpers';
 
 const version = readVersion(SOLUTION_DIR);
 const zips = [false, true].map((managed) =>
-  join(REPO_ROOT, 'dist', zipFileName(SOLUTION_UNIQUE_NAME, version, managed)),
+  join(DIST_DIR, zipFileName(SOLUTION_UNIQUE_NAME, version, managed)),
 );
 
 describe.each(zips)('%s', (zipPath) => {
@@ -32,7 +33,7 @@ describe.each(zips)('%s', (zipPath) => {
   });
 
   it('validates against the 2018 XSD with only the known-new constructs stripped', () => {
-    expect(validateCustomizations(parts.get('customizations.xml')!.toString('utf8'), SCHEMA_DIR)).toEqual([]);
+    expect(validateCustomizations(parts.get('customizations.xml')!.toString('utf8'), XSD_DIR)).toEqual([]);
   });
 
   it('unpacks back to the committed Solution/ source (solution.xml up to <Managed>)', () => {

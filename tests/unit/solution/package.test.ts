@@ -288,7 +288,7 @@ describe('round trip', () => {
 describe('content the relay and the form rely on', () => {
   const prefixed = (cols: Record<string, string>) => Object.values(cols).filter((c) => c.startsWith('pcs_'));
 
-  it('creates every column the relay uses, with the issue’s types', () => {
+  it('creates every column the relay uses', () => {
     const opportunity = columnsOf(pkg, Tables.opportunity);
     for (const c of prefixed(OpportunityColumns)) expect(opportunity).toContain(c);
     const lead = columnsOf(pkg, Tables.lead);
@@ -406,7 +406,7 @@ describe('content the relay and the form rely on', () => {
     expect(names.filter((d) => attr(d, 'description') === 'Sync with Partner Center')).toEqual([]);
   });
 
-  it('declares the environment variables with the issue’s types and defaults', () => {
+  it('declares the environment variables with their specified types and defaults', () => {
     const read = (s: string) =>
       root(
         parse(

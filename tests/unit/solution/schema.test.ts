@@ -1,5 +1,5 @@
 /**
- * XSD validation with xmllint against Microsoft's 2018 schemas (libxml2 copy in ../shared). Elements the
+ * XSD validation with xmllint against Microsoft's 2018 schemas (the libxml2 copy in tests/fixtures/schemas). Elements the
  * schema does not know are stripped from a copy — exactly the KNOWN_NEW_* lists, each proven necessary
  * and proven to be what real exports need — and anything else the schema rejects fails.
  * solution.xml has no schema in the set, so its structure is compared with the real exports'.
@@ -23,11 +23,12 @@ import {
   withoutAttributes,
   type XmlNode,
 } from '../../../Build/solution/xml';
-import { SCHEMA_DIR, packFromFixtures, referenceZip } from './helpers';
+import { XSD_DIR } from '../../testkit/paths';
+import { packFromFixtures, referenceZip } from './helpers';
 
 const packed = packFromFixtures();
 const customizations = packed.unmanaged.get('customizations.xml')!.toString('utf8');
-const XSD = join(SCHEMA_DIR, 'CustomizationsSolution.xsd');
+const XSD = join(XSD_DIR, 'CustomizationsSolution.xsd');
 
 beforeAll(() => {
   if (!xmllintAvailable()) throw new Error(XMLLINT_MISSING);
@@ -35,7 +36,7 @@ beforeAll(() => {
 
 describe('customizations.xml against CustomizationsSolution.xsd', () => {
   it('validates once exactly the known-new constructs are stripped', () => {
-    expect(validateCustomizations(customizations, SCHEMA_DIR)).toEqual([]);
+    expect(validateCustomizations(customizations, XSD_DIR)).toEqual([]);
   });
 
   it('needs every listed exception (each one, left in, makes validation fail)', () => {
@@ -67,7 +68,7 @@ describe('customizations.xml against CustomizationsSolution.xsd', () => {
       '<IsAuditEnabled>',
       '<IsMadeUpElement>1</IsMadeUpElement><IsAuditEnabled>',
     );
-    expect(validateCustomizations(tampered, SCHEMA_DIR).join('\n')).toContain('IsMadeUpElement');
+    expect(validateCustomizations(tampered, XSD_DIR).join('\n')).toContain('IsMadeUpElement');
   });
 
   it('is the same exception list the real Microsoft export needs (polymorphic-lookup sample)', async () => {

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { RelayRoutes, type LiveStatusResponse } from '../../../Domain';
 import { createRelayClient, RelayError, type TokenProvider } from '../../../WebResources/relayClient';
 import { hang, json, startRecordingServer, type RecordingServer } from '../../testkit/recordingServer';
+import { PARTNER_CENTER_PAYLOADS } from '../../testkit/paths';
 
-const reference = path.resolve(__dirname, '../../../../shared/reference/payloads/partner-center');
 const liveReferral = JSON.parse(
-  readFileSync(path.join(reference, 'referral-get-by-id.response.json'), 'utf8'),
+  readFileSync(path.join(PARTNER_CENTER_PAYLOADS, 'referral-get-by-id.response.json'), 'utf8'),
 );
 
 const OPPORTUNITY_ID = '{6F9619FF-8B86-D011-B42D-00C04FC964FF}';

@@ -2,7 +2,7 @@
  * The normalized form of a Dataverse RemoteExecutionContext (webhook body), as produced by
  * `parseRemoteExecutionContext` and printed by `cosell parse-event`. Encodings handled: `{key,value}`
  * lists, `__type` annotations, `/Date(ms±hhmm)/` dates, EntityReference / OptionSetValue / Money /
- * OptionSetValueCollection / EntityCollection (see ../shared/reference/payloads/dataverse-webhook/).
+ * OptionSetValueCollection / EntityCollection (docs/reference/dataverse-solution-format.md §5.2).
  */
 import { jsonPath, ValidationError } from './referral';
 

@@ -1,6 +1,6 @@
 /**
  * The Partner Center Referral resource (Referrals API v1.0), as it travels on the wire (camelCase).
- * Source: ../shared/docs/partner-center-api.md §3. Parsing is liberal (unknown properties are kept,
+ * Source: docs/reference/partner-center-api.md §3. Parsing is liberal (unknown properties are kept,
  * undocumented enum values are accepted as strings) and exact about types, so a bad payload is rejected
  * with the JSON path of the first wrong value.
  */

@@ -2,7 +2,7 @@
  * The referral paths a field map entry may name, with what the mapper knows about each: the kind of
  * value (drives the Dataverse encoding), whether Partner Center lets us change it after creation
  * (drives JSON Patch), and, for relay-owned facts, the only direction that makes sense.
- * Source: ../shared/docs/partner-center-api.md §3.1, §3.2, §3.4 ("only a subset of fields is editable").
+ * Source: docs/reference/partner-center-api.md §3.1, §3.2, §3.4 ("only a subset of fields is editable").
  */
 import type { FieldDirection } from './fieldMap';
 

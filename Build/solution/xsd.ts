@@ -1,8 +1,9 @@
 /**
- * Validation of packed documents against Microsoft's 2018 customization XSDs (9.0.0.2090, the libxml2
- * copy in ../shared/reference/schemas/libxml2) with xmllint. Current exports carry elements that schema
- * does not know; those — and only those — are stripped from a copy before validating, so anything else
- * the schema rejects still fails. The list is evidence-based: ../shared/reference/schemas/README.md.
+ * Validation of packed documents against Microsoft's 2018 customization XSDs (9.0.0.2090, patched so
+ * that libxml2 compiles them: docs/reference/dataverse-solution-format.md §2) with xmllint. Current
+ * exports carry elements that schema does not know; those — and only those — are stripped from a copy
+ * before validating, so anything else the schema rejects still fails. The list is evidence-based: what
+ * real Microsoft exports carry (same section; sample exports in tests/fixtures/solutions/).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /**
  * Platform columns of a user-owned custom table, in the shape of the Microsoft polymorphic-lookup sample
- * export (../shared/reference/solutions/polymorphiclookupexamplesolution.zip, table sample_Book).
+ * export (microsoft/PowerApps-Samples polymorphiclookupexamplesolution.zip, table sample_Book; copy in
+ * tests/fixtures/solutions/).
  * The platform creates them; real exports list them, so a hand-written table does too.
  */
 import { SystemColumns } from '../../../Domain/constants';

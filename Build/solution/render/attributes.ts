@@ -1,4 +1,4 @@
-/** `<attribute>` elements in the element order of real exports (see docs/dataverse-solution-format §1.5). */
+/** `<attribute>` elements in the element order of real exports (docs/reference/dataverse-solution-format.md §1.5). */
 import type { TableName } from '../../../Domain/constants';
 import { el, leaf, type XmlNode } from '../xml';
 import { STATE_LABELS, type SystemColumnDef } from '../model/systemColumns';

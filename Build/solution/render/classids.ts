@@ -1,4 +1,4 @@
-/** Classic form control class ids, as observed in real forms (docs/dataverse-solution-format §1.6). */
+/** Classic form control class ids, as observed in real forms (docs/reference/dataverse-solution-format.md §1.6). */
 import type { ColumnType } from '../model/types';
 
 export const ClassIds = {

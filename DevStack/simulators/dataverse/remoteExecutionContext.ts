@@ -1,6 +1,6 @@
 /**
- * Encodes a RemoteExecutionContext exactly like Dataverse's DataContractJsonSerializer does (compare
- * ../shared/reference/payloads/dataverse-webhook/*.json): PascalCase members in alphabetical order,
+ * Encodes a RemoteExecutionContext exactly like Dataverse's DataContractJsonSerializer does (docs/reference/dataverse-solution-format.md §5.2;
+ * real captures in tests/fixtures/payloads/dataverse-webhook/): PascalCase members in alphabetical order,
  * `__type` first on typed values, every dictionary as `[{ key, value }]`, dates as `/Date(ms)/`,
  * lookups as EntityReference, choices as OptionSetValue, currency as Money, multi-select choices as
  * an array of OptionSetValue.

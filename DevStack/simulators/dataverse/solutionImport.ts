@@ -3,7 +3,7 @@
  * columns, choices, relationships with their navigation names, forms, service endpoints, steps)
  * + `environmentvariabledefinitions/<name>/…`. Pure: returns a ParsedSolution; `validateSolution`
  * checks it against the target schema (a form bound to a column that exists nowhere fails the import,
- * as on a real environment). Format facts: ../shared/docs/dataverse-solution-format.md §1.
+ * as on a real environment). Format facts: docs/reference/dataverse-solution-format.md §1.
  */
 import JSZip from 'jszip';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';

@@ -1,7 +1,7 @@
 /**
  * Every Dataverse name the product owns or reads, in one place. The solution generator, the relay,
  * the plug-in steps, the form scripts and the PCF control all import from here; a bare logical name
- * anywhere else is a bug (style guide habit 3).
+ * anywhere else is a bug.
  */
 
 export const PUBLISHER = {

@@ -1,5 +1,5 @@
 /**
- * Structural checks of a packed solution, modelled on what real exports guarantee (issue #3). Each
+ * Structural checks of a packed solution, modelled on what real exports guarantee. Each
  * returns human-readable problems; an empty list means the package is consistent.
  */
 import {

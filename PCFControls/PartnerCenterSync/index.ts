@@ -62,7 +62,7 @@ export class PartnerCenterSync implements ComponentFramework.ReactControl<IInput
   };
 
   /**
-   * Re-parse static configuration only when its text changed (habit 5). Compared by value rather than
+   * Re-parse static configuration only when its text changed. Compared by value rather than
    * through `context.updatedProperties`, which hosts fill inconsistently for static properties (the
    * pcf-start harness leaves them out).
    */

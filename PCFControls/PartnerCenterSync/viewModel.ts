@@ -155,7 +155,7 @@ const CHECKS: { label: StringKey; codes: ProblemCode[] }[] = [
   { label: StringKeys.Preflight_CloseDate, codes: ['closeDateMissing'] },
 ];
 
-/** The five checks sellers know from the issue, then anything else the shared rules reported. */
+/** The five checks sellers see first (the pre-flight list), then anything else the shared rules reported. */
 export function preflightChecklist(problems: Problem[], describe: (p: Problem) => string): ChecklistItem[] {
   const items = CHECKS.map(({ label, codes }) => {
     const fixes = problems.filter((p) => codes.includes(p.code)).map(describe);

@@ -1,7 +1,7 @@
 /**
  * The relay's configuration, read from environment variables (`COSELL_*`) and validated once at
  * start. Every error names the variable, what is wrong and what to set, so an admin fixes it in one
- * go instead of discovering problems one request at a time (style guide habit 15).
+ * go instead of discovering problems one request at a time.
  */
 import * as z from 'zod';
 import { parseYesNo } from '../../Domain/environmentVariables';

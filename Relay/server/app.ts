@@ -43,7 +43,7 @@ export interface RelayServerDeps {
   onEnqueued?: () => void;
 }
 
-/** Webhook bodies: 256 KB from Dataverse (§5.4), 1 MB cap for Partner Center (issue 6). */
+/** Webhook bodies: 256 KB from Dataverse (§5.4), 1 MB cap for Partner Center (partner-center-api.md §5.4). */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 const CORRELATION_HEADERS = ['x-ms-correlation-request-id', 'ms-correlationid', 'x-correlation-id'];

@@ -1,4 +1,4 @@
-/** Our columns on the system tables opportunity and lead (issue #3 table). */
+/** Our columns on the system tables opportunity and lead. */
 import {
   LeadColumns,
   OpportunityColumns,

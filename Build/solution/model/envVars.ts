@@ -1,4 +1,4 @@
-/** Environment variable definitions (issue #3). Types: 100000000 String, 100000002 Boolean. */
+/** Environment variable definitions. Types: 100000000 String, 100000002 Boolean. */
 import { EnvironmentVariables, OpportunityColumns, AccountColumns, Tables } from '../../../Domain/constants';
 import { label, type Labels } from './labels';
 

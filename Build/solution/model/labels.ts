@@ -1,4 +1,4 @@
-/** Every display name and description ships in English, Brazilian Portuguese and Spanish (issue #3). */
+/** Every display name and description ships in English, Brazilian Portuguese and Spanish. */
 import { LANGUAGES, type Lcid } from '../../../Domain/constants';
 
 export type Labels = Record<Lcid, string>;

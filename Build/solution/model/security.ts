@@ -1,5 +1,5 @@
 /**
- * Security roles and field security profiles (issue #3). Privilege names are `prv<Action><EntitySchemaName>`;
+ * Security roles and field security profiles. Privilege names are `prv<Action><EntitySchemaName>`;
  * our tables' schema names are their (lower-case) logical names. Levels are the XSD's
  * Basic (user) / Local (business unit) / Deep / Global (organization).
  */

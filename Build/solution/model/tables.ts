@@ -1,4 +1,4 @@
-/** The three new user-owned tables (issue #3): solution rows, solution catalogue, sync events. */
+/** The three new user-owned tables: solution rows, solution catalogue, sync events. */
 import {
   EntitySets,
   MicrosoftSolutionColumns,

@@ -1,4 +1,4 @@
-/** Views: the three the issue names, plus the standard set of each new table. */
+/** Views: the co-sell views (synced opportunities, sync errors, failed sync events), plus the standard set of each new table. */
 import {
   OpportunityColumns,
   SyncEventColumns,
@@ -24,7 +24,7 @@ const opportunityGrid: [string, number][] = [
   [OpportunityColumns.referralId, 150],
 ];
 
-const issueViews: ViewDef[] = [
+const coSellViews: ViewDef[] = [
   {
     id: Views.opportunitySynced,
     table: Tables.opportunity,
@@ -165,4 +165,4 @@ function standardViews(t: NewTableDef): ViewDef[] {
   ];
 }
 
-export const allViews = (): ViewDef[] => [...issueViews, ...newTables.flatMap(standardViews)];
+export const allViews = (): ViewDef[] => [...coSellViews, ...newTables.flatMap(standardViews)];

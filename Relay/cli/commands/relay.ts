@@ -27,11 +27,13 @@ export function registerRelay(program: Command, io: CliIo): void {
         logger,
       });
       const address = await relay.start();
-      io.stdout(`relay listening on ${address}\n`);
-      await new Promise<void>((resolve) => {
+      // Handlers first: a supervisor may stop us as soon as it reads the line below.
+      const stopped = new Promise<void>((resolve) => {
         const stop = () => void relay.stop().then(resolve);
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      io.stdout(`relay listening on ${address}\n`);
+      await stopped;
     });
 }

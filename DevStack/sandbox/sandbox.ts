@@ -55,6 +55,17 @@ export interface Sandbox {
 export const SANDBOX_SELLER_OBJECT_ID = '7a1e5e11-0000-4000-8000-00000000c0de';
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const opened: Array<() => Promise<void>> = [];
+  try {
+    return await openSandbox(options, opened);
+  } catch (error) {
+    // Half-way failures (seeding, an extra) close what was opened, like startLocalStack.
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openSandbox(options: SandboxOptions, opened: Array<() => Promise<void>>): Promise<Sandbox> {
   const dataDir = options.dataDir ?? SANDBOX_DIR;
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
@@ -64,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     runWorker: true,
     logger: createLogger({ level: options.logLevel ?? 'warn' }),
   });
+  opened.push(() => stack.stop());
   const seller = stack.sellerClient(SANDBOX_SELLER_OBJECT_ID);
   const seed = await seedSandbox(stack.dataverseClient, seller, stack.partnerCenter);
   const endpoints: SandboxEndpoints = {
@@ -82,6 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const started: Array<{ name: string; url: string; close(): Promise<void> }> = [];
   for (const starter of options.extras ?? []) {
     const extra = await starter({ endpoints, stack });
+    opened.push(() => extra.close());
     started.push(extra);
     endpoints.extras[extra.name] = extra.url;
   }

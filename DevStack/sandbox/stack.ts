@@ -83,6 +83,21 @@ export function findManagedZip(distDir = path.join(REPO_ROOT, 'dist')): string {
 const simulatorToken = (claims: Record<string, unknown>) => new UnsecuredJWT(claims).encode();
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
+  const opened: Array<() => Promise<void>> = [];
+  try {
+    return await openLocalStack(options, opened);
+  } catch (error) {
+    // A start that fails half-way (no built zip, a setup error) closes what it had opened: a failed
+    // test setup must leave no server behind, or the test process never ends.
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openLocalStack(
+  options: StackOptions,
+  opened: Array<() => Promise<void>>,
+): Promise<LocalStack> {
   const logger = options.logger ?? createLogger({ level: 'silent' });
   const dir = (name: string) => (options.dataDir ? path.join(options.dataDir, name) : undefined);
   const partnerCenter = await startPartnerCenterSimulator({
@@ -94,11 +109,13 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
         ? undefined
         : { baseDelayMs: options.deliveryDelayMs, maxDelayMs: options.deliveryDelayMs },
   });
+  opened.push(() => partnerCenter.close());
   const dataverse = await startDataverseSimulator({
     port: 0,
     dataDir: dir('dataverse'),
     reset: options.reset,
   });
+  opened.push(() => dataverse.close());
   // Loopback simulators: short backoff, few retries (tests and the sandbox stay snappy).
   const throttleMeter = createThrottleMeter();
   const fast = {
@@ -139,6 +156,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
   const store = new SqliteStore({
     filename: options.dataDir ? path.join(options.dataDir, 'relay.sqlite') : ':memory:',
   });
+  opened.push(() => store.close());
   const relay = await createRelay({
     config,
     store,
@@ -154,6 +172,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     throttleMeter,
     corsOrigins: [/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/],
   });
+  opened.push(() => relay.stop());
   const relayUrl = await relay.start({ worker: options.runWorker ?? false });
   const { readFileSync } = await import('node:fs');
   const setup = await runSetup({

@@ -4,9 +4,9 @@
 const tsJest = [
   'ts-jest',
   {
-    isolatedModules: true,
     diagnostics: false,
     tsconfig: {
+      isolatedModules: true,
       jsx: 'react',
       module: 'commonjs',
       moduleResolution: 'node10',
@@ -23,6 +23,8 @@ const common = {
   // ESM-only packages that must be transpiled for jest's CommonJS runtime.
   transformIgnorePatterns: ['/node_modules/(?!(@azure/msal-browser)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'cjs', 'json'],
+  // No-op unless TESTKIT_INJECT_FAILURE is set (tests/testkit/testsEnd.ts).
+  setupFilesAfterEnv: ['<rootDir>/tests/testkit/injectFailure.ts'],
 };
 
 /** @type {import('jest').Config} */

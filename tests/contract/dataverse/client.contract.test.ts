@@ -47,11 +47,11 @@ const targets: Target[] = [
   {
     name: 'simulator',
     async setup() {
-      const simulator = await startDataverseSimulator({ port: 0 });
       const zip = fs
         .readdirSync(DIST_DIR)
         .find((f) => f.startsWith(`${SOLUTION_UNIQUE_NAME}_`) && f.endsWith('_managed.zip'));
       if (!zip) throw new Error('dist/…_managed.zip is missing: run `npm run build` first');
+      const simulator = await startDataverseSimulator({ port: 0 });
       const client = createDataverseClient({
         environmentUrl: simulator.url,
         tokens: staticTokenProvider(
@@ -59,9 +59,14 @@ const targets: Target[] = [
         ),
         http: noSleep,
       });
-      await client.executeAction('ImportSolution', {
-        CustomizationFile: fs.readFileSync(path.join(DIST_DIR, zip)).toString('base64'),
-      });
+      await client
+        .executeAction('ImportSolution', {
+          CustomizationFile: fs.readFileSync(path.join(DIST_DIR, zip)).toString('base64'),
+        })
+        .catch(async (error: unknown) => {
+          await simulator.close();
+          throw error;
+        });
       return { client, simulator, close: () => simulator.close() };
     },
   },
@@ -88,7 +93,7 @@ if (real) {
 describe.each(targets)('Dataverse client contract — $name', (target) => {
   let client: DataverseClient;
   let simulator: DataverseSimulator | undefined;
-  let close: () => Promise<void>;
+  let close: (() => Promise<void>) | undefined;
   const created: Array<[string, string]> = [];
 
   beforeAll(async () => {
@@ -96,7 +101,7 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
   });
   afterAll(async () => {
     for (const [set, id] of created.reverse()) await client.delete(set, id).catch(() => undefined);
-    await close();
+    await close?.();
   });
 
   const track = (set: string, id: string) => {

@@ -13,6 +13,7 @@ import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStac
 import { startLocalStack } from '../../../DevStack/sandbox/stack';
 import { startTestStack, type TestStack } from '../../testkit/stack';
 import { WATERMARKS } from '../../../Relay/sync/reconcile';
+import { closeAfterTest } from '../../testkit/cleanup';
 
 describe('reconciliation repairs what webhooks missed', () => {
   let stack: TestStack;
@@ -82,6 +83,7 @@ describe('an opportunity changed while the relay was down', () => {
     try {
       // Stopped piece by piece below (relay first, simulators later): not the fixture's one stop.
       const first = await startLocalStack({ dataDir, deliveryDelayMs: 10 });
+      closeAfterTest(first.relay);
       let opportunityId: string;
       try {
         await createCatalogueSolution(first.dataverseClient);

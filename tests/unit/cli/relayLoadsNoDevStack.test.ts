@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../testkit/paths';
+import { afterTest } from '../../testkit/cleanup';
 
 const bin = path.join(REPO_ROOT, 'bin/cosell.js');
 const recorder = path.join(REPO_ROOT, 'tests/testkit/recordLoadedModules.cjs');
@@ -43,6 +44,7 @@ describe('cosell relay and the development stack', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    afterTest(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

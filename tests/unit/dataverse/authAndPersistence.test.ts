@@ -6,6 +6,7 @@ import type { MsalConfidentialClient } from '../../../Relay/dataverse';
 import { ApiError } from '../../../Relay/ports';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { SOLUTION_ZIPS } from '../../testkit/paths';
+import { closeAfterTest } from '../../testkit/cleanup';
 
 describe('MSAL token provider', () => {
   it('asks for <environment>/.default app-only and on behalf of the user', async () => {
@@ -63,7 +64,7 @@ describe('simulator persistence', () => {
   it('keeps rows and the imported schema across restarts, and --reset clears them', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dvsim-'));
     try {
-      const first = await startDataverseSimulator({ port: 0, dataDir });
+      const first = closeAfterTest(await startDataverseSimulator({ port: 0, dataDir }));
       await first.importSolution(
         fs.readFileSync(path.join(SOLUTION_ZIPS, 'polymorphiclookupexamplesolution.zip')),
       );
@@ -75,14 +76,14 @@ describe('simulator persistence', () => {
       expect(created.status).toBe(204);
       await first.close();
 
-      const second = await startDataverseSimulator({ port: 0, dataDir });
+      const second = closeAfterTest(await startDataverseSimulator({ port: 0, dataDir }));
       const rows = (await (await fetch(`${second.apiUrl}sample_books?$select=sample_name`)).json()) as {
         value: Array<{ sample_name: string }>;
       };
       expect(rows.value.map((r) => r.sample_name)).toEqual(['Persisted']);
       await second.close();
 
-      const third = await startDataverseSimulator({ port: 0, dataDir, reset: true });
+      const third = closeAfterTest(await startDataverseSimulator({ port: 0, dataDir, reset: true }));
       expect((await fetch(`${third.apiUrl}sample_books`)).status).toBe(404);
       await third.close();
     } finally {

@@ -141,8 +141,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sim.close();
-  await hook.close();
+  await sim?.close();
+  await hook?.close();
 });
 
 describe('importing the built managed zip', () => {

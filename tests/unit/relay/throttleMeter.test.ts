@@ -6,6 +6,7 @@ import { createLogger } from '../../../Relay/logging/logger';
 import { createMetrics } from '../../../Relay/server/metrics';
 import { createThrottleMeter } from '../../../Relay/server/throttleMeter';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
+import { closeAfterTest } from '../../testkit/cleanup';
 
 it('counts retried 429s per service, before and after attach, and forwards every line', async () => {
   const lines: string[] = [];
@@ -17,7 +18,7 @@ it('counts retried 429s per service, before and after attach, and forwards every
   dataverse.warn({ status: 503, retry: 2, waitMs: 0 }, 'retrying');
   dataverse.warn({ code: 'ECONNRESET', retry: 1, waitMs: 0 }, 'network error, retrying');
 
-  const store = new SqliteStore({ filename: ':memory:' });
+  const store = closeAfterTest(new SqliteStore({ filename: ':memory:' }));
   const metrics = createMetrics(store);
   meter.attach(metrics);
   logger.child({ service: 'partnercenter' }).child({ method: 'PATCH' }).warn({ status: 429 }, 'retrying');

@@ -19,9 +19,10 @@ import {
   setCustomControlParameter,
   setFieldMapInFormXml,
 } from '../../../Domain/formXmlControls';
+import { REPO_ROOT } from '../../testkit/paths';
 
 const shippedForm = readFileSync(
-  path.resolve(__dirname, `../../../Solution/Entities/Opportunity/FormXml/main/{${OpportunityForm.id}}.xml`),
+  path.join(REPO_ROOT, `Solution/Entities/Opportunity/FormXml/main/{${OpportunityForm.id}}.xml`),
   'utf8',
 );
 

@@ -134,6 +134,8 @@ export const SolutionDetailColumns = {
   publisherName: 'pcs_publishername',
   solutionType: 'pcs_solutiontype',
   isActive: 'pcs_isactive',
+  /** Who added the row: an administrator (catalogue) or the relay, for an id only Partner Center knew. */
+  source: 'pcs_source',
 } as const;
 
 export const SyncEventColumns = {
@@ -205,6 +207,10 @@ export const EnvironmentVariables = {
   relayBaseUrl: 'pcs_RelayBaseUrl',
   relayClientId: 'pcs_RelayClientId',
   inboundReferralPolicy: 'pcs_InboundReferralPolicy',
+  /** Yes (default): a referral closed in Partner Center closes its opportunity (Win/Lose) or lead. */
+  closeOpportunityFromPartnerCenter: 'pcs_CloseOpportunityFromPartnerCenter',
+  /** `lead` (default) or `opportunity`: what a Microsoft-originated referral becomes. */
+  microsoftReferralTarget: 'pcs_MicrosoftReferralTarget',
 } as const;
 
 /** Choice values. Partner Center enum text ↔ our option values live in one table each. */
@@ -257,6 +263,12 @@ export const SolutionTypeOptions = {
   None: optionValue(0),
   Category: optionValue(1),
   Name: optionValue(2),
+} as const;
+
+/** pcs_solutiondetail.pcs_source: rows an admin maintains vs rows the relay added for an unknown id. */
+export const SolutionDetailSourceOptions = {
+  Catalogue: optionValue(0),
+  PartnerCenter: optionValue(1),
 } as const;
 
 /** PCF control identity: folder/name in the solution is `<prefix>_<namespace>.<constructor>`. */
@@ -555,4 +567,59 @@ export const RelayAuthWebResource = {
   id: 'a472f56e-332f-40a6-ac44-1434241c40c7',
   globalNamespace: 'PartnerCoSell.RelayAuth',
   factoryName: 'createMsalTokenProvider',
+} as const;
+
+// ---- Closing and qualifying from Partner Center (appended by the Partner Center → Dynamics issue) ----
+
+/**
+ * Opportunity state and status reasons the relay closes with (opportunity entity reference:
+ * statecode 0 Open / 1 Won / 2 Lost; statuscode 3 Won, 4 Canceled, 5 Out-Sold).
+ */
+export const OpportunityState = {
+  open: 0,
+  won: 1,
+  lost: 2,
+  statusWon: 3,
+  statusCanceled: 4,
+  statusOutSold: 5,
+} as const;
+
+/** Lead status reasons (lead entity reference): 3 Qualified (state 1); 4 Lost, 7 Canceled (state 2). */
+export const LeadStatus = {
+  qualified: 3,
+  lost: 4,
+  canceled: 7,
+} as const;
+
+/** Sales messages the relay calls: unbound Win/Lose, and QualifyLead bound to a lead. */
+export const SalesActions = {
+  winOpportunity: 'WinOpportunity',
+  loseOpportunity: 'LoseOpportunity',
+  qualifyLead: 'QualifyLead',
+} as const;
+
+/** opportunityclose columns the relay writes (deep-inserted as the OpportunityClose parameter). */
+export const OpportunityCloseColumns = {
+  subject: 'subject',
+  description: 'description',
+  actualEnd: 'actualend',
+  actualRevenue: 'actualrevenue',
+  /** single-valued navigation to the opportunity, used in `@odata.bind` */
+  opportunityNavigation: 'opportunityid',
+} as const;
+
+/** QualifyLead parameters (Web API QualifyLead action). */
+export const QualifyLeadParameters = {
+  createAccount: 'CreateAccount',
+  createContact: 'CreateContact',
+  createOpportunity: 'CreateOpportunity',
+  opportunityCustomer: 'OpportunityCustomerId',
+  opportunityCurrency: 'OpportunityCurrencyId',
+  status: 'Status',
+} as const;
+
+/** Lead lookups to an existing customer ("Existing Account" / "Existing Contact" on the lead form). */
+export const LeadCustomerColumns = {
+  parentAccount: 'parentaccountid',
+  parentContact: 'parentcontactid',
 } as const;

@@ -4,6 +4,7 @@ import {
   ReferralStatusOptions,
   ReferralSubstatusOptions,
   ReferralVisibility,
+  SolutionDetailSourceOptions,
   SolutionTypeOptions,
   SyncDirection,
   SyncOutcome,
@@ -107,4 +108,12 @@ export const solutionTypeOptions = options([
   [SolutionTypeOptions.None, label('None', 'Nenhum', 'Ninguno')],
   [SolutionTypeOptions.Category, label('Category', 'Categoria', 'Categoría')],
   [SolutionTypeOptions.Name, label('Name', 'Nome', 'Nombre')],
+]);
+
+export const solutionDetailSourceOptions = options([
+  [SolutionDetailSourceOptions.Catalogue, label('Catalogue', 'Catálogo', 'Catálogo')],
+  [
+    SolutionDetailSourceOptions.PartnerCenter,
+    label('From Partner Center', 'Do Partner Center', 'Desde Partner Center'),
+  ],
 ]);

@@ -90,20 +90,55 @@ export const envVars: EnvVarDef[] = [
     ),
   },
   {
+    // Superseded by pcs_MicrosoftReferralTarget; a value an admin set is still honoured (mapped to it).
+    // No default: a default would always win over the new variable's own default (docs/inbound-referrals.md).
     schemaName: EnvironmentVariables.inboundReferralPolicy,
     type: EnvVarType.string,
-    defaultValue: Tables.opportunity,
     allowed: [Tables.lead, Tables.opportunity],
     isRequired: 0,
     displayName: label(
-      'Inbound referral policy',
-      'Política de indicações recebidas',
-      'Directiva de referencias entrantes',
+      'Inbound referral policy (replaced)',
+      'Política de indicações recebidas (substituída)',
+      'Directiva de referencias entrantes (reemplazada)',
     ),
     description: label(
-      'Create a lead or an opportunity for referrals Microsoft sends to you (lead or opportunity).',
-      'Criar um cliente potencial ou uma oportunidade para as indicações que a Microsoft envia (lead ou opportunity).',
-      'Crear un cliente potencial o una oportunidad para las referencias que envía Microsoft (lead u opportunity).',
+      'Replaced by Microsoft referrals become (pcs_MicrosoftReferralTarget). If set and the new variable is empty, lead or opportunity applies to referrals Microsoft sends; referrals you create in Partner Center always become opportunities.',
+      'Substituída por As indicações da Microsoft tornam-se (pcs_MicrosoftReferralTarget). Se definida e a nova variável estiver vazia, lead ou opportunity vale para as indicações que a Microsoft envia; as indicações que você cria no Partner Center sempre se tornam oportunidades.',
+      'Reemplazada por Las referencias de Microsoft se convierten en (pcs_MicrosoftReferralTarget). Si tiene valor y la nueva variable está vacía, lead u opportunity se aplica a las referencias que envía Microsoft; las referencias que usted crea en Partner Center siempre se convierten en oportunidades.',
+    ),
+  },
+  {
+    schemaName: EnvironmentVariables.closeOpportunityFromPartnerCenter,
+    type: EnvVarType.boolean,
+    defaultValue: 'yes',
+    allowed: ['yes', 'no'],
+    isRequired: 0,
+    displayName: label(
+      'Close opportunity from Partner Center',
+      'Fechar oportunidade a partir do Partner Center',
+      'Cerrar oportunidad desde Partner Center',
+    ),
+    description: label(
+      'Yes: a referral won, lost, declined or expired in Partner Center closes its opportunity as won or lost (or disqualifies its lead). No: the record stays open and only its referral status columns change.',
+      'Sim: uma indicação ganha, perdida, recusada ou expirada no Partner Center fecha a oportunidade como ganha ou perdida (ou desqualifica o cliente potencial). Não: o registro continua aberto e só as colunas de status da indicação mudam.',
+      'Sí: una referencia ganada, perdida, rechazada o expirada en Partner Center cierra la oportunidad como ganada o perdida (o descalifica el cliente potencial). No: el registro sigue abierto y solo cambian las columnas de estado de la referencia.',
+    ),
+  },
+  {
+    // No default in the definition: an empty value lets an older pcs_InboundReferralPolicy value apply.
+    schemaName: EnvironmentVariables.microsoftReferralTarget,
+    type: EnvVarType.string,
+    allowed: [Tables.lead, Tables.opportunity],
+    isRequired: 0,
+    displayName: label(
+      'Microsoft referrals become',
+      'As indicações da Microsoft tornam-se',
+      'Las referencias de Microsoft se convierten en',
+    ),
+    description: label(
+      'lead or opportunity: what a new referral sent by Microsoft becomes in Dynamics 365 (empty = lead). Referrals you create in Partner Center and invitations from other partners always become opportunities; a referral already accepted becomes an opportunity.',
+      'lead ou opportunity: o que uma nova indicação enviada pela Microsoft se torna no Dynamics 365 (vazio = lead). As indicações que você cria no Partner Center e os convites de outros parceiros sempre se tornam oportunidades; uma indicação já aceita se torna oportunidade.',
+      'lead u opportunity: en qué se convierte en Dynamics 365 una nueva referencia enviada por Microsoft (vacío = lead). Las referencias que usted crea en Partner Center y las invitaciones de otros partners siempre se convierten en oportunidades; una referencia ya aceptada se convierte en oportunidad.',
     ),
   },
 ];

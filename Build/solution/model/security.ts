@@ -55,6 +55,13 @@ export const integrationRole: RoleDef = {
     ...grant(Tables.solutionDetail, 'Global', ALL),
     ...grant(Tables.syncEvent, 'Global', ['Create', 'Read', 'Append']),
     readEnvironmentVariables,
+    // Win/Lose create an opportunityclose activity; activities share the Activity privileges.
+    { name: 'prvCreateActivity', level: 'Global' as Level },
+    { name: 'prvReadActivity', level: 'Global' as Level },
+    { name: 'prvAppendActivity', level: 'Global' as Level },
+    // QualifyLead needs privileges on lead, account, contact, opportunity, currency and campaign
+    // (QualifyLeadRequest, "Privileges and Access Rights").
+    { name: 'prvReadCampaign', level: 'Global' as Level },
   ],
 };
 

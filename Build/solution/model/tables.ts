@@ -6,7 +6,13 @@ import {
   SyncEventColumns,
   Tables,
 } from '../../../Domain/constants';
-import { YES_NO, solutionTypeOptions, syncDirectionOptions, syncOutcomeOptions } from './choices';
+import {
+  YES_NO,
+  solutionDetailSourceOptions,
+  solutionTypeOptions,
+  syncDirectionOptions,
+  syncOutcomeOptions,
+} from './choices';
 import { label } from './labels';
 import type { NewTableDef } from './types';
 
@@ -94,6 +100,7 @@ export const solutionDetailTable: NewTableDef = {
     SolutionDetailColumns.publisherName,
     SolutionDetailColumns.solutionType,
     SolutionDetailColumns.isActive,
+    SolutionDetailColumns.source,
   ],
   alternateKey: {
     logicalName: 'pcs_solutiondetail_solutionid_key',
@@ -146,6 +153,21 @@ export const solutionDetailTable: NewTableDef = {
         'Whether the solution can still be added to referrals.',
         'Se a solução ainda pode ser adicionada a indicações.',
         'Indica si la solución todavía se puede agregar a referencias.',
+      ),
+    },
+    {
+      table: Tables.solutionDetail,
+      logicalName: SolutionDetailColumns.source,
+      type: {
+        kind: 'choice',
+        options: solutionDetailSourceOptions,
+        defaultValue: solutionDetailSourceOptions[0]!.value,
+      },
+      displayName: label('Source', 'Origem', 'Origen'),
+      description: label(
+        'Catalogue: maintained by an administrator. From Partner Center: added by the sync service for a solution a referral named that the catalogue did not have yet.',
+        'Catálogo: mantido por um administrador. Do Partner Center: adicionado pelo serviço de sincronização para uma solução citada por uma indicação que ainda não estava no catálogo.',
+        'Catálogo: lo mantiene un administrador. Desde Partner Center: lo agregó el servicio de sincronización para una solución que una referencia mencionaba y que el catálogo aún no tenía.',
       ),
     },
   ],

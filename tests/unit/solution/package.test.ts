@@ -427,7 +427,11 @@ describe('content the relay and the form rely on', () => {
       [EnvironmentVariables.countryCodeFieldName, '100000000', 'address1_country'],
       [EnvironmentVariables.relayBaseUrl, '100000000', null],
       [EnvironmentVariables.relayClientId, '100000000', null],
-      [EnvironmentVariables.inboundReferralPolicy, '100000000', Tables.opportunity],
+      // Superseded: no default, so only a value an admin set is mapped to pcs_MicrosoftReferralTarget.
+      [EnvironmentVariables.inboundReferralPolicy, '100000000', null],
+      [EnvironmentVariables.closeOpportunityFromPartnerCenter, '100000002', 'yes'],
+      // No default in the definition: empty = lead (in the relay), after the older variable's value.
+      [EnvironmentVariables.microsoftReferralTarget, '100000000', null],
     ]);
   });
 

@@ -307,6 +307,16 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
       return parseJson(response);
     },
 
+    async executeBoundAction(entitySet, id, name, parameters) {
+      const response = await send({
+        method: 'POST',
+        url: `${entityUrl(entitySet, id)}/Microsoft.Dynamics.CRM.${name}`,
+        headers: await headersFor({ 'content-type': 'application/json' }),
+        json: parameters,
+      });
+      return parseJson(response);
+    },
+
     async getSystemForms(entity) {
       // type 2 = Main, formactivationstate 1 = active.
       const rows = await this.retrieveMultiple('systemforms', {

@@ -185,6 +185,13 @@ export interface DataverseApi {
   getEnvironmentVariable(schemaName: string): Promise<string | null>;
   /** Unbound action (e.g. ImportSolution, WinOpportunity). */
   executeAction(name: string, parameters: Record<string, unknown>): Promise<unknown>;
+  /** Action bound to one row (e.g. `leads(<id>)/Microsoft.Dynamics.CRM.QualifyLead`); its JSON answer. */
+  executeBoundAction(
+    entitySet: string,
+    id: string,
+    name: string,
+    parameters: Record<string, unknown>,
+  ): Promise<unknown>;
   /** FormXml of the published opportunity main forms that carry our control. */
   getSystemForms(entity: string): Promise<Array<{ formid: string; name: string; formxml: string }>>;
 }

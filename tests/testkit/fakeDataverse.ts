@@ -10,11 +10,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  AccountColumns,
+  ContactColumns,
   EntitySets,
   EnvironmentVariableColumns,
+  LeadColumns,
+  LeadCustomerColumns,
+  LeadState,
+  LeadStatus,
+  OpportunityCloseColumns,
+  OpportunityCloseMessage,
+  OpportunityColumns,
   OpportunityNavigation,
+  OpportunityState,
+  QualifyLeadParameters,
   RegistrationEntitySets,
   Relationships,
+  SalesActions,
   SystemColumns,
   Tables,
   UserSettings,
@@ -73,9 +85,16 @@ const DEFAULT_TARGETS: Record<string, string> = {
   ...Object.fromEntries(Object.values(Relationships).map((r) => [r.navigation, EntitySets[r.referenced]])),
 };
 
+/** Entity set of the opportunityclose activities WinOpportunity / LoseOpportunity create. */
+export const OPPORTUNITY_CLOSES = 'opportunitycloses';
+
 const SET_TO_TABLE = new Map(Object.entries(EntitySets).map(([table, set]) => [set, table]));
 /** Entity sets whose key does not follow the `<table>id` pattern. */
-const PRIMARY_KEYS: Record<string, string> = { [UserSettings.entitySet]: UserSettings.systemUserId };
+const PRIMARY_KEYS: Record<string, string> = {
+  [UserSettings.entitySet]: UserSettings.systemUserId,
+  // opportunityclose is an activity: its key is activityid.
+  [OPPORTUNITY_CLOSES]: 'activityid',
+};
 
 /** `opportunities` → `opportunityid`, `transactioncurrencies` → `transactioncurrencyid`. */
 export function primaryKeyOf(entitySet: string): string {
@@ -83,6 +102,20 @@ export function primaryKeyOf(entitySet: string): string {
   const table = SET_TO_TABLE.get(entitySet) ?? entitySet.replace(/ies$/, 'y').replace(/(?<!s)s$/, '');
   return `${table}id`;
 }
+
+/** A 400 as the client raises it for a request Dataverse refuses. */
+const badRequest = (method: string, url: string, message: string) =>
+  new ApiError(`dataverse: ${method} ${url} → 400: ${message}`, {
+    service: 'dataverse',
+    status: 400,
+    method,
+    url,
+    code: '0x80040203',
+  });
+
+/** `/opportunities(<id>)` (or a full URL ending so) → the id. */
+const boundId = (value: unknown): string | null =>
+  /\(([0-9a-fA-F-]{36})\)$/.exec(String(value ?? ''))?.[1] ?? null;
 
 const notFound = (entitySet: string, id: string, method: string) =>
   new ApiError(`dataverse: ${method} ${entitySet}(${id}) → 404: Does Not Exist`, {
@@ -407,7 +440,142 @@ export class FakeDataverse implements DataverseApi {
   async executeAction(name: string, parameters: Record<string, unknown>): Promise<unknown> {
     this.begin({ operation: 'executeAction', id: name });
     this.actions.push({ name, parameters: structuredClone(parameters) });
+    if (name === SalesActions.winOpportunity || name === SalesActions.loseOpportunity) {
+      this.closeOpportunity(name === SalesActions.winOpportunity, parameters);
+      return undefined;
+    }
     return {};
+  }
+
+  /** As the Dataverse simulator: an opportunityclose activity (completed), then the state change. */
+  private closeOpportunity(win: boolean, parameters: Record<string, unknown>): void {
+    const name = win ? SalesActions.winOpportunity : SalesActions.loseOpportunity;
+    const close = parameters[OpportunityCloseMessage.closeParameter] as Record<string, unknown> | undefined;
+    const id = boundId(close?.[`${OpportunityCloseColumns.opportunityNavigation}@odata.bind`]);
+    if (!close || !id) throw badRequest('POST', name, 'OpportunityClose must bind opportunityid');
+    const opportunity = this.table(EntitySets.opportunity).get(keyOf(EntitySets.opportunity, id));
+    if (!opportunity) throw notFound(EntitySets.opportunity, id, 'POST');
+    if ((opportunity[OpportunityColumns.stateCode] ?? OpportunityState.open) !== OpportunityState.open)
+      throw badRequest('POST', name, 'The opportunity is already closed.');
+    const requested = parameters[OpportunityCloseMessage.statusParameter];
+    const status =
+      requested === -1 ? (win ? OpportunityState.statusWon : OpportunityState.statusCanceled) : requested;
+    const allowed: unknown[] = win
+      ? [OpportunityState.statusWon]
+      : [OpportunityState.statusCanceled, OpportunityState.statusOutSold];
+    if (!allowed.includes(status)) throw badRequest('POST', name, `${String(status)} is not a valid status`);
+    this.insert(OPPORTUNITY_CLOSES, { ...close, statecode: 1, statuscode: 2 });
+    const revenue = close[OpportunityCloseColumns.actualRevenue];
+    this.patch(
+      EntitySets.opportunity,
+      id,
+      {
+        [OpportunityColumns.stateCode]: win ? OpportunityState.won : OpportunityState.lost,
+        [OpportunityColumns.statusCode]: status,
+        actualclosedate: close[OpportunityCloseColumns.actualEnd] ?? this.clock.now().toISOString(),
+        ...(typeof revenue === 'number'
+          ? { actualvalue: revenue }
+          : win
+            ? { actualvalue: opportunity[OpportunityColumns.estimatedValue] ?? null }
+            : {}),
+      },
+      'POST',
+    );
+  }
+
+  async executeBoundAction(
+    entitySet: string,
+    id: string,
+    name: string,
+    parameters: Record<string, unknown>,
+  ): Promise<unknown> {
+    this.begin({ operation: 'executeBoundAction', entitySet, id: name });
+    this.actions.push({
+      name,
+      parameters: structuredClone({ ...parameters, boundTo: `${entitySet}(${id})` }),
+    });
+    if (entitySet !== EntitySets.lead || name !== SalesActions.qualifyLead)
+      throw badRequest(
+        'POST',
+        `${entitySet}(${id})/${name}`,
+        `Resource not found for the segment '${name}'.`,
+      );
+    return this.qualifyLead(id, parameters);
+  }
+
+  /** As the Dataverse simulator: account, contact and opportunity from the lead, linked; lead qualified. */
+  private qualifyLead(leadId: string, parameters: Record<string, unknown>): { value: WebApiRecord[] } {
+    const lead = this.table(EntitySets.lead).get(keyOf(EntitySets.lead, leadId));
+    if (!lead) throw notFound(EntitySets.lead, leadId, 'POST');
+    const url = `leads(${leadId})/${SalesActions.qualifyLead}`;
+    if ((lead[LeadState.stateCode] ?? LeadState.open) !== LeadState.open)
+      throw badRequest('POST', url, 'The lead is already closed.');
+    if (parameters[QualifyLeadParameters.status] !== LeadStatus.qualified)
+      throw badRequest('POST', url, 'Status must be a status of the Qualified state');
+    const bind = (set: string, rowId: string | null | undefined) => (rowId ? `/${set}(${rowId})` : undefined);
+    const binds = (pairs: Record<string, string | undefined>) =>
+      Object.fromEntries(
+        Object.entries(pairs)
+          .filter(([, v]) => v)
+          .map(([k, v]) => [`${k}@odata.bind`, v]),
+      );
+    const customer = parameters[QualifyLeadParameters.opportunityCustomer] as
+      Record<string, unknown> | undefined;
+    const currency = parameters[QualifyLeadParameters.opportunityCurrency] as
+      Record<string, unknown> | undefined;
+    const created: WebApiRecord[] = [];
+    const text = (column: string) => (typeof lead[column] === 'string' && lead[column] ? lead[column] : null);
+    let accountId = (customer?.[AccountColumns.id] as string | undefined) ?? null;
+    if (parameters[QualifyLeadParameters.createAccount] === true && text(LeadColumns.companyName)) {
+      accountId = this.insert(EntitySets.account, {
+        [AccountColumns.name]: text(LeadColumns.companyName),
+        ...binds({ [LeadState.originatingLead]: bind(EntitySets.lead, leadId) }),
+      });
+      created.push({ '@odata.type': '#Microsoft.Dynamics.CRM.account', [AccountColumns.id]: accountId });
+    }
+    accountId ??= (lead[`_${LeadCustomerColumns.parentAccount}_value`] as string | undefined) ?? null;
+    let contactId = (lead[`_${LeadCustomerColumns.parentContact}_value`] as string | undefined) ?? null;
+    if (parameters[QualifyLeadParameters.createContact] === true) {
+      contactId = this.insert(EntitySets.contact, {
+        [ContactColumns.firstName]: text(LeadColumns.firstName),
+        [ContactColumns.lastName]: text(LeadColumns.lastName),
+        [ContactColumns.email]: text(LeadColumns.email),
+        [ContactColumns.phone]: text(LeadColumns.phone),
+        ...(accountId ? { [`_${ContactColumns.parentCustomer}_value`]: accountId } : {}),
+        ...binds({ [LeadState.originatingLead]: bind(EntitySets.lead, leadId) }),
+      });
+      created.push({ '@odata.type': '#Microsoft.Dynamics.CRM.contact', [ContactColumns.id]: contactId });
+    }
+    let opportunityId: string | null = null;
+    if (parameters[QualifyLeadParameters.createOpportunity] === true) {
+      opportunityId = this.insert(EntitySets.opportunity, {
+        [OpportunityColumns.name]: text(LeadColumns.subject),
+        [OpportunityColumns.stateCode]: OpportunityState.open,
+        ...binds({
+          [LeadState.originatingLead]: bind(EntitySets.lead, leadId),
+          [OpportunityNavigation.parentAccount]: bind(EntitySets.account, accountId),
+          [OpportunityNavigation.parentContact]: bind(EntitySets.contact, contactId),
+          [OpportunityNavigation.transactionCurrency]:
+            bind(EntitySets.transactioncurrency, currency?.transactioncurrencyid as string | undefined) ??
+            bind(EntitySets.transactioncurrency, lead._transactioncurrencyid_value as string | undefined),
+        }),
+      });
+      created.push({
+        '@odata.type': '#Microsoft.Dynamics.CRM.opportunity',
+        [OpportunityColumns.id]: opportunityId,
+      });
+    }
+    this.patch(
+      EntitySets.lead,
+      leadId,
+      {
+        [LeadState.stateCode]: LeadState.qualified,
+        [LeadState.statusCode]: LeadStatus.qualified,
+        ...binds({ qualifyingopportunityid: bind(EntitySets.opportunity, opportunityId) }),
+      },
+      'POST',
+    );
+    return { value: created };
   }
 
   async getSystemForms(entity: string) {

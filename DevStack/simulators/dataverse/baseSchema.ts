@@ -156,6 +156,7 @@ const account = table(
     ['emailaddress1', 'nvarchar'],
     ['websiteurl', 'nvarchar'],
     ['primarycontactid', 'lookup', { targets: [Tables.contact] }],
+    ['originatingleadid', 'lookup', { targets: [Tables.lead] }],
   ],
   { userOwned: true },
 );
@@ -172,6 +173,7 @@ const contact = table(
     [ContactColumns.phone, 'nvarchar'],
     [ContactColumns.jobTitle, 'nvarchar'],
     [ContactColumns.parentCustomer, 'customer', { targets: [Tables.account, Tables.contact] }],
+    ['originatingleadid', 'lookup', { targets: [Tables.lead] }],
   ],
   { userOwned: true },
 );
@@ -456,6 +458,9 @@ const opportunityclose = table(
     ['actualrevenue', 'money'],
     ['actualend', 'datetime'],
     ['opportunityid', 'lookup', { targets: [Tables.opportunity] }],
+    // OpportunityClose entity reference: Open / Completed / Canceled.
+    ['statecode', 'state', { options: opts([0, 'Open'], [1, 'Completed'], [2, 'Canceled']) }],
+    ['statuscode', 'status', { options: opts([1, 'Open', 0], [2, 'Completed', 1], [3, 'Canceled', 2]) }],
   ],
   { userOwned: true, primaryId: 'activityid' },
 );
@@ -519,6 +524,8 @@ const relationships: RelationshipDef[] = [
   ),
   rel('opportunity_originating_lead', Tables.opportunity, 'originatingleadid', Tables.lead),
   rel('account_primary_contact', Tables.account, 'primarycontactid', Tables.contact),
+  rel('account_originating_lead', Tables.account, 'originatingleadid', Tables.lead),
+  rel('contact_originating_lead', Tables.contact, 'originatingleadid', Tables.lead),
   rel(
     'contact_customer_accounts',
     Tables.contact,

@@ -211,6 +211,22 @@ export class OrganizationService {
     return row;
   }
 
+  /**
+   * The main event of a message that changed rows through create/update (Win, Lose, QualifyLead):
+   * steps registered on it see `pre` (the row before the message) and the row as it is now.
+   */
+  async raiseMessage(
+    message: EventMessage,
+    table: TableDef,
+    id: string,
+    scope: WriteScope,
+    pre: Row,
+    extraInputs: KeyValue[],
+  ): Promise<void> {
+    const post = this.deps.store.get(table.logicalName, id) ?? null;
+    await this.raise(this.event(message, table, id, scope, { pre, post, extraInputs }), scope);
+  }
+
   /** PATCH semantics: update when present, create otherwise (unless conditions forbid). */
   async upsert(
     table: TableDef,

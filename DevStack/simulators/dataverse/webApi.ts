@@ -22,7 +22,8 @@ import { etagOf } from './organizationService';
 import type { OrganizationService, WriteScope } from './organizationService';
 import { parsePrefer } from './prefer';
 import type { Preferences } from './prefer';
-import { encodeEntity, optionSetValue } from './remoteExecutionContext';
+import { closeOpportunity, qualifyLead } from './salesMessages';
+import type { SalesDeps } from './salesMessages';
 import { ROOT_BUSINESS_UNIT_ID } from './seed';
 import { isLookupValue } from './store';
 import type { LookupValue, RecordStore, Row } from './store';
@@ -670,46 +671,19 @@ export class WebApi {
     }
   }
 
-  /** WinOpportunity / LoseOpportunity: OpportunityClose activity + state change + Win/Lose event. */
+  /** WinOpportunity / LoseOpportunity (salesMessages.ts). */
   private async closeOpportunity(
     win: boolean,
     body: Record<string, unknown>,
     scope: WriteScope,
   ): Promise<SimResponse> {
-    const { metadata, service } = this.deps;
-    const closeTable = metadata.requireTable('opportunityclose');
-    const opportunityTable = metadata.requireTable('opportunity');
-    const close = body.OpportunityClose;
-    if (!close || typeof close !== 'object') throw badRequest('OpportunityClose is required');
-    const closeRow = bodyToRow(metadata, closeTable, close as Record<string, unknown>);
-    const ref = closeRow.opportunityid;
-    if (!isLookupValue(ref)) throw badRequest('OpportunityClose must bind opportunityid');
-    const opportunity = this.requireRow(opportunityTable, ref.id);
-    if (opportunity.statecode !== 0) throw badRequest('The opportunity is already closed.');
-    const state = win ? 1 : 2;
-    const status = typeof body.Status === 'number' ? body.Status : win ? 3 : 4;
-    const option = opportunityTable.attributes.statuscode?.options?.find((o) => o.value === status);
-    if (!option || option.state !== state)
-      throw new DataverseError(
-        400,
-        ErrorCodes.optionOutOfRange,
-        `${status} is not a valid status code for state code ${state}`,
-      );
-    const created = await service.create(closeTable, closeRow, scope);
-    const changes: Row = {
-      statecode: state,
-      statuscode: status,
-      actualclosedate: (closeRow.actualend as string | undefined) ?? this.deps.clock.now().toISOString(),
-    };
-    if (typeof closeRow.actualrevenue === 'number') changes.actualvalue = closeRow.actualrevenue;
-    await service.update(opportunityTable, ref.id, changes, scope, {}, win ? 'Win' : 'Lose', [
-      {
-        key: 'OpportunityClose',
-        value: encodeEntity(closeTable, String(created.activityid), closeRow, null, true),
-      },
-      { key: 'Status', value: optionSetValue(status) },
-    ]);
+    await closeOpportunity(this.salesDeps(), win, body, scope);
     return noContent();
+  }
+
+  private salesDeps(): SalesDeps {
+    const { metadata, service, store, clock } = this.deps;
+    return { metadata, service, store, clock };
   }
 
   private async boundAction(
@@ -725,32 +699,11 @@ export class WebApi {
         ErrorCodes.invalidProperty,
         `Resource not found for the segment 'Microsoft.Dynamics.CRM.${name}'.`,
       );
-    const { metadata, service } = this.deps;
-    const body = this.parseBody(req);
-    const lead = this.requireRow(table, id);
-    if (lead.statecode !== 0) throw badRequest('The lead is already closed.');
-    const created: Array<Record<string, unknown>> = [];
-    if (body.CreateOpportunity === true) {
-      const opportunityTable = metadata.requireTable('opportunity');
-      const opportunity = await service.create(
-        opportunityTable,
-        {
-          name: lead.subject ?? lead.fullname ?? 'Qualified lead',
-          originatingleadid: { id, logicalName: 'lead' },
-        },
-        scope,
-      );
-      created.push({
-        '@odata.type': '#Microsoft.Dynamics.CRM.opportunity',
-        opportunityid: opportunity.opportunityid,
-      });
-    }
-    const status = typeof body.Status === 'number' ? body.Status : 3;
-    await service.update(table, id, { statecode: 1, statuscode: status }, scope, {}, 'QualifyLead', [
-      { key: 'CreateOpportunity', value: body.CreateOpportunity === true },
-      { key: 'Status', value: optionSetValue(status) },
-    ]);
-    return json(200, { '@odata.context': `${this.apiUrl}$metadata#crmbaseentity`, value: created });
+    const created = await qualifyLead(this.salesDeps(), table, id, this.parseBody(req), scope);
+    return json(200, {
+      '@odata.context': `${this.apiUrl}$metadata#Collection(Microsoft.Dynamics.CRM.crmbaseentity)`,
+      value: created,
+    });
   }
 
   // ------------------------------------------------------------------ $batch

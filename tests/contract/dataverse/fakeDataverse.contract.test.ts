@@ -1,15 +1,20 @@
 /**
  * The unit tests' FakeDataverse must answer typed queries as Dataverse does, or the sync unit tests
  * prove little: the same records, written through the port, queried on the fake and on the Dataverse
- * simulator (our solution imported), give the same rows and shapes.
+ * simulator (our solution imported), give the same rows and shapes; the Sales messages (Win, Lose,
+ * QualifyLead) leave the same state.
  */
 import {
   AccountColumns,
   DEFAULT_FIELD_MAP,
   EntitySets,
+  LeadColumns,
+  LeadState,
+  LeadStatus,
   OpportunityColumns,
   OpportunityNavigation,
   Relationships,
+  SalesActions,
   lookup,
   opportunityQuery,
   where,
@@ -18,7 +23,7 @@ import type { ODataQuery } from '../../../Domain';
 import type { DataverseApi } from '../../../Relay/ports';
 import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { startDataverseWithSolution } from '../../testkit/dataverseSimulator';
-import { FakeDataverse } from '../../testkit/fakeDataverse';
+import { FakeDataverse, OPPORTUNITY_CLOSES } from '../../testkit/fakeDataverse';
 
 interface World {
   dataverse: DataverseApi;
@@ -126,4 +131,91 @@ it('the relay’s opportunity read (selects and expands) has the same shape', as
     };
   };
   expect(await shape(fake)).toEqual(await shape(simulator));
+});
+
+describe('Sales messages on the fake and on the simulator', () => {
+  /** State after closing, and the opportunityclose row, as both answer it. */
+  async function closeAndRead(world: World, win: boolean, status: number) {
+    const id = (await createSeedOpportunity(world.dataverse, { name: `Close ${String(win)}` })).opportunityId;
+    await world.dataverse.executeAction(win ? SalesActions.winOpportunity : SalesActions.loseOpportunity, {
+      Status: status,
+      OpportunityClose: {
+        subject: 'Closed in Partner Center',
+        description: 'reason',
+        actualrevenue: 77,
+        'opportunityid@odata.bind': `/${EntitySets.opportunity}(${id})`,
+      },
+    });
+    const row = await world.dataverse.retrieve(EntitySets.opportunity, id, {
+      select: [OpportunityColumns.stateCode, OpportunityColumns.statusCode, 'actualvalue'],
+    });
+    const [close] = await world.dataverse.retrieveMultiple(OPPORTUNITY_CLOSES, {
+      select: ['subject', 'description', 'statecode', 'statuscode'],
+      filter: where.eq(lookup('opportunityid'), id),
+    });
+    const { activityid: _id, '@odata.etag': _etag, ...closeColumns } = close!;
+    const again = await world.dataverse
+      .executeAction(SalesActions.winOpportunity, {
+        Status: 3,
+        OpportunityClose: { subject: 'x', 'opportunityid@odata.bind': `/${EntitySets.opportunity}(${id})` },
+      })
+      .then(
+        () => 'accepted',
+        (error: { status?: number }) => error.status,
+      );
+    return {
+      state: [row[OpportunityColumns.stateCode], row[OpportunityColumns.statusCode], row.actualvalue],
+      close: closeColumns,
+      closingAgain: again,
+    };
+  }
+
+  it.each([
+    ['WinOpportunity', true, 3],
+    ['LoseOpportunity Out-Sold', false, 5],
+  ] as const)('%s closes the same way', async (_title, win, status) => {
+    expect(await closeAndRead(fake, win, status)).toEqual(await closeAndRead(simulator, win, status));
+  });
+
+  it('QualifyLead creates and links the same records', async () => {
+    const qualify = async (world: World) => {
+      const leadId = await world.dataverse.create(EntitySets.lead, {
+        [LeadColumns.subject]: 'Qualify me',
+        [LeadColumns.companyName]: 'Fabrikam',
+        [LeadColumns.lastName]: 'Smith',
+        [LeadColumns.email]: 'smith@fabrikam.example',
+      });
+      const answer = (await world.dataverse.executeBoundAction(
+        EntitySets.lead,
+        leadId,
+        SalesActions.qualifyLead,
+        {
+          CreateAccount: true,
+          CreateContact: true,
+          CreateOpportunity: true,
+          Status: LeadStatus.qualified,
+        },
+      )) as { value: Array<Record<string, unknown>> };
+      const opportunityId = answer.value.find((e) => typeof e.opportunityid === 'string')!
+        .opportunityid as string;
+      const opportunity = await world.dataverse.retrieve(EntitySets.opportunity, opportunityId, {
+        select: [
+          OpportunityColumns.name,
+          lookup(OpportunityNavigation.parentAccount),
+          lookup(LeadState.originatingLead),
+        ],
+      });
+      const lead = await world.dataverse.retrieve(EntitySets.lead, leadId, {
+        select: [LeadState.stateCode, LeadState.statusCode],
+      });
+      return {
+        created: answer.value.map((e) => e['@odata.type']),
+        name: opportunity[OpportunityColumns.name],
+        hasAccount: typeof opportunity[`_${OpportunityNavigation.parentAccount}_value`] === 'string',
+        fromLead: opportunity[`_${LeadState.originatingLead}_value`] === leadId,
+        lead: [lead[LeadState.stateCode], lead[LeadState.statusCode]],
+      };
+    };
+    expect(await qualify(fake)).toEqual(await qualify(simulator));
+  });
 });

@@ -60,6 +60,22 @@ export function registerControlRoutes(
     );
   });
   app.post(`${c}/referrals/:id/expire`, async (req) => referrals.expire(idOf(req.params)));
+  app.post(`${c}/referrals/portal`, async (req, reply) =>
+    reply.code(201).send(referrals.createInPortal(req.body ?? {})),
+  );
+  app.post(`${c}/referrals/:id/portal-update`, async (req) => {
+    const body = bodyOf(req.body);
+    for (const key of ['status', 'substatus', 'statusReason']) {
+      if (body[key] !== undefined && typeof body[key] !== 'string')
+        throw badRequest(`${key} must be a string`);
+    }
+    if (body.solutions !== undefined && !Array.isArray(body.solutions))
+      throw badRequest('solutions must be an array of solution tags');
+    return referrals.portalUpdate(
+      idOf(req.params),
+      body as { status?: string; substatus?: string; statusReason?: string; solutions?: unknown[] },
+    );
+  });
 
   app.get(`${c}/deliveries`, async (req) => {
     const q = req.query as { eventName?: string; status?: string };

@@ -332,6 +332,115 @@ export class ReferralService {
     return referral;
   }
 
+  // ------------------------------------------------------------ the partner in the Partner Center portal
+
+  /**
+   * A deal the partner creates in the Partner Center portal (not through our relay). Shaped like real
+   * partner-created payloads: `inviteContext.invitedBy` is the partner itself, Active/Accepted with
+   * `acceptedDateTime` = `createdDateTime` ("For outgoing referrals, it's same date as referral creation
+   * datetime", referral-resources), `assistanceRequestCode: Unknown`, and — as captured from production —
+   * `direction: Incoming`, `createdVia: null`. Fires `referral-created`.
+   */
+  createInPortal(overrides: unknown): StoredReferral {
+    const id = randomUUID();
+    const engagementId = randomUUID();
+    const now = this.now();
+    const base: StoredReferral = {
+      id,
+      engagementId,
+      organizationId: this.partner.organizationId,
+      organizationName: this.partner.organizationName,
+      name: 'Contoso — Azure migration (portal)',
+      externalReferenceId: null,
+      createdDateTime: now,
+      updatedDateTime: now,
+      acceptedDateTime: now,
+      expirationDateTime: null,
+      status: 'Active',
+      substatus: 'Accepted',
+      qualification: 'SalesQualified',
+      type: 'Independent',
+      direction: 'Incoming',
+      createdVia: null,
+      customerProfile: {
+        name: 'Northwind Traders',
+        address: {
+          addressLine1: '1 Main St',
+          city: 'Seattle',
+          state: 'WA',
+          postalCode: '98101',
+          country: 'US',
+        },
+        team: [
+          {
+            firstName: 'Nancy',
+            lastName: 'Davolio',
+            phoneNumber: '4255550123',
+            email: 'nancy@northwind.example',
+          },
+        ],
+      },
+      consent: { consentToToShareInfoWithOthers: true, consentToContact: true },
+      details: {
+        notes: 'Created by the partner in Partner Center.',
+        dealValue: 50000,
+        currency: 'USD',
+        closingDateTime: wireDate(new Date(this.clock.now().getTime() + 60 * 24 * 3600_000)).replace(
+          /T.*/,
+          'T00:00:00Z',
+        ),
+        requirements: { solutions: [{ id: 'SOL-Microsoft365', name: 'Microsoft365', type: 'Name' }] },
+      },
+      team: [{ firstName: 'Pat', lastName: 'Partner', email: 'pat@contoso-partner.example' }],
+      inviteContext: {
+        invitedBy: {
+          organizationId: this.partner.organizationId,
+          organizationName: this.partner.organizationName,
+        },
+        assistanceRequestCode: 'Unknown',
+      },
+      target: [],
+      eTag: newETag(),
+      links: this.links(id, engagementId),
+    };
+    const referral = deepMerge(base, overrides);
+    Object.assign(referral, { id, engagementId, eTag: base.eTag, links: base.links });
+    this.store.putReferral(referral);
+    this.fire('referral-created', id);
+    return referral;
+  }
+
+  /**
+   * The partner changes a referral in the portal: accepts or declines an incoming one, marks a deal
+   * Won or Lost with a reason, or edits its solutions. The same rules as an API PATCH apply (status
+   * moves, closed is terminal); fires `referral-updated`.
+   */
+  portalUpdate(
+    id: string,
+    changes: { status?: string; substatus?: string; statusReason?: string; solutions?: unknown[] },
+  ): StoredReferral {
+    const current = this.get(id);
+    const operations: Array<{ op: 'replace'; path: string; value: unknown }> = [];
+    if (changes.status !== undefined)
+      operations.push({ op: 'replace', path: '/status', value: changes.status });
+    if (changes.substatus !== undefined)
+      operations.push({ op: 'replace', path: '/substatus', value: changes.substatus });
+    if (changes.statusReason !== undefined)
+      operations.push({ op: 'replace', path: '/statusReason', value: changes.statusReason });
+    if (changes.solutions !== undefined) {
+      const requirements = current.details?.requirements;
+      operations.push(
+        requirements
+          ? { op: 'replace', path: '/details/requirements/solutions', value: changes.solutions }
+          : { op: 'replace', path: '/details/requirements', value: { solutions: changes.solutions } },
+      );
+    }
+    const next = this.stamp(applyPatch(current, operations), current);
+    this.store.putReferral(next);
+    this.fire('referral-updated', id);
+    return next;
+  }
+
   /** The 14-day response window passes: an unanswered (New) referral becomes Closed/Expired. */
   expire(id: string): StoredReferral {
     const current = this.get(id);

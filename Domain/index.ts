@@ -12,3 +12,4 @@ export * from './relayApi';
 export * from './ids';
 export * from './odataQuery';
 export * from './environmentVariables';
+export * from './referralOrigin';

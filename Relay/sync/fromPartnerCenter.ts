@@ -1,8 +1,10 @@
 /**
  * Partner Center → Dynamics 365 for one referral: GET it (webhooks are thin and unordered, so the
  * current state is the only truth) → skip our own echo (eTag we just wrote) → find the linked record
- * by pcs_referralid or externalReferenceId → create (lead or opportunity per pcs_InboundReferralPolicy,
- * with matched-or-created account and contact and catalogue solutions) or update the mapped columns.
+ * by pcs_referralid or externalReferenceId → convert its lead when the referral was accepted
+ * (leadConversion.ts) → create (lead or opportunity by the referral's origin, inboundRouting.ts, with
+ * matched-or-created account and contact and catalogue solutions) or update the mapped columns and
+ * mirror the solutions (solutionsMirror.ts) → close the record when the referral closed (closing.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,13 +12,9 @@ import {
   ContactColumns,
   EntitySets,
   LeadColumns,
-  MicrosoftSolutionColumns,
   OpportunityColumns,
   OpportunityNavigation,
-  Relationships,
-  SolutionDetailColumns,
   SyncStatus,
-  TransactionCurrencyColumns,
 } from '../../Domain/constants';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
@@ -29,6 +27,8 @@ import type { StoredReferral } from '../../Domain/referral';
 import { ApiError } from '../ports';
 import type { BatchOperation, WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
+import { applyClosing } from './closing';
+import { currencyId, matchAccount, matchContact } from './customerMatch';
 import type { JobContext, SyncDeps } from './deps';
 import { retrieveOrNull } from './reads';
 import { writtenEtagKey } from './deps';
@@ -37,6 +37,9 @@ import type { ReferralPullPayload } from '../ports';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { ownerLanguage } from './language';
 import { inboundText } from './messages';
+import { inboundRule, routeReferral } from './inboundRouting';
+import { convertAcceptedLead } from './leadConversion';
+import { mirrorSolutions, rememberReferralSolutions } from './solutionsMirror';
 import { auditLine, changedColumns, prependAudit, referralColumns, syncEventOperation } from './writeBack';
 
 export type PullResult =
@@ -118,13 +121,33 @@ export async function pullReferral(
   if ('skip' in mapped) return count(deps, { outcome: 'skipped', reason: mapped.skip });
   const { map } = mapped;
   await clearPause(deps, referralKey(referral.id));
-  const linked = await findLinkedRecord(deps, referral, map);
-  const policy = await deps.settings.inboundPolicy();
+  let linked = await findLinkedRecord(deps, referral, map);
+  if (linked?.table === 'lead') {
+    const converted = await convertAcceptedLead(deps, context, referral, linked.record, map);
+    if (converted) ({ referral } = converted);
+    if (converted) linked = { table: 'opportunity', record: converted.opportunity };
+  }
+  const policy = linked ? linked.table : routeReferral(referral, await inboundRule(deps.settings)).table;
   const writes = fromReferral(referral, map, { policy, existingTarget: linked?.table });
   const showMark = await deps.settings.showCheckmark();
   const result = linked
-    ? await updateLinked(deps, context, referral, linked, writes, showMark)
-    : await createFromReferral(deps, context, referral, writes, showMark);
+    ? await updateLinked(deps, context, referral, linked, writes, showMark, map)
+    : await createFromReferral(deps, context, referral, writes, showMark, map);
+  if (result.outcome === 'succeeded') {
+    if (result.table === 'opportunity') await rememberReferralSolutions(deps.store, referral);
+    const stateCode = linked?.record[OpportunityColumns.stateCode];
+    try {
+      await applyClosing(deps, context, referral, {
+        table: result.table,
+        recordId: result.recordId,
+        stateCode: typeof stateCode === 'number' ? stateCode : 0,
+      });
+    } catch (error) {
+      // Not done yet: the job's retry must not take this version for our own echo and skip it.
+      await deps.store.setState(writtenEtagKey(referral.id), '');
+      throw error;
+    }
+  }
   stopTimer?.();
   return count(deps, result);
 }
@@ -134,80 +157,13 @@ function count(deps: SyncDeps, result: PullResult): PullResult {
   return result;
 }
 
-async function matchAccount(deps: SyncDeps, account: DataverseRecord): Promise<string> {
-  const name = account[AccountColumns.name];
-  const postalCode = account[AccountColumns.postalCode];
-  if (typeof name === 'string' && name) {
-    const postal = typeof postalCode === 'string' && postalCode ? postalCode : null;
-    const [match] = await deps.dataverse.retrieveMultiple(EntitySets.account, {
-      select: [AccountColumns.id],
-      filter: where.and(where.eq(AccountColumns.name, name), where.eq(AccountColumns.postalCode, postal)),
-      top: 1,
-    });
-    if (match) return match[AccountColumns.id] as string;
-  }
-  return deps.dataverse.create(EntitySets.account, account);
-}
-
-async function matchContact(deps: SyncDeps, contact: DataverseRecord): Promise<string> {
-  const email = contact[ContactColumns.email];
-  if (typeof email === 'string' && email) {
-    const [match] = await deps.dataverse.retrieveMultiple(EntitySets.contact, {
-      select: [ContactColumns.id],
-      filter: where.eq(ContactColumns.email, email),
-      top: 1,
-    });
-    if (match) return match[ContactColumns.id] as string;
-  }
-  return deps.dataverse.create(EntitySets.contact, contact);
-}
-
-async function currencyId(deps: SyncDeps, isoCode: string | null | undefined): Promise<string | null> {
-  if (!isoCode) return null;
-  const [currency] = await deps.dataverse.retrieveMultiple(EntitySets.transactioncurrency, {
-    select: [TransactionCurrencyColumns.id],
-    filter: where.eq(TransactionCurrencyColumns.isoCode, isoCode),
-    top: 1,
-  });
-  return (currency?.[TransactionCurrencyColumns.id] as string | undefined) ?? null;
-}
-
-/** Solution rows for the referral's solutions, resolved against the admin-maintained catalogue. */
-async function solutionOperations(
-  deps: SyncDeps,
-  opportunityId: string,
-  writes: DataverseWrites,
-  existingSolutionIds: Set<string>,
-): Promise<BatchOperation[]> {
-  const operations: BatchOperation[] = [];
-  for (const solution of writes.solutions) {
-    if (existingSolutionIds.has(solution.solutionId.toLowerCase())) continue;
-    const [detail] = await deps.dataverse.retrieveMultiple(EntitySets.pcs_solutiondetail, {
-      select: [SolutionDetailColumns.id, SolutionDetailColumns.name],
-      filter: where.eq(SolutionDetailColumns.solutionId, solution.solutionId),
-      top: 1,
-    });
-    const record: DataverseRecord = {
-      [MicrosoftSolutionColumns.name]:
-        (detail?.[SolutionDetailColumns.name] as string | undefined) ?? solution.name ?? solution.solutionId,
-      [MicrosoftSolutionColumns.solutionId]: solution.solutionId,
-      [`${Relationships.opportunitySolutions.navigation}@odata.bind`]: `/${EntitySets.opportunity}(${opportunityId})`,
-    };
-    if (detail) {
-      record[`${Relationships.solutionDetailSolutions.navigation}@odata.bind`] =
-        `/${EntitySets.pcs_solutiondetail}(${detail[SolutionDetailColumns.id] as string})`;
-    }
-    operations.push({ method: 'POST', entitySet: EntitySets.pcs_microsoftsolution, record });
-  }
-  return operations;
-}
-
 async function createFromReferral(
   deps: SyncDeps,
   context: JobContext,
   referral: StoredReferral,
   writes: DataverseWrites,
   showMark: boolean,
+  map: FieldMap,
 ): Promise<PullResult> {
   const now = deps.clock.now();
   const table = writes.target;
@@ -264,7 +220,17 @@ async function createFromReferral(
   }
   const operations: BatchOperation[] = [
     { method: 'POST', entitySet, record },
-    ...(table === 'opportunity' ? await solutionOperations(deps, recordId, writes, new Set()) : []),
+    ...(table === 'opportunity'
+      ? (
+          await mirrorSolutions(deps, {
+            opportunityId: recordId,
+            referral,
+            map,
+            current: [],
+            created: true,
+          })
+        ).operations
+      : []),
     syncEventOperation({
       table,
       recordId,
@@ -316,6 +282,7 @@ async function updateLinked(
   linked: LinkedRecord,
   writes: DataverseWrites,
   showMark: boolean,
+  map: FieldMap,
 ): Promise<PullResult> {
   const now = deps.clock.now();
   const { table, record: current } = linked;
@@ -335,8 +302,15 @@ async function updateLinked(
       ...relatedPatch(operations, EntitySets.account, AccountColumns.id, snapshot.account, writes.account),
       ...relatedPatch(operations, EntitySets.contact, ContactColumns.id, snapshot.contact, writes.contact),
     ];
-    const existing = new Set(snapshot.solutions.map((s) => s.solutionId.toLowerCase()));
-    operations.push(...(await solutionOperations(deps, recordId, writes, existing)));
+    const mirror = await mirrorSolutions(deps, {
+      opportunityId: recordId,
+      referral,
+      map,
+      current: snapshot.solutions,
+      created: false,
+    });
+    operations.push(...mirror.operations);
+    changedRelated.push(...mirror.changes);
   } else {
     const columns = referralColumns(referral);
     Object.assign(desired, {

@@ -1,7 +1,8 @@
 /**
- * Environment variable values the engine reads (pcs_ShowCheckmarkInName, pcs_InboundReferralPolicy,
- * the field-map overrides), cached for a short time: admins change them in the maker portal and
- * expect the relay to follow without a restart (Microsoft's flows needed one).
+ * Environment variable values the engine reads (pcs_ShowCheckmarkInName, the inbound rule and the
+ * closing policy — inboundRouting.ts, closing.ts — and the field-map overrides), cached for a short
+ * time: admins change them in the maker portal and expect the relay to follow without a restart
+ * (Microsoft's flows needed one).
  */
 import { EnvironmentVariables } from '../../Domain/constants';
 import { parseYesNo } from '../../Domain/environmentVariables';
@@ -9,7 +10,6 @@ import type { Clock, DataverseApi } from '../ports';
 
 export interface SyncSettings {
   showCheckmark(): Promise<boolean>;
-  inboundPolicy(): Promise<'lead' | 'opportunity'>;
   variable(schemaName: string): Promise<string | null>;
   invalidate(): void;
 }
@@ -29,10 +29,6 @@ export function createSettings(dataverse: DataverseApi, clock: Clock, ttlMs = 60
     showCheckmark: async () => {
       const value = await variable(EnvironmentVariables.showCheckmarkInName);
       return value === null ? true : parseYesNo(value) === true;
-    },
-    inboundPolicy: async () => {
-      const value = (await variable(EnvironmentVariables.inboundReferralPolicy))?.trim().toLowerCase();
-      return value === 'lead' ? 'lead' : 'opportunity';
     },
     invalidate: () => cache.clear(),
   };

@@ -19,6 +19,7 @@ import { ownerLanguage } from './language';
 import type { PauseTarget } from './fieldMapPause';
 import { decideOutboundFor, outboundPatch, outboundSnapshot } from './outboundDecision';
 import { retrieveOrNull } from './reads';
+import { rememberReferralSolutions } from './solutionsMirror';
 import { opportunityKey } from '../ports';
 import type { OpportunityRespondPayload, OpportunitySyncPayload } from '../ports';
 import {
@@ -201,6 +202,8 @@ export async function pushOpportunity(
     action = operations.length > 0 ? 'updated' : 'unchanged';
   }
   await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+  // What Partner Center lists now is what both sides agree on (the inbound solution mirror's baseline).
+  await rememberReferralSolutions(deps.store, referral);
 
   const title = {
     created: `Created referral ${referral.id}`,

@@ -25,7 +25,6 @@ const FORM_XML = readFileSync(
 
 const settings: SyncSettings = {
   showCheckmark: async () => true,
-  inboundPolicy: async () => 'opportunity',
   variable: async () => null,
   invalidate: () => undefined,
 };

@@ -51,7 +51,10 @@ const pull = (referral: StoredReferral | string, eventName = 'referral-updated')
 const opportunity = (id: string) => bed.dataverse.row(EntitySets.opportunity, id)!;
 
 describe('pullReferral → opportunity', () => {
-  beforeEach(() => start());
+  // The samples are Microsoft's referrals (leads by default): these tests are about opportunities.
+  beforeEach(() =>
+    start({ environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'opportunity' } }),
+  );
 
   it('creates the opportunity with its account, currency and catalogue solution, and links back', async () => {
     const referral = receiveReferral(bed.partnerCenter, 'referral-get-by-id.response.json');

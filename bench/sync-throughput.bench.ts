@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
-import { EntitySets, OpportunityColumns, Tables } from '../Domain/constants';
+import { EntitySets, EnvironmentVariables, OpportunityColumns, Tables } from '../Domain/constants';
 import { where } from '../Domain/odataQuery';
 import { WebhookPaths } from '../Domain/relayApi';
 import { loadConfig } from '../Relay/config/config';
@@ -200,7 +200,12 @@ async function idleLatencies(stack: LocalStack, opportunityId: string) {
 }
 
 async function benchEndToEnd() {
-  const stack = await startLocalStack({ runWorker: true, deliveryDelayMs: 50 });
+  // Inbound referrals are measured as opportunities (Microsoft's would be leads by default).
+  const stack = await startLocalStack({
+    runWorker: true,
+    deliveryDelayMs: 50,
+    environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'opportunity' },
+  });
   try {
     await createCatalogueSolution(stack.dataverseClient);
     const seller = stack.sellerClient();

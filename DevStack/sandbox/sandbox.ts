@@ -5,6 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { EnvironmentVariables } from '../../Domain/constants';
 import { createLogger } from '../../Relay/logging/logger';
 import { DEV_TOKEN_PATH } from '../../Relay/server/routes/devToken';
 import { seedSandbox } from './seed';
@@ -74,6 +75,9 @@ async function openSandbox(options: SandboxOptions, opened: Array<() => Promise<
     relayPort: options.relayPort ?? 0,
     runWorker: true,
     logger: createLogger({ level: options.logLevel ?? 'warn' }),
+    // The demo works on the opportunity form: its Microsoft referrals land as opportunities (the
+    // product's default is a lead, docs/inbound-referrals.md).
+    environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'opportunity' },
   });
   opened.push(() => stack.stop());
   const seller = stack.sellerClient(SANDBOX_SELLER_OBJECT_ID);

@@ -3,7 +3,12 @@
  * runs them) with the solution catalogue seeded, short webhook backoff, and stopped after the test
  * file whatever happened. Adds the reads every scenario makes.
  */
-import { EntitySets, OpportunityColumns, SyncEventColumns } from '../../Domain/constants';
+import {
+  EntitySets,
+  EnvironmentVariables,
+  OpportunityColumns,
+  SyncEventColumns,
+} from '../../Domain/constants';
 import { lookup, where } from '../../Domain/odataQuery';
 import type { DataverseClient } from '../../Relay/dataverse';
 import type { WebApiRecord } from '../../Relay/ports';
@@ -26,6 +31,11 @@ export interface TestStack extends LocalStack {
     seller?: DataverseClient,
   ): Promise<SeededOpportunity>;
 }
+
+/** Environment variables for scenarios where Microsoft's referrals land as opportunities. */
+export const MICROSOFT_REFERRALS_AS_OPPORTUNITIES = {
+  [EnvironmentVariables.microsoftReferralTarget]: 'opportunity',
+};
 
 export interface TestStackOptions extends StackOptions {
   /** Seed the solution catalogue (default true). */

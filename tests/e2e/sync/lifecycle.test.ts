@@ -21,7 +21,7 @@ import { RelayRoutes } from '../../../Domain/relayApi';
 import { runSetup } from '../../../Relay/config/setup';
 import { SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
 import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
-import { startTestStack, type TestStack } from '../../testkit/stack';
+import { MICROSOFT_REFERRALS_AS_OPPORTUNITIES, startTestStack, type TestStack } from '../../testkit/stack';
 
 const tokenFor = async (stack: TestStack, userId: string) =>
   (await stack.relay.devIssuer!.issue(userId)).access_token;
@@ -29,7 +29,8 @@ const tokenFor = async (stack: TestStack, userId: string) =>
 describe('sync lifecycle', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Microsoft's referrals land as opportunities in these scenarios (the default is a lead).
+    stack = await startTestStack({ environmentVariables: MICROSOFT_REFERRALS_AS_OPPORTUNITIES });
   });
 
   const referralOf = async (id: string) =>

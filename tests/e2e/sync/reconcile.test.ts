@@ -11,14 +11,15 @@ import path from 'node:path';
 import { EntitySets, OpportunityColumns, SyncStatus } from '../../../Domain/constants';
 import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { startLocalStack } from '../../../DevStack/sandbox/stack';
-import { startTestStack, type TestStack } from '../../testkit/stack';
+import { MICROSOFT_REFERRALS_AS_OPPORTUNITIES, startTestStack, type TestStack } from '../../testkit/stack';
 import { WATERMARKS } from '../../../Relay/sync/reconcile';
 import { closeAfterTest } from '../../testkit/cleanup';
 
 describe('reconciliation repairs what webhooks missed', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Microsoft's referrals land as opportunities in these scenarios (the default is a lead).
+    stack = await startTestStack({ environmentVariables: MICROSOFT_REFERRALS_AS_OPPORTUNITIES });
   });
 
   it('a Partner Center change whose webhook was dropped arrives with the next reconciliation', async () => {

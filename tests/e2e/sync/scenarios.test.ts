@@ -15,12 +15,13 @@ import {
 } from '../../../Domain/constants';
 import { where } from '../../../Domain/odataQuery';
 import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
-import { startTestStack, type TestStack } from '../../testkit/stack';
+import { MICROSOFT_REFERRALS_AS_OPPORTUNITIES, startTestStack, type TestStack } from '../../testkit/stack';
 
 describe('two-way sync (both simulators, real webhook paths)', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Microsoft's referrals land as opportunities in these scenarios (the default is a lead).
+    stack = await startTestStack({ environmentVariables: MICROSOFT_REFERRALS_AS_OPPORTUNITIES });
   });
 
   it('set up the environment and confirmed Partner Center delivery', () => {

@@ -163,7 +163,7 @@ export const DEFAULT_FIELD_MAP: FieldMap = {
     entry('engagementId', Tables.opportunity, O.engagementId, 'toDataverse'),
     entry('id', Tables.opportunity, O.referralId, 'toDataverse'),
     entry('externalReferenceId', Tables.opportunity, O.id, 'toPartnerCenter'),
-    // Inbound referrals landing as leads (pcs_InboundReferralPolicy = lead): the same facts on lead columns,
+    // Inbound referrals landing as leads (Microsoft's, by default): the same facts on lead columns,
     // as Microsoft's 2019 sample flow did (subject, companyname, contact names, budgetamount).
     entry('name', Tables.lead, LeadColumns.subject, 'toDataverse', { default: UNNAMED_REFERRAL }),
     entry('customerProfile.name', Tables.lead, LeadColumns.companyName, 'toDataverse'),

@@ -33,7 +33,7 @@ import { dealTypeOfSnapshot, isBlank } from './rules';
 
 /** What an inbound referral implies in Dataverse. Column values use Web API encodings. */
 export interface DataverseWrites {
-  /** Where the referral lands: per pcs_InboundReferralPolicy for new records, else the existing table. */
+  /** Where the referral lands: by its origin for new records (Relay/sync/inboundRouting.ts), else the existing table. */
   target: 'opportunity' | 'lead';
   /** Columns of the opportunity or lead (logical names). */
   record: DataverseRecord;

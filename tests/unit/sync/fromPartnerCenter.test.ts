@@ -198,7 +198,7 @@ describe('pullReferral → opportunity', () => {
   });
 });
 
-describe('pullReferral → lead (pcs_InboundReferralPolicy = lead)', () => {
+describe('pullReferral → lead (the older pcs_InboundReferralPolicy = lead)', () => {
   beforeEach(() => start({ environmentVariables: { [EnvironmentVariables.inboundReferralPolicy]: 'lead' } }));
 
   it('creates a lead carrying the referral, and no account, contact or solution rows', async () => {

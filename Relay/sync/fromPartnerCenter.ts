@@ -144,7 +144,7 @@ export async function pullReferral(
       });
     } catch (error) {
       // Not done yet: the job's retry must not take this version for our own echo and skip it.
-      await deps.store.setState(writtenEtagKey(referral.id), '');
+      await deps.store.deleteState(writtenEtagKey(referral.id));
       throw error;
     }
   }

@@ -148,7 +148,7 @@ it('the push makes what it sent the agreed list: a later removal in Partner Cent
 it('without an agreed list (a referral linked before) the first pull only adds', async () => {
   const incoming = bed.partnerCenter.referrals.createIncoming({});
   const opportunityId = await pull(incoming);
-  await bed.store.setState(solutionsKey(incoming.id), '');
+  await bed.store.deleteState(solutionsKey(incoming.id));
   await pull(editSolutions(incoming, [ANALYTICS]));
   expect(idsOf(opportunityId)).toEqual([ANALYTICS.id, M365.id]);
   // From now on the list is agreed: the next removal is mirrored.

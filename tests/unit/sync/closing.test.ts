@@ -19,6 +19,7 @@ import { lookup, where } from '../../../Domain/odataQuery';
 import type { Referral, StoredReferral } from '../../../Domain/referral';
 import { closeParameters, closingKey, planClosing } from '../../../Relay/sync/closing';
 import { pullReferral } from '../../../Relay/sync/fromPartnerCenter';
+import { pushOpportunity } from '../../../Relay/sync/toPartnerCenter';
 import { OPPORTUNITY_CLOSES } from '../../testkit/fakeDataverse';
 import { createSyncTestbed, type SyncTestbed, type SyncTestbedOptions } from '../../testkit/syncTestbed';
 
@@ -291,5 +292,31 @@ describe('closing through pullReferral', () => {
     await bed.dataverse.update(EntitySets.opportunity, recordId, { statecode: 0, statuscode: 1 });
     await pull(won);
     expect(stateOf(recordId)).toBe(0);
+  });
+});
+
+describe('without the integration user configured (its own steps are not skipped)', () => {
+  it('the Win step of the relay’s own close sends nothing back', async () => {
+    const bed = createSyncTestbed({
+      environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'opportunity' },
+    });
+    const deal = bed.partnerCenter.referrals.createInPortal({});
+    const pullIt = (referral: StoredReferral) =>
+      pullReferral(bed.deps, { referralId: referral.id, eventName: 'referral-updated' }, bed.context);
+    const { recordId } = (await pullIt(deal)) as { recordId: string };
+    await pullIt(bed.partnerCenter.referrals.portalUpdate(deal.id, { status: 'Closed', substatus: 'Won' }));
+    const patches = bed.partnerCenter.callsOf('patchReferral').length;
+    // The job the Win step would queue (Plugins/handlers.ts onOpportunityClose).
+    const pushed = await pushOpportunity(
+      bed.deps,
+      {
+        opportunityId: recordId,
+        reason: 'Win',
+        closing: { outcome: 'won', reason: 'Won in Partner Center' },
+      },
+      bed.context,
+    );
+    expect(pushed).toMatchObject({ outcome: 'succeeded', action: 'closed' });
+    expect(bed.partnerCenter.callsOf('patchReferral')).toHaveLength(patches);
   });
 });

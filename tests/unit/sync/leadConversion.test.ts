@@ -20,6 +20,8 @@ import { lookup, where } from '../../../Domain/odataQuery';
 import type { StoredReferral } from '../../../Domain/referral';
 import { writtenEtagKey } from '../../../Relay/sync/deps';
 import { pullReferral } from '../../../Relay/sync/fromPartnerCenter';
+import { syncLead } from '../../../Relay/sync/leads';
+import { pushOpportunity } from '../../../Relay/sync/toPartnerCenter';
 import { createCatalogueSolution } from '../../../DevStack/sandbox/seedRecords';
 import { createSyncTestbed, type SyncTestbed } from '../../testkit/syncTestbed';
 
@@ -192,4 +194,14 @@ it('a lead that is not accepted yet stays a lead', async () => {
     recordId: leadId,
   });
   expect(qualifyCalls()).toEqual([]);
+});
+
+it('without the integration user configured, the steps of the relay’s own qualification send nothing back', async () => {
+  const { referral, leadId } = await incomingLead();
+  const opportunityId = ((await pull(accept(referral))) as { recordId: string }).recordId;
+  const patches = bed.partnerCenter.callsOf('patchReferral').length;
+  // What the QualifyLead / lead Update steps and the opportunity Update step would queue.
+  await syncLead(bed.deps, { leadId, reason: 'QualifyLead', stateCode: LeadState.qualified }, bed.context);
+  await pushOpportunity(bed.deps, { opportunityId, reason: 'Update' }, bed.context);
+  expect(bed.partnerCenter.callsOf('patchReferral')).toHaveLength(patches);
 });

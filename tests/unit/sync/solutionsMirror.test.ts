@@ -180,3 +180,13 @@ describe('reading the referral', () => {
     expect(solutionsMappedInbound(outboundOnly)).toBe(false);
   });
 });
+
+it('without the integration user configured, the Solution steps of the relay’s own edits send nothing back', async () => {
+  const incoming = bed.partnerCenter.referrals.createIncoming({});
+  const opportunityId = await pull(incoming);
+  await pull(editSolutions(incoming, [ANALYTICS, UNKNOWN]));
+  const patches = bed.partnerCenter.callsOf('patchReferral').length;
+  // The job a Solution Create / Delete step would queue.
+  await pushOpportunity(bed.deps, { opportunityId, reason: 'Solution Delete' }, bed.context);
+  expect(bed.partnerCenter.callsOf('patchReferral')).toHaveLength(patches);
+});

@@ -117,7 +117,12 @@ async function writePauseEvent(
       referralId: target.referralId ?? null,
       correlationId: context.correlationId,
       occurredOn: now,
-      changes: { paused: true, forms: state.forms, errors: state.errors },
+      changes: {
+        paused: true,
+        forms: state.forms,
+        formsToFix: state.formsToFix ?? state.forms,
+        errors: state.errors,
+      },
     }),
   );
 }

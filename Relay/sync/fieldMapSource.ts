@@ -1,11 +1,15 @@
 /**
  * The field map in force: read from the published opportunity forms' control configuration (the
  * PCF control's static `fieldMap` parameter in FormXml `controlDescriptions`), validated, with the
- * environment-variable overrides applied, cached and refreshed. Two forms carrying different maps is
- * an error: the relay would not know which one the customizer meant.
+ * environment-variable overrides applied, cached and refreshed.
+ *
+ * An empty `fieldMap` means "the default map" and takes no part in the comparison: a customizer may
+ * put the control on any opportunity form without copying the JSON. Only forms with a non-empty map
+ * are compared; two that differ are an error (the relay would not know which one the customizer
+ * meant), and the message names the forms to fix. The rule is documented in docs/field-map.md.
  */
 import { EnvironmentVariables, Tables } from '../../Domain/constants';
-import { applyOverrides, formatFieldMapError, parseFieldMap } from '../../Domain/fieldMap';
+import { applyOverrides, DEFAULT_FIELD_MAP, formatFieldMapError, parseFieldMap } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
 import { fieldMapsInFormXml } from '../../Domain/formXmlControls';
 import type { Clock, DataverseApi } from '../ports';
@@ -21,6 +25,8 @@ export type FieldMapState =
       errors: string[];
       /** Names of the forms involved. */
       forms: string[];
+      /** The forms whose fieldMap the customizer should change (all involved forms when unsure). */
+      formsToFix?: string[];
     };
 
 export interface FieldMapSource {
@@ -38,7 +44,6 @@ export interface FieldMapSourceOptions {
 
 /** Canonical text of a map for comparison (key order and whitespace do not make two maps differ). */
 const canonical = (text: string): string => {
-  if (!text) return '';
   const sorted = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(sorted)
@@ -56,48 +61,95 @@ const canonical = (text: string): string => {
   }
 };
 
-export async function loadFieldMap(dataverse: DataverseApi, settings: SyncSettings): Promise<FieldMapState> {
-  const forms = await dataverse.getSystemForms(Tables.opportunity);
-  const byText = new Map<string, string[]>();
+/** One distinct non-empty map and the forms that carry it (a form may carry two: web vs phone). */
+interface MapGroup {
+  text: string;
+  forms: string[];
+}
+
+const quoted = (names: string[]) => `"${names.join('", "')}"`;
+const DEFAULT_CANONICAL = canonical(JSON.stringify(DEFAULT_FIELD_MAP));
+
+/**
+ * The map the other forms should follow: the one most forms carry; on a tie a customized map over one
+ * equal to the default (changing a map is deliberate, carrying the shipped default is not), then the
+ * first form name. The forms of every other group are the ones to fix.
+ */
+function referenceGroup(groups: MapGroup[]): MapGroup {
+  const customized = (g: MapGroup) => (canonical(g.text) === DEFAULT_CANONICAL ? 0 : 1);
+  return [...groups].sort(
+    (a, b) =>
+      b.forms.length - a.forms.length ||
+      customized(b) - customized(a) ||
+      a.forms[0]!.localeCompare(b.forms[0]!),
+  )[0]!;
+}
+
+/**
+ * The map the published forms agree on: '' when none carries a non-empty map (the default map), the
+ * shared text, or the conflict between forms whose non-empty maps differ.
+ */
+export function agreedFieldMapText(
+  forms: Array<{ name: string; formxml: string }>,
+): { ok: true; text: string; forms: string[] } | Extract<FieldMapState, { ok: false }> {
+  const groups = new Map<string, MapGroup>();
   for (const form of forms) {
     for (const text of fieldMapsInFormXml(form.formxml)) {
+      if (text.trim() === '') continue;
       const key = canonical(text);
-      byText.set(key, [...(byText.get(key) ?? []), form.name]);
+      const group = groups.get(key) ?? { text, forms: [] };
+      if (!group.forms.includes(form.name)) group.forms.push(form.name);
+      groups.set(key, group);
     }
   }
-  const allForms = [...new Set(forms.map((f) => f.name))];
-  if (byText.size > 1) {
-    const groups = [...byText.values()].map((names) => `"${[...new Set(names)].join('", "')}"`);
-    const conflict = `the opportunity forms carry different field maps (${groups.join(' vs ')})`;
-    return {
-      ok: false,
-      message:
-        `Sync is paused: ${conflict}. Make the fieldMap property of the Partner Center sync control ` +
-        'identical on every opportunity form, then publish; paused records resume by themselves.',
-      errors: [conflict],
-      forms: allForms,
-    };
-  }
-  const [text = ''] = byText.keys();
-  const result = parseFieldMap(text);
+  const all = [...groups.values()];
+  if (all.length <= 1) return { ok: true, text: all[0]?.text ?? '', forms: all[0]?.forms ?? [] };
+  const reference = referenceGroup(all);
+  const toFix = [
+    ...new Set(
+      all.filter((g) => g !== reference).flatMap((g) => g.forms.filter((f) => f !== reference.forms[0])),
+    ),
+  ];
+  const involved = [...new Set(all.flatMap((g) => g.forms))];
+  const conflict = `the opportunity forms carry different field maps (${all.map((g) => quoted(g.forms)).join(' vs ')})`;
+  const fix =
+    toFix.length > 0
+      ? `Fix ${toFix.length > 1 ? 'forms' : 'form'} ${quoted(toFix)}: set the fieldMap property of the Partner Center ` +
+        `sync control to the map of form "${reference.forms[0]}", or leave it empty to use that map`
+      : `Make the fieldMap property of the Partner Center sync control identical on every form factor of form "${reference.forms[0]}"`;
+  return {
+    ok: false,
+    message: `Sync is paused: ${conflict}. ${fix}, then publish; paused records resume by themselves.`,
+    errors: [conflict],
+    forms: involved,
+    formsToFix: toFix.length > 0 ? toFix : [reference.forms[0]!],
+  };
+}
+
+export async function loadFieldMap(dataverse: DataverseApi, settings: SyncSettings): Promise<FieldMapState> {
+  const agreed = agreedFieldMapText(await dataverse.getSystemForms(Tables.opportunity));
+  if (!agreed.ok) return agreed;
+  const result = parseFieldMap(agreed.text);
   if (!result.ok) {
     const errors = result.errors.map(formatFieldMapError);
-    const where = allForms.length ? ` on form "${allForms.join('", "')}"` : '';
+    const where = agreed.forms.length
+      ? ` on ${agreed.forms.length > 1 ? 'forms' : 'form'} ${quoted(agreed.forms)}`
+      : '';
     return {
       ok: false,
       message:
         `Sync is paused: the field map${where} is invalid: ${errors.join('; ')}. ` +
         'Fix the fieldMap property of the Partner Center sync control and publish; paused records resume by themselves.',
       errors,
-      forms: allForms,
+      forms: agreed.forms,
+      formsToFix: agreed.forms,
     };
   }
   const map = applyOverrides(result.map, {
     dealValueFieldName: await settings.variable(EnvironmentVariables.dealValueFieldName),
     countryCodeFieldName: await settings.variable(EnvironmentVariables.countryCodeFieldName),
   });
-  const [formNames = []] = byText.values();
-  return { ok: true, map, source: text ? `form ${[...new Set(formNames)].join(', ')}` : 'default map' };
+  return { ok: true, map, source: agreed.text ? `form ${agreed.forms.join(', ')}` : 'default map' };
 }
 
 export function createFieldMapSource(

@@ -236,6 +236,14 @@ describe('field map from the published opportunity form', () => {
       expect(String(event?.[SyncEventColumns.message])).toContain(
         `the opportunity forms carry different field maps ("${form.name}" vs "Co-sell (sales team)")`,
       );
+      // One form each: the customized map is taken as meant, the form still carrying the default is to fix.
+      expect(String(event?.[SyncEventColumns.message])).toContain(
+        `Fix form "${form.name}": set the fieldMap property of the Partner Center sync control to the map of form "Co-sell (sales team)"`,
+      );
+      expect(JSON.parse(String(event![SyncEventColumns.changes]))).toMatchObject({
+        forms: [form.name, 'Co-sell (sales team)'],
+        formsToFix: [form.name],
+      });
       expect((await stack.opportunity(opportunityId))[OpportunityColumns.syncStatus]).toBe(SyncStatus.error);
 
       // The customizer makes the second form carry the same map: sync resumes.
@@ -245,6 +253,34 @@ describe('field map from the published opportunity form', () => {
       expect((await stack.opportunity(opportunityId))[OpportunityColumns.syncStatus]).toBe(SyncStatus.synced);
     } finally {
       await stack.dataverseClient.update(SYSTEMFORMS, secondFormId, { formactivationstate: 0 });
+    }
+  });
+  it("the control on a customizer's own form with fieldMap left empty: the default map, sync goes on", async () => {
+    // The customizer adds the control to their form and never touches fieldMap (empty element).
+    const ownFormId = await stack.dataverseClient.create(SYSTEMFORMS, {
+      name: 'Opportunity (field sales)',
+      objecttypecode: 'opportunity',
+      type: 2,
+      formactivationstate: 1,
+      formxml: setFieldMapInFormXml(form.formxml, ''),
+    });
+    try {
+      const published = await stack.dataverseClient.getSystemForms('opportunity');
+      expect(published.map((f) => f.name)).toEqual([form.name, 'Opportunity (field sales)']);
+      expect(await stack.relay.sync.fieldMaps.refresh()).toMatchObject({
+        ok: true,
+        map: DEFAULT_FIELD_MAP,
+        source: `form ${form.name}`,
+      });
+      const { opportunityId } = await createSeedOpportunity(stack.sellerClient(), { name: 'Any form' });
+      await stack.settle();
+      expect(await stack.opportunity(opportunityId)).toMatchObject({
+        [OpportunityColumns.name]: 'Any form ✔',
+        [OpportunityColumns.syncStatus]: SyncStatus.synced,
+      });
+      expect(await pausedEvents(opportunityId)).toEqual([]);
+    } finally {
+      await stack.dataverseClient.update(SYSTEMFORMS, ownFormId, { formactivationstate: 0 });
     }
   });
 });

@@ -63,6 +63,8 @@ describe('loadFieldMap', () => {
     expect(await loadFieldMap(two, settings)).toMatchObject({
       ok: false,
       forms: ['Main', 'Sales'],
+      // One form each: the customized map wins over the one equal to the default, so Main is to fix.
+      formsToFix: ['Main'],
       errors: ['the opportunity forms carry different field maps ("Main" vs "Sales")'],
     });
     const bad = withForms([
@@ -88,6 +90,103 @@ describe('loadFieldMap', () => {
     expect(state.message).toMatch(
       /^Sync is paused: the field map on form "Main" is invalid: entries\[0\] \(id\)/,
     );
+  });
+});
+
+describe('several forms carrying the control', () => {
+  const EMPTY = setFieldMapInFormXml(FORM_XML, '');
+  /** The form designer leaves no fieldMap element at all when the property was never set. */
+  const WITHOUT_PARAMETER = EMPTY.replace(/<fieldMap [^>]*\/>|<fieldMap [^>]*><\/fieldMap>/g, '');
+  const notesOnly = (direction: string) =>
+    JSON.stringify({
+      version: 1,
+      entries: [{ referral: 'details.notes', table: 'opportunity', column: 'description', direction }],
+    });
+
+  it('an empty fieldMap means the default map and takes no part in the comparison', async () => {
+    expect(WITHOUT_PARAMETER).not.toContain('<fieldMap');
+    expect(fieldMapsInFormXml(WITHOUT_PARAMETER)).toEqual(['', '', '']);
+    expect(fieldMapsInFormXml(EMPTY)).toEqual(['', '', '']);
+    // Only empty forms: the default map.
+    expect(
+      await loadFieldMap(
+        withForms([
+          { name: 'Sales', formxml: EMPTY },
+          { name: 'Field sales', formxml: WITHOUT_PARAMETER },
+        ]),
+        settings,
+      ),
+    ).toEqual({ ok: true, map: DEFAULT_FIELD_MAP, source: 'default map' });
+    // Empty forms beside the shipped form (default map written out): no conflict.
+    expect(
+      await loadFieldMap(
+        withForms([
+          { name: 'Main', formxml: FORM_XML },
+          { name: 'Sales', formxml: EMPTY },
+          { name: 'Field sales', formxml: WITHOUT_PARAMETER },
+        ]),
+        settings,
+      ),
+    ).toMatchObject({ ok: true, map: DEFAULT_FIELD_MAP, source: 'form Main' });
+    // Empty forms beside one customized form: the customized map is in force.
+    const state = await loadFieldMap(
+      withForms([
+        { name: 'Sales', formxml: EMPTY },
+        { name: 'Custom', formxml: setFieldMapInFormXml(FORM_XML, notesOnly('toDataverse')) },
+      ]),
+      settings,
+    );
+    expect(state).toMatchObject({ ok: true, source: 'form Custom' });
+    expect(state.ok && state.map.entries).toEqual([
+      { referral: 'details.notes', table: 'opportunity', column: 'description', direction: 'toDataverse' },
+    ]);
+  });
+
+  it('two non-empty maps that differ: names every form and says which to fix (the minority)', async () => {
+    const state = await loadFieldMap(
+      withForms([
+        { name: 'Main', formxml: FORM_XML },
+        { name: 'Sales', formxml: EMPTY },
+        { name: 'West', formxml: setFieldMapInFormXml(FORM_XML, notesOnly('both')) },
+        { name: 'East', formxml: setFieldMapInFormXml(FORM_XML, notesOnly('both')) },
+      ]),
+      settings,
+    );
+    expect(state).toMatchObject({
+      ok: false,
+      forms: ['Main', 'West', 'East'],
+      formsToFix: ['Main'],
+      errors: ['the opportunity forms carry different field maps ("Main" vs "West", "East")'],
+    });
+    expect(!state.ok && state.message).toBe(
+      'Sync is paused: the opportunity forms carry different field maps ("Main" vs "West", "East"). ' +
+        'Fix form "Main": set the fieldMap property of the Partner Center sync control to the map of form ' +
+        '"West", or leave it empty to use that map, then publish; paused records resume by themselves.',
+    );
+  });
+
+  it('a form whose form factors disagree is the one to fix', async () => {
+    const phoneDiffers = setFieldMapInFormXml(FORM_XML, notesOnly('both')).replace(
+      /(<customControl formFactor="2"[\s\S]*?<fieldMap [^>]*>)[^<]*/,
+      (_match, head: string) => `${head}${notesOnly('toDataverse').replace(/"/g, '&quot;')}`,
+    );
+    const state = await loadFieldMap(withForms([{ name: 'Main', formxml: phoneDiffers }]), settings);
+    expect(state).toMatchObject({ ok: false, forms: ['Main'], formsToFix: ['Main'] });
+    expect(!state.ok && state.message).toContain(
+      'Make the fieldMap property of the Partner Center sync control identical on every form factor of form "Main"',
+    );
+  });
+
+  it('an invalid map names only the forms that carry it', async () => {
+    const state = await loadFieldMap(
+      withForms([
+        { name: 'Sales', formxml: EMPTY },
+        { name: 'Custom', formxml: setFieldMapInFormXml(FORM_XML, '{oops') },
+      ]),
+      settings,
+    );
+    expect(state).toMatchObject({ ok: false, forms: ['Custom'], formsToFix: ['Custom'] });
+    expect(!state.ok && state.message).toMatch(/^Sync is paused: the field map on form "Custom" is invalid/);
   });
 });
 

@@ -125,6 +125,8 @@ export const MicrosoftSolutionColumns = {
   opportunity: 'pcs_opportunityid',
   solutionDetail: 'pcs_solutiondetailid',
   solutionId: 'pcs_solutionid',
+  /** Copied from the catalogue row by the relay, with the id and name (Relay/sync/solutionCatalogue.ts). */
+  publisherName: 'pcs_publishername',
 } as const;
 
 export const SolutionDetailColumns = {

@@ -390,7 +390,11 @@ export function opportunityQuery(map: FieldMap): ODataQuery {
       { navigation: OpportunityNavigation.transactionCurrency, select: [TransactionCurrencyColumns.isoCode] },
       {
         navigation: SOLUTIONS_NAV,
-        select: [MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name],
+        select: [
+          MicrosoftSolutionColumns.solutionId,
+          MicrosoftSolutionColumns.name,
+          MicrosoftSolutionColumns.publisherName,
+        ],
       },
     ],
   };
@@ -427,7 +431,10 @@ export function snapshotFromWebApi(record: DataverseRecord): OpportunitySnapshot
       ? row[MicrosoftSolutionColumns.solutionDetail]
       : {};
     const name = row[MicrosoftSolutionColumns.name];
-    const publisher = (detail as Record<string, unknown>)[SolutionDetailColumns.publisherName];
+    // Copied onto the row from the catalogue by the relay; an expanded catalogue row also serves.
+    const publisher =
+      row[MicrosoftSolutionColumns.publisherName] ??
+      (detail as Record<string, unknown>)[SolutionDetailColumns.publisherName];
     return {
       solutionId: id,
       name: typeof name === 'string' ? name : null,

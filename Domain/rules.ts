@@ -34,7 +34,8 @@ export function isIso2Country(value: unknown): boolean {
 export const isBlank = (value: unknown): boolean =>
   value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 
-type Column = { table: FieldMapTable; column: string };
+export type RuleColumn = { table: FieldMapTable; column: string };
+type Column = RuleColumn;
 
 /** The column the map uses for a referral path (on opportunity-side tables), else the product default. */
 function columnFor(map: FieldMap, referral: string, fallback: Column): Column {
@@ -54,18 +55,27 @@ function read(snapshot: OpportunitySnapshot, { table, column }: Column): unknown
 
 const asOption = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
-/** Deal type of a snapshot, reading visibility and help columns through the map. */
-export function dealTypeOfSnapshot(snapshot: OpportunitySnapshot, map: FieldMap): DealType {
-  const visibility = columnFor(map, 'consent.consentToShareReferralWithMicrosoftSellers', {
-    table: Tables.opportunity,
-    column: OpportunityColumns.referralVisibility,
-  });
-  const help = columnFor(map, 'inviteContext.assistanceRequestCode', {
-    table: Tables.opportunity,
-    column: OpportunityColumns.helpNeeded,
-  });
-  return dealTypeOf(asOption(read(snapshot, visibility)), asOption(read(snapshot, help)));
-}
+/** The referral path each single-column rule reads, with the column used when the map has no entry. */
+const RULE_COLUMNS = {
+  name: ['name', { table: Tables.opportunity, column: OpportunityColumns.name }],
+  country: ['customerProfile.address.country', { table: Tables.account, column: AccountColumns.country }],
+  dealValue: ['details.dealValue', { table: Tables.opportunity, column: OpportunityColumns.estimatedValue }],
+  closeDate: [
+    'details.closingDateTime',
+    { table: Tables.opportunity, column: OpportunityColumns.estimatedCloseDate },
+  ],
+  visibility: [
+    'consent.consentToShareReferralWithMicrosoftSellers',
+    { table: Tables.opportunity, column: OpportunityColumns.referralVisibility },
+  ],
+  help: [
+    'inviteContext.assistanceRequestCode',
+    { table: Tables.opportunity, column: OpportunityColumns.helpNeeded },
+  ],
+} as const satisfies Record<string, readonly [string, Column]>;
+
+const ruleColumn = (map: FieldMap, rule: keyof typeof RULE_COLUMNS): Column =>
+  columnFor(map, RULE_COLUMNS[rule][0], RULE_COLUMNS[rule][1]);
 
 /** Columns of the customer contact Partner Center requires for co-sell (§3.5), in form order. */
 const CONTACT_FIELDS = [
@@ -74,6 +84,32 @@ const CONTACT_FIELDS = [
   ['customerProfile.team[0].email', ContactColumns.email],
   ['customerProfile.team[0].phoneNumber', ContactColumns.phone],
 ] as const;
+
+const contactColumns = (map: FieldMap): Column[] =>
+  CONTACT_FIELDS.map(([path, fallback]) => columnFor(map, path, { table: Tables.contact, column: fallback }));
+
+/** Deal type of a snapshot, reading visibility and help columns through the map. */
+export function dealTypeOfSnapshot(snapshot: OpportunitySnapshot, map: FieldMap): DealType {
+  return dealTypeOf(
+    asOption(read(snapshot, ruleColumn(map, 'visibility'))),
+    asOption(read(snapshot, ruleColumn(map, 'help'))),
+  );
+}
+
+/**
+ * The columns the sharing rules read under this map (after the environment-variable overrides): a
+ * change to one of them can turn a blocked deal into one that syncs. Besides these the rules only look
+ * at whether the account and contact lookups and the solution rows are there.
+ */
+export function sharingRuleColumns(map: FieldMap): RuleColumn[] {
+  const columns = [
+    ...(Object.keys(RULE_COLUMNS) as Array<keyof typeof RULE_COLUMNS>).map((rule) => ruleColumn(map, rule)),
+    ...contactColumns(map),
+  ];
+  return columns.filter(
+    (c, i) => columns.findIndex((o) => o.table === c.table && o.column === c.column) === i,
+  );
+}
 
 type ProblemTable = Problem['table'];
 const problem = (code: Problem['code'], at?: Column, params?: Record<string, string>): Problem => ({
@@ -95,16 +131,13 @@ export function checkSharingRules(snapshot: OpportunitySnapshot, map: FieldMap):
   const problems: Problem[] = [];
   const dealType = dealTypeOfSnapshot(snapshot, map);
 
-  const name = columnFor(map, 'name', { table: Tables.opportunity, column: OpportunityColumns.name });
+  const name = ruleColumn(map, 'name');
   const nameValue = read(snapshot, name);
   if (isBlank(typeof nameValue === 'string' ? stripCheckmark(nameValue) : nameValue)) {
     problems.push(problem('nameMissing', name));
   }
 
-  const country = columnFor(map, 'customerProfile.address.country', {
-    table: Tables.account,
-    column: AccountColumns.country,
-  });
+  const country = ruleColumn(map, 'country');
   if (!snapshot.account) {
     problems.push(
       problem('accountMissing', { table: Tables.opportunity, column: OpportunityColumns.parentAccount }),
@@ -116,23 +149,14 @@ export function checkSharingRules(snapshot: OpportunitySnapshot, map: FieldMap):
       problems.push(problem('countryNotIso2', country, { country: String(value) }));
   }
 
-  const dealValue = columnFor(map, 'details.dealValue', {
-    table: Tables.opportunity,
-    column: OpportunityColumns.estimatedValue,
-  });
+  const dealValue = ruleColumn(map, 'dealValue');
   if (isBlank(read(snapshot, dealValue))) problems.push(problem('dealValueMissing', dealValue));
 
-  const closeDate = columnFor(map, 'details.closingDateTime', {
-    table: Tables.opportunity,
-    column: OpportunityColumns.estimatedCloseDate,
-  });
+  const closeDate = ruleColumn(map, 'closeDate');
   if (isBlank(read(snapshot, closeDate))) problems.push(problem('closeDateMissing', closeDate));
 
   if (dealType === 'coSell') {
-    const visibility = columnFor(map, 'consent.consentToShareReferralWithMicrosoftSellers', {
-      table: Tables.opportunity,
-      column: OpportunityColumns.referralVisibility,
-    });
+    const visibility = ruleColumn(map, 'visibility');
     if (read(snapshot, visibility) === ReferralVisibility.notVisible) {
       problems.push(problem('visibilityRequiredForHelp', visibility));
     }
@@ -144,9 +168,7 @@ export function checkSharingRules(snapshot: OpportunitySnapshot, map: FieldMap):
         }),
       );
     } else {
-      const missing = CONTACT_FIELDS.map(([path, fallback]) =>
-        columnFor(map, path, { table: Tables.contact, column: fallback }),
-      ).filter((c) => isBlank(read(snapshot, c)));
+      const missing = contactColumns(map).filter((c) => isBlank(read(snapshot, c)));
       if (missing.length) {
         problems.push(
           problem('contactDetailsMissing', missing[0], { columns: missing.map((c) => c.column).join(', ') }),

@@ -11,6 +11,8 @@ import {
   ContactColumns,
   MicrosoftSolutionColumns,
   OpportunityColumns,
+  Relationships,
+  SolutionDetailColumns,
   Tables,
   TransactionCurrencyColumns,
 } from './constants';
@@ -27,10 +29,23 @@ const snapshotColumns = (map: FieldMap, table: FieldMapTable, primaryKey: string
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
-const solutionOf = (row: DataverseRecord): SolutionRow => ({
-  solutionId: text(row[MicrosoftSolutionColumns.solutionId]) ?? '',
-  name: text(row[MicrosoftSolutionColumns.name]),
-});
+const CATALOGUE = Relationships.solutionDetailSolutions.navigation;
+
+/**
+ * A row picked from the catalogue gets its Solution ID from the relay a moment after it is added
+ * (Relay/sync/solutionCatalogue.ts); until then the id is read through the lookup, so a seller who
+ * saves straight away is not told to add the solution they just added.
+ */
+const solutionOf = (row: DataverseRecord): SolutionRow => {
+  const detail = row[CATALOGUE] as DataverseRecord | null | undefined;
+  return {
+    solutionId:
+      text(row[MicrosoftSolutionColumns.solutionId]) ||
+      (detail ? text(detail[SolutionDetailColumns.solutionId]) : null) ||
+      '',
+    name: text(row[MicrosoftSolutionColumns.name]),
+  };
+};
 
 // Promise chains, not async/await, object spread or destructuring: the PCF build's Babel pass inlines
 // a helper for each of those into the control's bundle, once per module (bench/pcf-bundle.bench.ts).
@@ -56,6 +71,7 @@ export function loadOpportunitySnapshot(
           odataQueryString({
             select: [MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name],
             filter: where.eq(lookup(MicrosoftSolutionColumns.opportunity), guid(bareRecordId(opportunityId))),
+            expand: [{ navigation: CATALOGUE, select: [SolutionDetailColumns.solutionId] }],
           }),
         )
       : { entities: [] };

@@ -15,7 +15,12 @@ import {
 } from '../Domain/constants';
 import type { EntityReferenceValue, PlainAttributes, PlainValue, PluginEvent } from '../Domain/pluginEvent';
 import { stripCheckmark } from '../Domain/checkmark';
-import { leadSyncJob, opportunitySyncJob } from '../Relay/ports';
+import {
+  customerChangedJob,
+  leadSyncJob,
+  opportunitySyncJob,
+  solutionFromCatalogueJob,
+} from '../Relay/ports';
 import type { NewJob } from '../Relay/ports';
 
 export interface StepContext {
@@ -75,6 +80,15 @@ export function handlePluginEvent(event: PluginEvent, context: StepContext): Ste
       return onSolutionChange(event, correlationId);
     case `${Tables.lead}:Update`:
       return onLeadUpdate(event, correlationId);
+    case `${Tables.account}:Update`:
+    case `${Tables.contact}:Update`:
+      // The step is filtered to the columns the sharing rules read: the job looks up the deals.
+      return run(
+        customerChangedJob(
+          { table: event.entity as 'account' | 'contact', id: event.id, reason: `${event.entity} Update` },
+          correlationId,
+        ),
+      );
     case `${Tables.lead}:QualifyLead`:
       return run(
         leadSyncJob(
@@ -139,14 +153,34 @@ function onOpportunityClose(event: PluginEvent, correlationId: string): StepDeci
 }
 
 function onSolutionChange(event: PluginEvent, correlationId: string): StepDecision {
+  const before = (name: string) =>
+    firstImage(event.preImages)?.[name] ?? firstImage(event.postImages)?.[name];
+  // A row moved off an opportunity still changes that opportunity's solutions.
   const reference =
     event.changedAttributes[MicrosoftSolutionColumns.opportunity] ??
-    firstImage(event.preImages)?.[MicrosoftSolutionColumns.opportunity] ??
-    firstImage(event.postImages)?.[MicrosoftSolutionColumns.opportunity];
-  if (!isReference(reference)) return skip('solution row without an opportunity');
-  return run(
-    opportunitySyncJob({ opportunityId: reference.id, reason: `Solution ${event.message}` }, correlationId),
-  );
+    before(MicrosoftSolutionColumns.opportunity);
+  const opportunityId = isReference(reference) ? reference.id : null;
+  // The catalogue lookup as it is now: in Target when this change set it (null = cleared), else unchanged.
+  const catalogue =
+    MicrosoftSolutionColumns.solutionDetail in event.changedAttributes
+      ? event.changedAttributes[MicrosoftSolutionColumns.solutionDetail]
+      : before(MicrosoftSolutionColumns.solutionDetail);
+  // Picked from the catalogue: the id, name and publisher come from the catalogue row, copied by the
+  // relay (the platform copies nothing from a lookup); the copy then syncs the opportunity.
+  if (event.message !== 'Delete' && isReference(catalogue)) {
+    return run(
+      solutionFromCatalogueJob(
+        {
+          opportunityId,
+          solutionRowId: opportunityId ? null : event.id,
+          reason: `Solution ${event.message}`,
+        },
+        correlationId,
+      ),
+    );
+  }
+  if (!opportunityId) return skip('solution row without an opportunity');
+  return run(opportunitySyncJob({ opportunityId, reason: `Solution ${event.message}` }, correlationId));
 }
 
 function onLeadUpdate(event: PluginEvent, correlationId: string): StepDecision {

@@ -12,6 +12,7 @@ import {
   Tables,
 } from '../Domain/constants';
 import type { FieldMap } from '../Domain/fieldMap';
+import { sharingRuleColumns } from '../Domain/rules';
 
 export type StepMessage = 'Create' | 'Update' | 'Delete' | 'Win' | 'Lose' | 'QualifyLead';
 
@@ -38,7 +39,8 @@ export interface StepRegistration {
 }
 
 export const SERVICE_ENDPOINT_NAME = 'Partner Center co-sell relay';
-const stepName = (table: string, message: string) => `pcs: ${table} ${message} → co-sell relay`;
+export const stepName = (table: string, message: string): string =>
+  `pcs: ${table} ${message} → co-sell relay`;
 
 /** Opportunity columns whose change should push the opportunity: the sync flag and every mapped
  *  opportunity column that travels to Partner Center, never a relay-owned column. */
@@ -58,6 +60,27 @@ export function opportunityFilteringAttributes(map: FieldMap): string[] {
   ];
   return [...new Set(columns)].filter((c) => !relayOwned.has(c)).sort();
 }
+
+/** The customer tables whose columns the sharing rules read: fixing one can turn a ✖ deal ✔. */
+export const CUSTOMER_TABLES = [Tables.account, Tables.contact] as const;
+export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
+
+/** Columns of `table` the sharing rules read under this map (the country column follows
+ *  pcs_CountryCodeFieldName through the map's overrides). */
+export function customerFilteringAttributes(map: FieldMap, table: CustomerTable): string[] {
+  return [
+    ...new Set(
+      sharingRuleColumns(map)
+        .filter((c) => c.table === table)
+        .map((c) => c.column),
+    ),
+  ].sort();
+}
+
+/** Steps whose filtering attributes follow the field map: the relay realigns them when the map changes. */
+export const isMapDependentStep = (step: StepRegistration): boolean =>
+  step.message === 'Update' &&
+  (step.table === Tables.opportunity || (CUSTOMER_TABLES as readonly string[]).includes(step.table));
 
 export function buildStepManifest(map: FieldMap): StepRegistration[] {
   const async = { stage: 40, mode: 'asynchronous' } as const;
@@ -114,11 +137,21 @@ export function buildStepManifest(map: FieldMap): StepRegistration[] {
               MicrosoftSolutionColumns.opportunity,
             ]
           : null,
-      // Create/Update carry the lookup in Target; Delete only has the pre image.
+      // Create/Update carry the lookups in Target; Delete only has the pre image. On Update the pre
+      // image says whether the row is linked to the catalogue when only its Solution ID changed.
       images:
         message === 'Create'
           ? []
-          : [{ alias: 'pre', type: 'pre', attributes: [MicrosoftSolutionColumns.opportunity] }],
+          : [
+              {
+                alias: 'pre',
+                type: 'pre',
+                attributes:
+                  message === 'Update'
+                    ? [MicrosoftSolutionColumns.opportunity, MicrosoftSolutionColumns.solutionDetail]
+                    : [MicrosoftSolutionColumns.opportunity],
+              },
+            ],
     })),
     {
       name: stepName(Tables.lead, 'Update'),
@@ -140,5 +173,17 @@ export function buildStepManifest(map: FieldMap): StepRegistration[] {
       filteringAttributes: null,
       images: [],
     },
+    // The seller fixes what blocked a deal on the account or contact: its deals in error sync again.
+    // Never unfiltered: a map whose rules read nothing on the table registers no step there.
+    ...CUSTOMER_TABLES.map((table) => ({ table, columns: customerFilteringAttributes(map, table) }))
+      .filter(({ columns }) => columns.length > 0)
+      .map(({ table, columns }): StepRegistration => ({
+        name: stepName(table, 'Update'),
+        message: 'Update',
+        table,
+        ...async,
+        filteringAttributes: columns,
+        images: [],
+      })),
   ];
 }

@@ -10,10 +10,12 @@ import JSZip from 'jszip';
 import { XMLParser } from 'fast-xml-parser';
 import {
   EnvironmentVariableColumns,
+  EnvironmentVariables,
   RegistrationColumns,
   RegistrationEntitySets,
   SOLUTION_UNIQUE_NAME,
 } from '../../Domain/constants';
+import { applyOverrides } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
 import { lookup, where } from '../../Domain/odataQuery';
 import { REFERRAL_WEBHOOK_EVENTS } from '../../Domain/referral';
@@ -119,7 +121,15 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     dryRun,
     note,
   );
-  for (const item of await registerSteps(dataverse, buildStepManifest(options.fieldMap), {
+  // The step filters follow the columns the map reads, after the pcs_DealValueFieldName /
+  // pcs_CountryCodeFieldName overrides the relay applies too (values set above win in a dry run).
+  const variable = async (schemaName: string) =>
+    options.environmentVariables?.[schemaName] ?? (await dataverse.getEnvironmentVariable(schemaName));
+  const map = applyOverrides(options.fieldMap, {
+    dealValueFieldName: await variable(EnvironmentVariables.dealValueFieldName),
+    countryCodeFieldName: await variable(EnvironmentVariables.countryCodeFieldName),
+  });
+  for (const item of await registerSteps(dataverse, buildStepManifest(map), {
     dryRun,
     endpointId,
   }))

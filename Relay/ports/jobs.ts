@@ -15,6 +15,10 @@ export const JobKinds = {
   referralPull: 'referral.pull',
   /** Microsoft's side of an engagement changed. */
   relatedReferralPull: 'referral.related',
+  /** A column the sharing rules read changed on an account or contact: re-sync its deals in error. */
+  customerChanged: 'customer.changed',
+  /** A solution row picked from the catalogue: copy the catalogue's id, name and publisher onto it. */
+  solutionFromCatalogue: 'solution.catalogue',
 } as const;
 export type JobKind = (typeof JobKinds)[keyof typeof JobKinds];
 
@@ -79,6 +83,45 @@ export const referralPullJob = (
 ): NewJob => ({
   kind: related ? JobKinds.relatedReferralPull : JobKinds.referralPull,
   key: referralKey(payload.referralId),
+  payload: { ...payload },
+  correlationId,
+});
+
+export interface CustomerChangedPayload {
+  table: 'account' | 'contact';
+  id: string;
+  reason: string;
+}
+
+/** Keyed by the account or contact: a burst of edits to one customer coalesces into one look-up. */
+export const customerChangedJob = (payload: CustomerChangedPayload, correlationId?: string): NewJob => ({
+  kind: JobKinds.customerChanged,
+  key: `${payload.table}:${payload.id.toLowerCase()}`,
+  payload: { ...payload },
+  correlationId,
+});
+
+export interface SolutionFromCataloguePayload {
+  /** Copy onto every catalogue-linked solution row of this opportunity, then sync it. */
+  opportunityId: string | null;
+  /** A row not (yet) on an opportunity: copy onto this row only. */
+  solutionRowId: string | null;
+  reason: string;
+}
+
+/**
+ * Keyed by the opportunity when there is one, so the copy runs before any sync of that opportunity
+ * queued after it (one job per key at a time, oldest first) and that sync sees the filled ids; rows
+ * added in a burst coalesce into one copy of all of them.
+ */
+export const solutionFromCatalogueJob = (
+  payload: SolutionFromCataloguePayload,
+  correlationId?: string,
+): NewJob => ({
+  kind: JobKinds.solutionFromCatalogue,
+  key: payload.opportunityId
+    ? opportunityKey(payload.opportunityId)
+    : `solution:${(payload.solutionRowId ?? '').toLowerCase()}`,
   payload: { ...payload },
   correlationId,
 });

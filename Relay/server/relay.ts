@@ -15,9 +15,7 @@ import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
 import type { Store } from '../ports';
 import type { SyncDeps } from '../sync/deps';
 import { createJobHandlers } from '../sync/engine';
-import { Tables } from '../../Domain/constants';
-import { buildStepManifest } from '../../Plugins/manifest';
-import type { StepRegistration } from '../../Plugins/manifest';
+import { buildStepManifest, isMapDependentStep } from '../../Plugins/manifest';
 import { realignSteps } from '../../Plugins/registration';
 import { resumePaused } from '../sync/fieldMapPause';
 import { createFieldMapSource } from '../sync/fieldMapSource';
@@ -62,10 +60,6 @@ export interface Relay {
   reconcileNow(): Promise<{ referrals: number; opportunities: number }>;
 }
 
-/** Steps whose registration depends on the field map: the opportunity Update step's filter. */
-const isMapDependentStep = (step: StepRegistration) =>
-  step.table === Tables.opportunity && step.message === 'Update';
-
 export const SANDBOX_AUDIENCE = 'api://partner-center-cosell-sandbox';
 
 export async function createRelay(options: RelayOptions): Promise<Relay> {
@@ -90,7 +84,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
         logger.info({ woken }, 'field map valid again: resuming paused syncs');
         worker.poke();
       },
-      // The Update step's filtering attributes follow the map (a newly mapped column must fire it).
+      // The Update steps' filtering attributes follow the map (a newly mapped column must fire them).
       onChanged: async (map) => {
         try {
           const plan = await realignSteps(dataverse, buildStepManifest(map).filter(isMapDependentStep));

@@ -2,13 +2,17 @@
 import type { SyncDeps } from './deps';
 import { pullReferral, pullRelatedReferral } from './fromPartnerCenter';
 import type {
+  CustomerChangedPayload,
   LeadSyncPayload,
   OpportunityRespondPayload,
   OpportunitySyncPayload,
   ReferralPullPayload,
+  SolutionFromCataloguePayload,
 } from '../ports';
 import { JobKinds } from '../ports';
+import { resyncDealsInError } from './customerChange';
 import { syncLead } from './leads';
+import { copyFromCatalogue } from './solutionCatalogue';
 import { pushOpportunity, respondToReferral } from './toPartnerCenter';
 import type { JobHandler } from './worker';
 
@@ -29,5 +33,12 @@ export function createJobHandlers(deps: SyncDeps): Record<string, JobHandler> {
       log(await pullReferral(deps, job.payload as unknown as ReferralPullPayload, context), context),
     [JobKinds.relatedReferralPull]: async (job, context) =>
       log(await pullRelatedReferral(deps, job.payload as unknown as ReferralPullPayload, context), context),
+    [JobKinds.customerChanged]: async (job, context) =>
+      log(await resyncDealsInError(deps, job.payload as unknown as CustomerChangedPayload, context), context),
+    [JobKinds.solutionFromCatalogue]: async (job, context) =>
+      log(
+        await copyFromCatalogue(deps, job.payload as unknown as SolutionFromCataloguePayload, context),
+        context,
+      ),
   };
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../ports';
 import type { SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import { opportunitySyncJob, referralPullJob } from '../ports';
+import { queueEmptySolutionIds } from './solutionCatalogue';
 
 export const WATERMARKS = {
   referrals: 'watermark:referrals',
@@ -59,6 +60,12 @@ export async function reconcile(deps: SyncDeps, logger: Logger): Promise<Reconci
     queuedReferrals += 1;
   }
   await deps.store.setState(WATERMARKS.referrals, newest.toISOString());
+
+  // Solution rows picked from the catalogue whose id was never copied (the step's event was lost);
+  // queued before the opportunity syncs below so that a sync of the same opportunity runs after it.
+  const solutionCopies = await queueEmptySolutionIds(deps);
+  if (solutionCopies)
+    logger.info({ solutionCopies }, 'reconciliation queued solution ids from the catalogue');
 
   const opportunitiesSince = await since(WATERMARKS.opportunities);
   const opportunities = await deps.dataverse.retrieveMultiple(EntitySets.opportunity, {

@@ -69,9 +69,20 @@ export const microsoftSolutionTable: NewTableDef = {
       searchable: true,
       displayName: label('Solution ID', 'ID da solução', 'Id. de la solución'),
       description: label(
-        'Partner Center solution ID.',
-        'ID da solução no Partner Center.',
-        'Id. de la solución en Partner Center.',
+        'Partner Center solution ID. Copied from the catalogue entry by the sync service when one is chosen.',
+        'ID da solução no Partner Center. Copiado da entrada do catálogo pelo serviço de sincronização quando uma é escolhida.',
+        'Id. de la solución en Partner Center. Lo copia el servicio de sincronización de la entrada del catálogo cuando se elige una.',
+      ),
+    },
+    {
+      table: Tables.microsoftSolution,
+      logicalName: MicrosoftSolutionColumns.publisherName,
+      type: { kind: 'text', format: 'text', maxLength: 200 },
+      displayName: label('Publisher name', 'Nome do editor', 'Nombre del editor'),
+      description: label(
+        'Publisher of the solution, sent to Partner Center. Copied from the catalogue entry by the sync service.',
+        'Editor da solução, enviado ao Partner Center. Copiado da entrada do catálogo pelo serviço de sincronização.',
+        'Editor de la solución, enviado a Partner Center. Lo copia el servicio de sincronización de la entrada del catálogo.',
       ),
     },
   ],

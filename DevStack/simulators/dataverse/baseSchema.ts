@@ -152,6 +152,8 @@ const account = table(
     [AccountColumns.state, 'nvarchar'],
     [AccountColumns.postalCode, 'nvarchar'],
     [AccountColumns.country, 'nvarchar'],
+    // A second standard country column: where an admin may keep ISO codes (pcs_CountryCodeFieldName).
+    ['address2_country', 'nvarchar'],
     ['telephone1', 'nvarchar'],
     ['emailaddress1', 'nvarchar'],
     ['websiteurl', 'nvarchar'],

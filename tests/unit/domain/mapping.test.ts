@@ -84,7 +84,7 @@ describe('opportunityQuery', () => {
         'address1_stateorprovince,address1_postalcode,address1_country),' +
         'parentcontactid($select=contactid,firstname,lastname,emailaddress1,telephone1),' +
         'transactioncurrencyid($select=isocurrencycode),' +
-        'pcs_opportunity_pcs_microsoftsolution($select=pcs_solutionid,pcs_name)',
+        'pcs_opportunity_pcs_microsoftsolution($select=pcs_solutionid,pcs_name,pcs_publishername)',
     );
   });
 

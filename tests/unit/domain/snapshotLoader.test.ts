@@ -123,8 +123,39 @@ describe('loadStoredOpportunitySnapshot for the PCF control (stored row by id, u
     );
     expect(new Set(columns).size).toBe(columns.length);
     expect(api.calls[4]?.options).toBe(
-      `?$select=pcs_solutionid,pcs_name&$filter=_pcs_opportunityid_value eq ${OPPORTUNITY_ID}`,
+      `?$select=pcs_solutionid,pcs_name&$filter=_pcs_opportunityid_value eq ${OPPORTUNITY_ID}` +
+        '&$expand=pcs_solutiondetailid($select=pcs_solutionid)',
     );
+  });
+
+  it('reads the Solution ID through the catalogue lookup while the relay has not copied it yet', async () => {
+    const api = dataverse();
+    api.pages.pcs_microsoftsolution = [
+      {
+        entities: [
+          // Just picked from the catalogue: the lookup is set, the row's own id not yet.
+          {
+            '@odata.etag': 'W/"4"',
+            pcs_solutionid: null,
+            pcs_name: null,
+            pcs_solutiondetailid: { pcs_solutionid: 'SOL-15974-MQF' },
+          },
+          {
+            '@odata.etag': 'W/"5"',
+            pcs_solutionid: null,
+            pcs_name: 'typed, no catalogue',
+            pcs_solutiondetailid: null,
+          },
+        ],
+        nextLink: undefined as never,
+      },
+    ];
+    const snapshot = await loadStoredOpportunitySnapshot(api, DEFAULT_FIELD_MAP, OPPORTUNITY_ID, {});
+    expect(snapshot.solutions).toEqual([
+      { solutionId: 'SOL-15974-MQF', name: null },
+      { solutionId: '', name: 'typed, no catalogue' },
+    ]);
+    expect(checkSharingRules(snapshot, DEFAULT_FIELD_MAP)).toEqual([]);
   });
 
   it('refuses an id that is not a GUID before reading anything', async () => {

@@ -1,17 +1,25 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  AccountColumns,
+  ContactColumns,
   LeadState,
   MicrosoftSolutionColumns,
   OpportunityColumns,
   RelayOwnedOpportunityColumns,
   Tables,
 } from '../../../Domain/constants';
-import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
+import { applyOverrides, DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
+import type { FieldMap } from '../../../Domain/fieldMap';
 import { parseRemoteExecutionContext } from '../../../Domain/pluginEvent';
 import type { PluginEvent } from '../../../Domain/pluginEvent';
 import { handlePluginEvent, receiptOf } from '../../../Plugins/handlers';
-import { buildStepManifest, opportunityFilteringAttributes } from '../../../Plugins/manifest';
+import {
+  buildStepManifest,
+  customerFilteringAttributes,
+  isMapDependentStep,
+  opportunityFilteringAttributes,
+} from '../../../Plugins/manifest';
 import { DATAVERSE_WEBHOOK_PAYLOADS } from '../../testkit/paths';
 
 const OPP = '6d81597f-0f9f-e711-8122-000d3aa2331c';
@@ -139,6 +147,122 @@ describe('handlePluginEvent', () => {
     expect(handlePluginEvent(event, context).jobs[0]!.key).toBe(`opportunity:${OPP}`);
   });
 
+  describe('solution rows picked from the catalogue', () => {
+    const DETAIL = '0b6b7c2e-1111-4c4c-9d9d-5a5a5a5a5a5a';
+    const ROW = '3c3c3c3c-2222-4d4d-8e8e-6b6b6b6b6b6b';
+    const reference = (logicalName: string, id: string) => ({ logicalName, id, name: null });
+    const solutionEvent = (
+      message: 'Create' | 'Update' | 'Delete',
+      target: Record<string, unknown>,
+      pre: Record<string, unknown> = {},
+    ): PluginEvent => ({
+      ...opportunityEvent(message, {}),
+      entity: Tables.microsoftSolution,
+      id: ROW,
+      changedAttributes: target as PluginEvent['changedAttributes'],
+      preImages: { pre: pre as PluginEvent['changedAttributes'] },
+    });
+
+    it('a row created with a catalogue lookup queues the copy, keyed by its opportunity', () => {
+      const decision = handlePluginEvent(
+        solutionEvent('Create', {
+          [MicrosoftSolutionColumns.opportunity]: reference('opportunity', OPP),
+          [MicrosoftSolutionColumns.solutionDetail]: reference(Tables.solutionDetail, DETAIL),
+        }),
+        context,
+      );
+      expect(decision.jobs).toEqual([
+        expect.objectContaining({
+          kind: 'solution.catalogue',
+          key: `opportunity:${OPP}`,
+          payload: { opportunityId: OPP, solutionRowId: null, reason: 'Solution Create' },
+        }),
+      ]);
+    });
+
+    it('an edit of the Solution ID alone on a catalogue row is put back from the catalogue', () => {
+      const decision = handlePluginEvent(
+        solutionEvent(
+          'Update',
+          { [MicrosoftSolutionColumns.solutionId]: 'typed by hand' },
+          {
+            [MicrosoftSolutionColumns.opportunity]: reference('opportunity', OPP),
+            [MicrosoftSolutionColumns.solutionDetail]: reference(Tables.solutionDetail, DETAIL),
+          },
+        ),
+        context,
+      );
+      expect(decision.jobs[0]).toMatchObject({ kind: 'solution.catalogue', key: `opportunity:${OPP}` });
+    });
+
+    it('a row without a catalogue lookup (or whose lookup was cleared) syncs its opportunity as before', () => {
+      const cleared = handlePluginEvent(
+        solutionEvent(
+          'Update',
+          { [MicrosoftSolutionColumns.solutionDetail]: null },
+          {
+            [MicrosoftSolutionColumns.opportunity]: reference('opportunity', OPP),
+            [MicrosoftSolutionColumns.solutionDetail]: reference(Tables.solutionDetail, DETAIL),
+          },
+        ),
+        context,
+      );
+      expect(cleared.jobs[0]).toMatchObject({ kind: 'opportunity.sync', key: `opportunity:${OPP}` });
+      const typed = handlePluginEvent(
+        solutionEvent('Create', {
+          [MicrosoftSolutionColumns.opportunity]: reference('opportunity', OPP),
+          [MicrosoftSolutionColumns.solutionId]: 'SOL-1',
+        }),
+        context,
+      );
+      expect(typed.jobs[0]).toMatchObject({ kind: 'opportunity.sync' });
+      const deleted = handlePluginEvent(
+        solutionEvent(
+          'Delete',
+          {},
+          {
+            [MicrosoftSolutionColumns.opportunity]: reference('opportunity', OPP),
+            [MicrosoftSolutionColumns.solutionDetail]: reference(Tables.solutionDetail, DETAIL),
+          },
+        ),
+        context,
+      );
+      expect(deleted.jobs[0]).toMatchObject({ kind: 'opportunity.sync' });
+    });
+
+    it('a catalogue row not on an opportunity yet is copied by its own key', () => {
+      const decision = handlePluginEvent(
+        solutionEvent('Create', {
+          [MicrosoftSolutionColumns.solutionDetail]: reference(Tables.solutionDetail, DETAIL),
+        }),
+        context,
+      );
+      expect(decision.jobs[0]).toMatchObject({
+        kind: 'solution.catalogue',
+        key: `solution:${ROW}`,
+        payload: { opportunityId: null, solutionRowId: ROW },
+      });
+    });
+  });
+
+  it('an account or contact update queues the look-up of its deals in error', () => {
+    for (const table of [Tables.account, Tables.contact]) {
+      const event: PluginEvent = {
+        ...opportunityEvent('Update', {}),
+        entity: table,
+        id: OPP,
+        changedAttributes: { address1_country: 'US' },
+      };
+      expect(handlePluginEvent(event, context).jobs).toEqual([
+        expect.objectContaining({
+          kind: 'customer.changed',
+          key: `${table}:${OPP}`,
+          payload: { table, id: OPP, reason: `${table} Update` },
+        }),
+      ]);
+    }
+  });
+
   it('queues a lead job when a lead is qualified', () => {
     const event: PluginEvent = {
       ...opportunityEvent('Update', {}),
@@ -174,6 +298,64 @@ describe('step manifest', () => {
       'pcs_microsoftsolution:Delete',
       'lead:Update',
       'lead:QualifyLead',
+      'account:Update',
+      'contact:Update',
+    ]);
+  });
+
+  it('filters account and contact updates on the columns the sharing rules read, derived from the map', () => {
+    const filters = (map: FieldMap) =>
+      Object.fromEntries(
+        buildStepManifest(map)
+          .filter((s) => s.table === Tables.account || s.table === Tables.contact)
+          .map((s) => [s.table, s.filteringAttributes]),
+      );
+    expect(filters(DEFAULT_FIELD_MAP)).toEqual({
+      account: [AccountColumns.country],
+      contact: [
+        ContactColumns.email,
+        ContactColumns.firstName,
+        ContactColumns.lastName,
+        ContactColumns.phone,
+      ],
+    });
+    // pcs_CountryCodeFieldName repoints the country entry: the account step follows it.
+    const overridden = applyOverrides(DEFAULT_FIELD_MAP, { countryCodeFieldName: 'pcs_countrycode' });
+    expect(filters(overridden).account).toEqual(['pcs_countrycode']);
+    expect(customerFilteringAttributes(overridden, Tables.account)).toEqual(['pcs_countrycode']);
+    // A customized map: the contact's email read from another contact column.
+    const repointed: FieldMap = {
+      version: 1,
+      entries: DEFAULT_FIELD_MAP.entries.map((e) =>
+        e.table === Tables.contact && e.column === ContactColumns.email
+          ? { ...e, column: 'emailaddress2' }
+          : e,
+      ),
+    };
+    expect(filters(repointed).contact).toEqual([
+      'emailaddress2',
+      ContactColumns.firstName,
+      ContactColumns.lastName,
+      ContactColumns.phone,
+    ]);
+    // A map whose rules read nothing on contact: no contact step (an empty filter would mean every column).
+    const noContact: FieldMap = {
+      version: 1,
+      entries: ['firstName', 'lastName', 'email', 'phoneNumber'].map((field) => ({
+        referral: `customerProfile.team[0].${field}`,
+        table: Tables.opportunity,
+        column: `new_contact${field.toLowerCase()}`,
+        direction: 'toPartnerCenter' as const,
+      })),
+    };
+    expect(filters(noContact)).toEqual({ account: [AccountColumns.country] });
+  });
+
+  it('realigns the Update steps whose filters follow the map, and only those', () => {
+    expect(manifest.filter(isMapDependentStep).map((s) => `${s.table}:${s.message}`)).toEqual([
+      'opportunity:Update',
+      'account:Update',
+      'contact:Update',
     ]);
   });
 

@@ -84,6 +84,29 @@ jest.setTimeout(120_000);
   const shot = (page: Page, name: string) =>
     page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
+  const solutionsGrid = '[data-testid=subgrid-MicrosoftSolutions]';
+  /** Refresh the form until the Microsoft Solutions grid shows `solutionId`: the relay copies it from
+   *  the catalogue a moment after the row is added, and a subgrid does not re-read by itself. */
+  async function waitForSolutionId(page: Page, solutionId: string): Promise<void> {
+    const cell = page.locator(`${solutionsGrid} td:text-is("${solutionId}")`);
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      if (await cell.count()) return;
+      await page.click('[data-testid=cmd-refresh]');
+      await page.waitForTimeout(1000);
+    }
+    throw new Error(`Solution ID ${solutionId} never appeared`);
+  }
+
+  /** The bodies the page POSTs to create solution rows: what the seller's browser writes. */
+  function solutionRowWrites(page: Page): Array<Record<string, unknown>> {
+    const bodies: Array<Record<string, unknown>> = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && /\/pcs_microsoftsolutions$/.test(new URL(request.url()).pathname))
+        bodies.push(JSON.parse(request.postData() ?? '{}') as Record<string, unknown>);
+    });
+    return bodies;
+  }
+
   it('scenario 1: toggle sync, pick help needed, add a solution, save → ✔ and the referral link', async () => {
     const page = await newPage();
     await openOpportunity(page, 'Adventure Works landing zone (private)');
@@ -97,7 +120,7 @@ jest.setTimeout(120_000);
       label: 'Contoso Analytics on Azure (SOL-15974-MQF)',
     });
     await page.click('[data-testid=subgrid-MicrosoftSolutions-add]');
-    await page.waitForSelector('[data-testid=subgrid-MicrosoftSolutions] td:text-is("SOL-15974-MQF")');
+    await waitForSolutionId(page, 'SOL-15974-MQF');
     await shot(page, '1-scenario1-before-save');
     await page.click('[data-testid=cmd-save]');
     await pcf(page).locator('.pcs-badge:has-text("✔")').waitFor({ timeout: 60_000 });
@@ -109,6 +132,33 @@ jest.setTimeout(120_000);
     await shot(page, '2-scenario1-synced');
     await page.close();
   });
+  it('a solution picked from the catalogue gets its Solution ID from the relay, and the deal syncs', async () => {
+    const page = await newPage();
+    const writes = solutionRowWrites(page);
+    await openOpportunity(page, 'Northwind analytics platform');
+    await pcf(page).locator('.pcs-badge:has-text("✔")').waitFor({ timeout: 60_000 });
+    // The co-sell deal loses its only solution: the relay's rules block it.
+    await page.locator(`${solutionsGrid} tr:has(td:text-is("SOL-15974-MQF")) button`).click();
+    await page.waitForSelector(`${solutionsGrid} td:text-is("SOL-15974-MQF")`, { state: 'detached' });
+    await waitForBadge(page, '✖');
+    expect(await pcf(page).textContent()).toContain('Add at least one Microsoft solution');
+
+    await page.selectOption('[data-testid=subgrid-MicrosoftSolutions-catalogue]', {
+      label: 'Contoso Secure Landing Zone (SOL-20411-AZR)',
+    });
+    await page.click('[data-testid=subgrid-MicrosoftSolutions-add]');
+    await waitForSolutionId(page, 'SOL-20411-AZR');
+    // The page wrote the two lookups only: the id, name and publisher are the relay's copy.
+    expect(writes.map((body) => Object.keys(body).sort())).toEqual([
+      ['pcs_opportunityid@odata.bind', 'pcs_solutiondetailid@odata.bind'],
+    ]);
+    expect(await page.textContent(solutionsGrid)).toContain('Contoso Secure Landing Zone');
+    await waitForBadge(page, '✔');
+    await page.waitForSelector('[data-testid=pc-solutions]:has-text("SOL-20411-AZR")', { timeout: 60_000 });
+    await shot(page, '3a-catalogue-solution-synced');
+    await page.close();
+  });
+
   it('scenario 2: Microsoft creates a referral → it appears in the list, opens with the card populated', async () => {
     const page = await newPage();
     const name = 'Woodgrove — demo referral';
@@ -149,7 +199,7 @@ jest.setTimeout(120_000);
     await page.close();
   });
 
-  it('a failed sync shows ✖ with the message, then recovers to ✔', async () => {
+  it('a failed sync shows ✖ with the message, then recovers to ✔ once the account is fixed', async () => {
     const page = await newPage();
     await openOpportunity(page, 'Tailspin Toys data estate');
     // The account's country through the page's own Xrm.WebApi (the account form is not in the demo).
@@ -173,8 +223,8 @@ jest.setTimeout(120_000);
     await waitForBadge(page, '✖');
     expect(await pcf(page).textContent()).toContain('United States');
     await shot(page, '6-error');
+    // Fixing the account is enough: its step re-syncs the deal, nobody presses Sync now or saves.
     await setCountry('US');
-    await syncNow();
     await waitForBadge(page, '✔');
     await shot(page, '7-recovered');
     await page.close();

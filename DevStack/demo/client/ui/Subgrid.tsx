@@ -2,6 +2,9 @@
  * A subgrid: the child rows of the open record through the relationship named in FormXml. The
  * Microsoft Solutions grid adds rows from the pcs_solutiondetail catalogue and removes them, writing
  * immediately as a subgrid does (which fires the relay's plug-in steps on pcs_microsoftsolution).
+ * Adding writes what Dataverse stores when a seller picks a catalogue row — the two lookups and nothing
+ * else: the Solution ID, name and publisher are the relay's copy from the catalogue, shown once the grid
+ * is refreshed (as in Dynamics 365, a subgrid does not re-read by itself).
  */
 import * as React from 'react';
 import {
@@ -20,7 +23,8 @@ import { t, useHost } from './host';
 
 /** Columns shown per child table, and the newest-first order for events. */
 const GRID_COLUMNS: Record<string, { columns: string[]; orderBy?: string }> = {
-  [Tables.microsoftSolution]: { columns: [MS.name, MS.solutionId] },
+  // The shipped associated view's columns (Build/solution/model/views.ts), without createdon.
+  [Tables.microsoftSolution]: { columns: [MS.name, MS.solutionDetail, MS.solutionId] },
   [Tables.syncEvent]: {
     columns: [SE.occurredOn, SE.direction, SE.outcome, SE.message],
     orderBy: `${SE.occurredOn} desc`,
@@ -91,8 +95,6 @@ export function Subgrid({ runtime, control, refreshTick }: SubgridProps): React.
     if (!detail || !recordId) return;
     try {
       await webApi.createRecord(table, {
-        [MS.name]: detail[SD.name],
-        [MS.solutionId]: detail[SD.solutionId],
         [`${Relationships.opportunitySolutions.navigation}@odata.bind`]: `/${entitySetOf(Tables.opportunity)}(${recordId})`,
         [`${Relationships.solutionDetailSolutions.navigation}@odata.bind`]: `/${entitySetOf(Tables.solutionDetail)}(${picked})`,
       });

@@ -34,9 +34,9 @@ export const envVars: EnvVarDef[] = [
       'Mostrar marca de verificación en el nombre',
     ),
     description: label(
-      'Prefix the opportunity name with ✔ when it is synced with Partner Center.',
-      'Prefixar o nome da oportunidade com ✔ quando estiver sincronizada com o Partner Center.',
-      'Anteponer ✔ al nombre de la oportunidad cuando esté sincronizada con Partner Center.',
+      'Yes (default): the sync service appends ✔ to the opportunity name after a successful sync with Partner Center and ✖ after a failed one. No: it removes the mark. The mark is never sent to Partner Center.',
+      'Sim (padrão): o serviço de sincronização acrescenta ✔ ao final do nome da oportunidade após uma sincronização bem-sucedida com o Partner Center e ✖ após uma que falhou. Não: remove a marca. A marca nunca é enviada ao Partner Center.',
+      'Sí (predeterminado): el servicio de sincronización agrega ✔ al final del nombre de la oportunidad tras una sincronización correcta con Partner Center y ✖ tras una fallida. No: quita la marca. La marca nunca se envía a Partner Center.',
     ),
   },
   {
@@ -50,9 +50,9 @@ export const envVars: EnvVarDef[] = [
       'Columna del valor de la operación',
     ),
     description: label(
-      'Opportunity column that holds the deal value sent to Partner Center.',
-      'Coluna da oportunidade que contém o valor do negócio enviado ao Partner Center.',
-      'Columna de la oportunidad con el valor de la operación que se envía a Partner Center.',
+      `Logical name of the opportunity column that holds the deal value exchanged with Partner Center (default ${OpportunityColumns.estimatedValue}): it replaces the column of details.dealValue in the field map.`,
+      `Nome lógico da coluna da oportunidade que contém o valor do negócio trocado com o Partner Center (padrão ${OpportunityColumns.estimatedValue}): substitui a coluna de details.dealValue no mapa de campos.`,
+      `Nombre lógico de la columna de la oportunidad con el valor de la operación que se intercambia con Partner Center (predeterminado ${OpportunityColumns.estimatedValue}): reemplaza la columna de details.dealValue en la asignación de campos.`,
     ),
   },
   {
@@ -62,9 +62,9 @@ export const envVars: EnvVarDef[] = [
     isRequired: 0,
     displayName: label('Country column', 'Coluna do país', 'Columna del país'),
     description: label(
-      `Account column that holds the customer's country (${Tables.account}).`,
-      `Coluna da conta que contém o país do cliente (${Tables.account}).`,
-      `Columna de la cuenta con el país del cliente (${Tables.account}).`,
+      `Logical name of the ${Tables.account} column that holds the customer's country as a two-letter ISO code such as US, BR or ES (default ${AccountColumns.country}): it replaces the column of customerProfile.address.country in the field map, and a change to it re-syncs the account's opportunities in error.`,
+      `Nome lógico da coluna da conta (${Tables.account}) que contém o país do cliente como código ISO de duas letras, como US, BR ou ES (padrão ${AccountColumns.country}): substitui a coluna de customerProfile.address.country no mapa de campos, e uma alteração nela sincroniza de novo as oportunidades com erro da conta.`,
+      `Nombre lógico de la columna de la cuenta (${Tables.account}) con el país del cliente como código ISO de dos letras, como US, BR o ES (predeterminado ${AccountColumns.country}): reemplaza la columna de customerProfile.address.country en la asignación de campos, y un cambio en ella vuelve a sincronizar las oportunidades con error de la cuenta.`,
     ),
   },
   {
@@ -73,9 +73,9 @@ export const envVars: EnvVarDef[] = [
     isRequired: 1,
     displayName: label('Relay base URL', 'URL base do relay', 'URL base del relé'),
     description: label(
-      'HTTPS address of the co-sell relay service (set by cosell setup).',
-      'Endereço HTTPS do serviço de relay de co-venda (definido pelo cosell setup).',
-      'Dirección HTTPS del servicio de relé de venta conjunta (la define cosell setup).',
+      'Address of the co-sell relay service that the Partner Center sync control calls (set by cosell setup).',
+      'Endereço do serviço de relay de co-venda que o controle de sincronização do Partner Center chama (definido pelo cosell setup).',
+      'Dirección del servicio de relé de venta conjunta al que llama el control de sincronización de Partner Center (la define cosell setup).',
     ),
   },
   {
@@ -84,9 +84,9 @@ export const envVars: EnvVarDef[] = [
     isRequired: 1,
     displayName: label('Relay client ID', 'ID do cliente do relay', 'Id. de cliente del relé'),
     description: label(
-      'Microsoft Entra application (client) ID the form uses to call the relay.',
-      'ID do aplicativo (cliente) do Microsoft Entra que o formulário usa para chamar o relay.',
-      'Id. de aplicación (cliente) de Microsoft Entra que usa el formulario para llamar al relé.',
+      'Microsoft Entra application (client) ID of the relay API that the Partner Center sync control signs in to (set by cosell setup --relay-client-id); sandbox for the local sandbox only.',
+      'ID do aplicativo (cliente) do Microsoft Entra da API do relay na qual o controle de sincronização do Partner Center entra (definido pelo cosell setup --relay-client-id); sandbox somente para o sandbox local.',
+      'Id. de aplicación (cliente) de Microsoft Entra de la API del relé en la que inicia sesión el control de sincronización de Partner Center (la define cosell setup --relay-client-id); sandbox solo para el sandbox local.',
     ),
   },
   {
@@ -119,9 +119,9 @@ export const envVars: EnvVarDef[] = [
       'Cerrar oportunidad desde Partner Center',
     ),
     description: label(
-      'Yes: a referral won, lost, declined or expired in Partner Center closes its opportunity as won or lost (or disqualifies its lead). No: the record stays open and only its referral status columns change.',
-      'Sim: uma indicação ganha, perdida, recusada ou expirada no Partner Center fecha a oportunidade como ganha ou perdida (ou desqualifica o cliente potencial). Não: o registro continua aberto e só as colunas de status da indicação mudam.',
-      'Sí: una referencia ganada, perdida, rechazada o expirada en Partner Center cierra la oportunidad como ganada o perdida (o descalifica el cliente potencial). No: el registro sigue abierto y solo cambian las columnas de estado de la referencia.',
+      'Yes (default): a referral won, lost, declined or expired in Partner Center closes its opportunity as won or lost (or disqualifies its lead). No: the record stays open and only its referral status columns change.',
+      'Sim (padrão): uma indicação ganha, perdida, recusada ou expirada no Partner Center fecha a oportunidade como ganha ou perdida (ou desqualifica o cliente potencial). Não: o registro continua aberto e só as colunas de status da indicação mudam.',
+      'Sí (predeterminado): una referencia ganada, perdida, rechazada o expirada en Partner Center cierra la oportunidad como ganada o perdida (o descalifica el cliente potencial). No: el registro sigue abierto y solo cambian las columnas de estado de la referencia.',
     ),
   },
   {

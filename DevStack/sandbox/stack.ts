@@ -194,16 +194,25 @@ async function openLocalStack(
 
   const settle = async () => {
     let ran = 0;
-    for (let round = 0; round < 20; round += 1) {
+    // Rounds that ran or found work; a round that only saw the sandbox's own worker busy with a job
+    // waits for it instead (else twenty quick rounds would pass while one job is still running).
+    for (let round = 0, waits = 0; round < 20 && waits < 3000;) {
       await dataverse.drain();
       await partnerCenter.whenIdle();
       const n = await relay.worker.drain();
       ran += n;
       await dataverse.drain();
       await partnerCenter.whenIdle();
+      // One read of the counts: with the worker running (the sandbox) a job can be claimed between
+      // two reads, so "nothing queued" alone never ends the wait unless the same read saw it.
       const depth = await store.depth();
-      const next = await store.nextRunAt();
-      if (n === 0 && depth.running === 0 && (!next || next.getTime() > Date.now())) return ran;
+      const next = depth.queued > 0 ? await store.nextRunAt() : null;
+      const onlyLater = depth.queued === 0 || (next !== null && next.getTime() > Date.now());
+      if (n === 0 && depth.running === 0 && onlyLater) return ran;
+      if (n === 0 && depth.running > 0) {
+        waits += 1;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      } else round += 1;
     }
     return ran;
   };

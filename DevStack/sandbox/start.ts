@@ -4,39 +4,11 @@
  */
 import { sandboxExtra as demoForm } from '../demo/sandboxExtra';
 import { startSandbox } from './sandbox';
-import type { Sandbox } from './sandbox';
-
-function printWelcome(sandbox: Sandbox): void {
-  const e = sandbox.endpoints;
-  const lines = [
-    '',
-    'Partner Center co-sell sandbox is running (state in .sandbox/, `npm start -- --reset` to start over)',
-    '',
-    ...Object.entries(e.extras).map(([name, url]) => `  ${name.padEnd(22)} ${url}`),
-    `  relay                  ${e.relay}   (health ${e.relayHealth}, metrics ${e.relayMetrics})`,
-    `  Dataverse simulator    ${e.dataverseApi}`,
-    `  Partner Center sim.    ${e.partnerCenterReferrals}`,
-    '',
-    sandbox.seed.seeded
-      ? `Seeded ${sandbox.seed.opportunities.length} opportunities and ${sandbox.seed.referrals.length} incoming Microsoft referrals.`
-      : 'Existing sandbox data kept.',
-    '',
-    'Try:',
-    `  curl -s '${e.dataverseApi}opportunities?$select=name,pcs_referralid,pcs_syncstatus'   # ✔ on the synced one`,
-    `  curl -s '${e.partnerCenterReferrals}'                                                 # the referrals Partner Center has`,
-    `  curl -s ${e.relayMetrics} | grep cosell_                                              # queue depth, outcomes, API calls`,
-    '  Switch sync on for "Tailspin Toys data estate": ✖ and a message (country is not ISO-2); fix the',
-    '  account country to US and it turns ✔.',
-    '',
-    'Endpoints are in .sandbox/endpoints.json. Ctrl-C stops everything.',
-    '',
-  ];
-  process.stdout.write(lines.join('\n'));
-}
+import { welcomeText } from './welcome';
 
 async function main(): Promise<void> {
   const sandbox = await startSandbox({ reset: process.argv.includes('--reset'), extras: [demoForm] });
-  printWelcome(sandbox);
+  process.stdout.write(welcomeText(sandbox));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

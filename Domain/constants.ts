@@ -413,7 +413,8 @@ export const Views = {
   },
 } as const;
 
-/** Security roles: `cosell setup` assigns the integration role to the relay's application user. */
+/** Security roles: the integration role is for the relay's application user (the admin assigns it,
+ *  Solution/README.md), the seller role for sellers. */
 export const SecurityRoles = {
   integration: { id: 'ed6f2330-6871-406f-a3e1-d14a98675b8f', name: 'Partner Center Sync Integration' },
   seller: { id: '683d5731-d561-4fd9-92ca-bda9ba9f85a0', name: 'Partner Center Co-sell Seller' },

@@ -2,7 +2,8 @@
  * Reconciliation: Partner Center drops an event after 10 failed deliveries and Dataverse gives up on
  * async steps too, so the relay periodically lists referrals changed since a watermark and
  * opportunities with sync on modified since a watermark, and queues a sync for each. Every sync is
- * idempotent, so re-queuing something already in step costs one read and writes nothing.
+ * idempotent, so re-queuing something already in step costs one read and writes nothing. It also
+ * queues the catalogue copy for solution rows picked from the catalogue whose Solution ID is empty.
  */
 import { EntitySets, OpportunityColumns, SystemColumns } from '../../Domain/constants';
 import { where } from '../../Domain/odataQuery';

@@ -161,9 +161,9 @@ export const solutionDetailTable: NewTableDef = {
       type: { kind: 'bit', defaultValue: 1, ...YES_NO },
       displayName: label('Is active', 'Está ativo', 'Está activo'),
       description: label(
-        'Whether the solution can still be added to referrals.',
-        'Se a solução ainda pode ser adicionada a indicações.',
-        'Indica si la solución todavía se puede agregar a referencias.',
+        'Yes: sellers can pick the solution (the lookup lists only these); No: it stays on the deals that have it.',
+        'Sim: os vendedores podem escolher a solução (a pesquisa lista apenas estas); Não: ela permanece nos negócios que já a têm.',
+        'Sí: los vendedores pueden elegir la solución (la búsqueda muestra solo estas); No: se mantiene en las operaciones que ya la tienen.',
       ),
     },
     {

@@ -1,6 +1,7 @@
 /** Views: the co-sell views (synced opportunities, sync errors, failed sync events), plus the standard set of each new table. */
 import {
   OpportunityColumns,
+  SolutionDetailColumns,
   SyncEventColumns,
   SyncOutcome,
   SyncStatus,
@@ -14,6 +15,7 @@ import { newTables } from './tables';
 import type { NewTableDef } from './types';
 
 const ACTIVE = { attribute: SystemColumns.stateCode, operator: 'eq', value: 0 } as const;
+const OFFERED_SOLUTION = { attribute: SolutionDetailColumns.isActive, operator: 'eq', value: 1 } as const;
 
 const opportunityGrid: [string, number][] = [
   [OpportunityColumns.name, 300],
@@ -160,7 +162,8 @@ function standardViews(t: NewTableDef): ViewDef[] {
       id: ids.lookup,
       queryType: 64,
       name: label(`${en1} Lookup View`, `Exibição de Pesquisa de ${pt1}`, `Vista de búsqueda de ${es1}`),
-      conditions: [ACTIVE],
+      // The catalogue lookup offers only the solutions the admin marked active.
+      conditions: t.logicalName === Tables.solutionDetail ? [ACTIVE, OFFERED_SOLUTION] : [ACTIVE],
     },
   ];
 }

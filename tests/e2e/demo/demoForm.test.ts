@@ -12,6 +12,7 @@ import { parseResx } from '../../../DevStack/demo/client/model/manifest';
 import { sandboxExtra } from '../../../DevStack/demo/sandboxExtra';
 import { startSandbox, type Sandbox } from '../../../DevStack/sandbox/sandbox';
 import { DIST_DIR, REPO_ROOT } from '../../testkit/paths';
+import { publishScreenshot } from '../../testkit/screenshots';
 
 const SHOTS = path.join(REPO_ROOT, 'test-results/demo');
 const CHROMIUM = '/usr/bin/chromium';
@@ -81,8 +82,12 @@ jest.setTimeout(120_000);
     throw new Error(`badge ${symbol} never appeared`);
   }
 
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** A full-page screenshot in test-results/demo; `docName` also refreshes that picture in docs/. */
+  async function shot(page: Page, name: string, docName?: string): Promise<void> {
+    const file = path.join(SHOTS, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    if (docName) publishScreenshot(file, docName);
+  }
 
   const solutionsGrid = '[data-testid=subgrid-MicrosoftSolutions]';
   /** Refresh the form until the Microsoft Solutions grid shows `solutionId`: the relay copies it from
@@ -129,7 +134,7 @@ jest.setTimeout(120_000);
     expect(await link.first().getAttribute('href')).toMatch(/referrals\/cosellopportunities\/[0-9a-f-]{36}$/);
     await page.waitForSelector('[data-testid=pc-referral]');
     expect(await page.textContent('[data-testid=pc-solutions]')).toContain('SOL-15974-MQF');
-    await shot(page, '2-scenario1-synced');
+    await shot(page, '2-scenario1-synced', 'demo-scenario1-synced.png');
     await page.close();
   });
   it('a solution picked from the catalogue gets its Solution ID from the relay, and the deal syncs', async () => {
@@ -155,7 +160,7 @@ jest.setTimeout(120_000);
     expect(await page.textContent(solutionsGrid)).toContain('Contoso Secure Landing Zone');
     await waitForBadge(page, '✔');
     await page.waitForSelector('[data-testid=pc-solutions]:has-text("SOL-20411-AZR")', { timeout: 60_000 });
-    await shot(page, '3a-catalogue-solution-synced');
+    await shot(page, '3a-catalogue-solution-synced', 'demo-catalogue-solution.png');
     await page.close();
   });
 
@@ -195,7 +200,7 @@ jest.setTimeout(120_000);
     await page.waitForSelector('[data-testid=save-state]:has-text("prevented")');
     const messages = await page.locator('.field-notification, .form-notification').allTextContents();
     expect(messages.filter((text) => text.trim()).length).toBeGreaterThan(0);
-    await shot(page, '5-preflight-blocked');
+    await shot(page, '5-preflight-blocked', 'demo-preflight-blocked.png');
     await page.close();
   });
 
@@ -222,11 +227,11 @@ jest.setTimeout(120_000);
     await syncNow();
     await waitForBadge(page, '✖');
     expect(await pcf(page).textContent()).toContain('United States');
-    await shot(page, '6-error');
+    await shot(page, '6-error', 'demo-error.png');
     // Fixing the account is enough: its step re-syncs the deal, nobody presses Sync now or saves.
     await setCountry('US');
     await waitForBadge(page, '✔');
-    await shot(page, '7-recovered');
+    await shot(page, '7-recovered', 'demo-account-fixed.png');
     await page.close();
   });
 
@@ -279,7 +284,7 @@ jest.setTimeout(120_000);
     expect(await pcf(page).textContent()).toContain(resx(1046).Toggle_Label);
     expect(resx(1046).Toggle_Label).not.toBe(resx(1033).Toggle_Label);
     expect(await page.textContent('[data-testid=cmd-save]')).toBe('Salvar');
-    await shot(page, '10-pt-BR');
+    await shot(page, '10-pt-BR', 'demo-pt-BR.png');
     await page.close();
   });
 });

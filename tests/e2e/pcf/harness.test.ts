@@ -2,13 +2,14 @@
  * The built control in the pcf-start harness, in Debian Chromium (playwright-core, no browser download).
  * Served on 127.0.0.1; the harness's CDN requests are answered from node_modules or refused.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SyncStatus, ReferralStatusOptions, ReferralSubstatusOptions, referralLink } from '../../../Domain';
 import { ensureBuiltControl } from './builtControl';
 import { startHarnessServer, type HarnessServer } from './harnessServer';
 import { REPO_ROOT } from '../../testkit/paths';
+import { publishScreenshot } from '../../testkit/screenshots';
 
 const CHROMIUM = '/usr/bin/chromium';
 const canRun = existsSync(CHROMIUM) || Boolean(process.env.CI);
@@ -147,7 +148,7 @@ describeBrowser('PartnerCenterSync in the pcf-start harness (Chromium)', () => {
     ).resolves.toBe(referralLink(REFERRAL_ID));
     await expect(page.getByText('7-3KQ9ZP1').isVisible()).resolves.toBe(true);
     const file = await screenshot('pcf-synced');
-    copyFileSync(file, path.join(REPO_ROOT, 'docs', 'pcf-synced.png'));
+    publishScreenshot(file, 'pcf-synced.png');
   });
 
   it('error state: ✖ with the newest audit line', async () => {
@@ -162,7 +163,7 @@ describeBrowser('PartnerCenterSync in the pcf-start harness (Chromium)', () => {
       '✖Sync failed2025-03-10 11:58 ✖ Partner Center refused the update: country "Brasil" is not a two-letter ISO code',
     );
     const file = await screenshot('pcf-error');
-    copyFileSync(file, path.join(REPO_ROOT, 'docs', 'pcf-error.png'));
+    publishScreenshot(file, 'pcf-error.png');
   });
 
   it('pending state, and an invalid field map shown to the customizer', async () => {

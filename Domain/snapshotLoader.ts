@@ -11,10 +11,13 @@ import {
   ContactColumns,
   MicrosoftSolutionColumns,
   OpportunityColumns,
+  Relationships,
+  SolutionDetailColumns,
+  SolutionKindOptions,
   Tables,
   TransactionCurrencyColumns,
 } from './constants';
-import { mappedColumns, type FieldMap, type FieldMapTable } from './fieldMap';
+import { mappedSelect, type FieldMap, type FieldMapTable } from './fieldMap';
 import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from './opportunity';
 import { guid, lookup, odataQueryString, where } from './odataQuery';
 import { bareRecordId, lookupValue, selectOption, type WebApiReader } from './webApi';
@@ -22,15 +25,22 @@ import { bareRecordId, lookupValue, selectOption, type WebApiReader } from './we
 /** The primary key and the columns the map names: what the relay reads, so both give one verdict. */
 const snapshotColumns = (map: FieldMap, table: FieldMapTable, primaryKey: string): string[] => [
   primaryKey,
-  ...mappedColumns(map, table),
+  ...mappedSelect(map, table),
 ];
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
-const solutionOf = (row: DataverseRecord): SolutionRow => ({
-  solutionId: text(row[MicrosoftSolutionColumns.solutionId]) ?? '',
-  name: text(row[MicrosoftSolutionColumns.name]),
-});
+const SOLUTION_DETAIL = Relationships.solutionDetailSolutions.navigation;
+
+const solutionOf = (row: DataverseRecord): SolutionRow => {
+  const detail = row[SOLUTION_DETAIL] as DataverseRecord | null | undefined;
+  return {
+    solutionId: text(row[MicrosoftSolutionColumns.solutionId]) ?? '',
+    name: text(row[MicrosoftSolutionColumns.name]),
+    publisherName: text(detail ? detail[SolutionDetailColumns.publisherName] : null),
+    services: detail ? detail[SolutionDetailColumns.solutionKind] === SolutionKindOptions.services : false,
+  };
+};
 
 // Promise chains, not async/await, object spread or destructuring: the PCF build's Babel pass inlines
 // a helper for each of those into the control's bundle, once per module (bench/pcf-bundle.bench.ts).
@@ -56,6 +66,13 @@ export function loadOpportunitySnapshot(
           odataQueryString({
             select: [MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name],
             filter: where.eq(lookup(MicrosoftSolutionColumns.opportunity), guid(bareRecordId(opportunityId))),
+            // The catalogue row says whether the solution makes this a Services co-sell.
+            expand: [
+              {
+                navigation: SOLUTION_DETAIL,
+                select: [SolutionDetailColumns.publisherName, SolutionDetailColumns.solutionKind],
+              },
+            ],
           }),
         )
       : { entities: [] };

@@ -37,6 +37,8 @@ export interface SeedOpportunity {
   /** Solution row on the opportunity (null: none). */
   solutionId: string | null;
   solutionName: string;
+  /** Catalogue row (Microsoft Solution Details) the solution row points at, if any. */
+  solutionDetailId?: string | null;
   /** Switch sync on after the solution row, the order a seller uses on the form. */
   sync: boolean;
 }
@@ -118,6 +120,11 @@ export async function createSeedOpportunity(
       [MicrosoftSolutionColumns.name]: seed.solutionName,
       [MicrosoftSolutionColumns.solutionId]: seed.solutionId,
       [`${Relationships.opportunitySolutions.navigation}@odata.bind`]: `/${EntitySets.opportunity}(${opportunityId})`,
+      ...(seed.solutionDetailId
+        ? {
+            [`${Relationships.solutionDetailSolutions.navigation}@odata.bind`]: `/${EntitySets.pcs_solutiondetail}(${seed.solutionDetailId})`,
+          }
+        : {}),
     });
   }
   if (seed.sync) {

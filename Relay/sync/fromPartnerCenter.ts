@@ -40,6 +40,7 @@ import { inboundText } from './messages';
 import { inboundRule, routeReferral } from './inboundRouting';
 import { convertAcceptedLead } from './leadConversion';
 import { mirrorSolutions, rememberReferralSolutions } from './solutionsMirror';
+import { referralAttributeBinds } from './referralAttributes';
 import { auditLine, changedColumns, prependAudit, referralColumns, syncEventOperation } from './writeBack';
 
 export type PullResult =
@@ -198,6 +199,7 @@ async function createFromReferral(
     const name = record[OpportunityColumns.name];
     if (typeof name === 'string')
       record[OpportunityColumns.name] = withMark(name, showMark ? 'synced' : null);
+    Object.assign(record, await referralAttributeBinds(deps, context, writes.referralAttributes, null));
   } else {
     const columns = referralColumns(referral);
     Object.assign(record, {
@@ -311,6 +313,7 @@ async function updateLinked(
     });
     operations.push(...mirror.operations);
     changedRelated.push(...mirror.changes);
+    Object.assign(desired, await referralAttributeBinds(deps, context, writes.referralAttributes, current));
   } else {
     const columns = referralColumns(referral);
     Object.assign(desired, {

@@ -248,10 +248,11 @@ describe('cosell preview opportunity', () => {
         },
         { op: 'replace', path: '/consent/consentToShareReferralWithMicrosoftSellers', value: true },
         { op: 'add', path: '/inviteContext', value: { assistanceRequestCode: 'GeneralOrOther' } },
+        // The create body already had requirements (the marketplace intent attribute).
         {
           op: 'add',
-          path: '/details/requirements',
-          value: { solutions: [{ type: 'Name', id: 'SOL-34104-EBB', name: 'Contoso CRM' }] },
+          path: '/details/requirements/solutions',
+          value: [{ type: 'Name', id: 'SOL-34104-EBB', name: 'Contoso CRM' }],
         },
       ],
     });

@@ -229,7 +229,8 @@ describe('onSave', () => {
       `${Tables.account}(a1b2c3d4-0000-4000-8000-0000000000ac)?$select=accountid,name,address1_line1,address1_line2,address1_city,address1_stateorprovince,address1_postalcode,address1_country`,
     );
     expect(data.calls).toContain(
-      `${Tables.microsoftSolution}?$select=pcs_solutionid,pcs_name&$filter=_pcs_opportunityid_value eq a1b2c3d4-0000-4000-8000-000000000001`,
+      `${Tables.microsoftSolution}?$select=pcs_solutionid,pcs_name&$filter=_pcs_opportunityid_value eq a1b2c3d4-0000-4000-8000-000000000001` +
+        '&$expand=pcs_solutiondetailid($select=pcs_publishername,pcs_solutionkind)',
     );
   });
 

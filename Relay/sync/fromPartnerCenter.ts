@@ -16,6 +16,7 @@ import {
   OpportunityNavigation,
   SyncStatus,
 } from '../../Domain/constants';
+import { isConnectedReferralForMicrosoft } from '../../Domain/coSellCreation';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
 import { isGuid } from '../../Domain/ids';
@@ -107,6 +108,10 @@ export async function pullReferral(
   }
   if ((await deps.store.getState(writtenEtagKey(referral.id))) === referral.eTag) {
     return count(deps, { outcome: 'skipped', reason: 'our own change (eTag we wrote)' });
+  }
+  if (isConnectedReferralForMicrosoft(referral)) {
+    // Step 2 of a two-step co-sell creation belongs to our opportunity's referral, not to a new deal.
+    return count(deps, { outcome: 'skipped', reason: 'the connected referral for Microsoft of our deal' });
   }
   const mapped = await fieldMapOrPause(deps, context, async () => {
     // The map is unusable, so find the record with the default one just to show the pause on it.

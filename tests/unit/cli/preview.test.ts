@@ -260,6 +260,25 @@ describe('cosell preview opportunity', () => {
     expect(same.json()).toEqual({ action: 'none', reason: 'unchanged' });
   });
 
+  it('prints the connected referral for Microsoft with --co-sell-creation two-step, refuses other flows', async () => {
+    const { code, json } = await cosell(
+      'preview',
+      'opportunity',
+      fixture('cosell'),
+      '--co-sell-creation',
+      'two-step',
+    );
+    expect(code).toBe(0);
+    expect(json()).toMatchObject({
+      action: 'create',
+      referral: { type: 'Shared', target: [{ type: 'SolutionProfile', id: 'SOL-15974-MQF' }] },
+      connected: { type: 'Shared', target: [{ type: 'BusinessProfileLocation', id: 'msft' }] },
+    });
+    const bad = await cosell('preview', 'opportunity', fixture('cosell'), '--co-sell-creation', 'three');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe("cosell: --co-sell-creation: $: expected one-step or two-step, got 'three'\n");
+  });
+
   it('decides as the push does: the ✔/✖ mark never reaches Partner Center', async () => {
     const marked = opportunityFixture('cosell');
     expect(marked.name).toMatch(/ ✔$/);

@@ -192,12 +192,6 @@ export function toReferralCreate(snapshot: OpportunitySnapshot, map: FieldMap): 
   return referral as Referral;
 }
 
-/** The opportunity-side row has a value for the entry (not just its default). */
-function hasSourceValue(snapshot: OpportunitySnapshot, e: FieldMapEntry): boolean {
-  const value = rowOf(snapshot, e.table)?.[e.column];
-  return kindOf(e) === 'catalogue' ? catalogueCode(value) !== undefined : !isBlank(value);
-}
-
 /** JSON Pointer of a dotted path: `details.requirements.solutions` → `/details/requirements/solutions`. */
 const pointer = (segments: readonly (string | number)[]) =>
   segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
@@ -259,8 +253,6 @@ export function toReferralPatch(
     const info = REFERRAL_PATHS[e.referral];
     if (!info?.editable || done.has(e.referral)) continue;
     done.add(e.referral);
-    // A default completes a create body; it never changes or extends an existing referral.
-    if (e.default !== undefined && e.referral !== SOLUTIONS_PATH && !hasSourceValue(snapshot, e)) continue;
 
     if (e.referral === SOLUTIONS_PATH) {
       const want = getAtPath(desired, 'details.requirements.solutions');
@@ -280,6 +272,9 @@ export function toReferralPatch(
     const want = getAtPath(desired, e.referral);
     const have = getAtPath(current, e.referral);
     const segments = e.referral.split('.');
+    // The default stands for "nothing said" (an intent not decided): a referral without the value
+    // already says that, so it is not added to an existing referral.
+    if (e.default !== undefined && isBlank(have) && sameValue(info.kind, want, e.default)) continue;
     if (e.referral.includes('[')) {
       // An array item picked by selector (`attributes[type=SolutionArea].id`): set or add that item.
       if (!isBlank(want) && !sameValue(info.kind, want, have))

@@ -6,6 +6,7 @@
  */
 import {
   EntitySets,
+  EnvironmentVariables,
   MarketplaceIntentOptions,
   OpportunityColumns,
   ReferralAttributeColumns,
@@ -37,7 +38,10 @@ describe('current referral fields (both simulators, real webhook paths)', () => 
   let detailId: string;
   const ids = new Map<string, string>();
   beforeAll(async () => {
-    stack = await startTestStack();
+    // Microsoft's referrals land as opportunities here (they become leads by default).
+    stack = await startTestStack({
+      environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'opportunity' },
+    });
     detailId = await createCatalogueSolution(stack.dataverseClient, SERVICES_SOLUTION);
     for (const value of VALUES)
       ids.set(value.code, await createReferralAttribute(stack.dataverseClient, value));

@@ -593,6 +593,10 @@ describe('current referral fields: solution area, play, partner role, marketplac
 
   it('never patches the intent default into an existing referral', () => {
     expect(toReferralPatch(snapshot('cosell'), map, storedCosell())).toEqual([]);
+    // An incoming referral without an intent wrote "Have not decided" on the opportunity: no echo back.
+    const s = snapshot('cosell');
+    s.opportunity.pcs_customermarketplaceintent = MarketplaceIntentOptions.HaveNotDecided;
+    expect(toReferralPatch(s, map, storedCosell())).toEqual([]);
   });
 
   it('reads them back from an incoming referral: codes for the relay to bind, the intent as its option', () => {

@@ -30,6 +30,7 @@ export const Tables = {
   microsoftSolution: 'pcs_microsoftsolution',
   solutionDetail: 'pcs_solutiondetail',
   syncEvent: 'pcs_syncevent',
+  referralAttribute: 'pcs_referralattribute',
 } as const;
 export type TableName = (typeof Tables)[keyof typeof Tables];
 
@@ -44,6 +45,7 @@ export const EntitySets: Record<TableName, string> = {
   pcs_microsoftsolution: 'pcs_microsoftsolutions',
   pcs_solutiondetail: 'pcs_solutiondetails',
   pcs_syncevent: 'pcs_syncevents',
+  pcs_referralattribute: 'pcs_referralattributes',
 };
 
 /** Our columns on opportunity (and, where noted, lead). */
@@ -138,6 +140,8 @@ export const SolutionDetailColumns = {
   isActive: 'pcs_isactive',
   /** Who added the row: an administrator (catalogue) or the relay, for an id only Partner Center knew. */
   source: 'pcs_source',
+  /** IP or Services co-sell solution (SolutionKindOptions): decides what a Services co-sell referral is. */
+  solutionKind: 'pcs_solutionkind',
 } as const;
 
 export const SyncEventColumns = {
@@ -193,6 +197,32 @@ export const Relationships = {
     navigation: 'pcs_leadid',
     collection: 'pcs_lead_pcs_syncevent',
   },
+  // The referral-attribute lookups name their navigation property like the column (`…@odata.bind`
+  // and `$expand` use it).
+  opportunitySolutionArea: {
+    schemaName: 'pcs_referralattribute_opportunity_solutionarea',
+    referencing: Tables.opportunity,
+    referenced: Tables.referralAttribute,
+    lookup: 'pcs_solutionareaid',
+    navigation: 'pcs_solutionareaid',
+    collection: 'pcs_referralattribute_opportunity_solutionarea',
+  },
+  opportunitySolutionPlay: {
+    schemaName: 'pcs_referralattribute_opportunity_solutionplay',
+    referencing: Tables.opportunity,
+    referenced: Tables.referralAttribute,
+    lookup: 'pcs_solutionplayid',
+    navigation: 'pcs_solutionplayid',
+    collection: 'pcs_referralattribute_opportunity_solutionplay',
+  },
+  opportunityPartnerRole: {
+    schemaName: 'pcs_referralattribute_opportunity_partnerrole',
+    referencing: Tables.opportunity,
+    referenced: Tables.referralAttribute,
+    lookup: 'pcs_partnerroleid',
+    navigation: 'pcs_partnerroleid',
+    collection: 'pcs_referralattribute_opportunity_partnerrole',
+  },
 } as const;
 
 /** Standard opportunity navigation names (single-valued) the relay expands or binds. */
@@ -213,6 +243,7 @@ export const EnvironmentVariables = {
   closeOpportunityFromPartnerCenter: 'pcs_CloseOpportunityFromPartnerCenter',
   /** `lead` (default) or `opportunity`: what a Microsoft-originated referral becomes. */
   microsoftReferralTarget: 'pcs_MicrosoftReferralTarget',
+  coSellCreationFlow: 'pcs_CoSellCreationFlow',
 } as const;
 
 /** Choice values. Partner Center enum text ↔ our option values live in one table each. */
@@ -383,6 +414,7 @@ export const TableForms = {
   pcs_microsoftsolution: 'af50f10f-fb78-4f3f-b3fa-10afc064d13c',
   pcs_solutiondetail: 'a47fba0f-5e3c-4dfb-9544-d834d76235da',
   pcs_syncevent: 'c0f51dce-fdc0-4642-9fde-1522b5cafaab',
+  pcs_referralattribute: '475412df-094f-4a76-93cf-b747be77dec3',
 } as const;
 
 /** Views (saved queries) we ship. The subgrids on the opportunity form use the `associated` views. */
@@ -411,6 +443,17 @@ export const Views = {
     quickFind: 'cf020032-19ae-4a62-b823-8dd1cbe302b7',
     lookup: 'a33580a4-8fca-4057-94d9-1d2bc0a06095',
   },
+  pcs_referralattribute: {
+    public: '77ca50c3-d90b-4d5e-8fb5-77aa42a6cc38',
+    advancedFind: '32992926-269d-4e5c-af6a-9670f5ee602d',
+    associated: '06a9a825-1567-4c33-93f2-93ab5d2b5c35',
+    quickFind: '58a01841-4fe9-45ef-96a7-9de0be30d945',
+    lookup: 'bff40e61-1b55-4f34-9628-e1c279a907d7',
+  },
+  /** Active catalogue values of one category: the default (and only) views of the opportunity lookups. */
+  solutionAreas: '98191936-0c2e-4256-accd-e4f5515310ac',
+  solutionPlays: '03b4a9b6-1069-4ba7-b432-e572cc641bd9',
+  partnerRoles: 'd3633c1c-ab8d-4888-8783-0a7ce83f7957',
 } as const;
 
 /** Security roles: the integration role is for the relay's application user (the admin assigns it,
@@ -626,3 +669,54 @@ export const LeadCustomerColumns = {
   parentAccount: 'parentaccountid',
   parentContact: 'parentcontactid',
 } as const;
+// ---- Current referral fields: FY26 solution area / play / partner role, marketplace intent ----
+
+/**
+ * Opportunity columns of the referral fields Partner Center added after the 2020 connector. Area, play
+ * and role are lookups to the Referral Attributes catalogue (their value ids are not published, so
+ * they are data); the marketplace intent is a choice (its three labels are published).
+ */
+export const ReferralFieldColumns = {
+  solutionArea: Relationships.opportunitySolutionArea.lookup,
+  solutionPlay: Relationships.opportunitySolutionPlay.lookup,
+  partnerRole: Relationships.opportunityPartnerRole.lookup,
+  marketplaceIntent: 'pcs_customermarketplaceintent',
+} as const;
+
+/** The admin-maintained catalogue of solution areas, plays and partner roles (pcs_referralattribute). */
+export const ReferralAttributeColumns = {
+  id: 'pcs_referralattributeid',
+  name: 'pcs_name',
+  category: 'pcs_category',
+  /** The value id Partner Center receives (`attributes[].id`). */
+  code: 'pcs_code',
+  isActive: 'pcs_isactive',
+} as const;
+
+/** pcs_category: which opportunity field a catalogue value belongs to. */
+export const ReferralAttributeCategoryOptions = {
+  solutionArea: optionValue(0),
+  solutionPlay: optionValue(1),
+  partnerRole: optionValue(2),
+} as const;
+export type ReferralAttributeCategory = keyof typeof ReferralAttributeCategoryOptions;
+
+/** pcs_customermarketplaceintent ↔ the intent ids (only `HaveNotDecided` is published; see docs). */
+export const MarketplaceIntentOptions = {
+  Yes: optionValue(0),
+  No: optionValue(1),
+  HaveNotDecided: optionValue(2),
+} as const;
+
+/** pcs_solutionkind on Microsoft Solution Details: Partner Center's IP and Services co-sell solutions. */
+export const SolutionKindOptions = {
+  ip: optionValue(0),
+  services: optionValue(1),
+} as const;
+
+/** pcs_CoSellCreationFlow values: how a deal shared with Microsoft is created (docs/co-sell-creation.md). */
+export const CoSellCreationFlows = {
+  oneStep: 'one-step',
+  twoStep: 'two-step',
+} as const;
+export type CoSellCreationFlow = (typeof CoSellCreationFlows)[keyof typeof CoSellCreationFlows];

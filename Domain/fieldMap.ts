@@ -11,8 +11,10 @@ import {
   EnvironmentVariables,
   HelpNeededOptions,
   LeadColumns,
+  MarketplaceIntentOptions,
   MicrosoftSolutionColumns,
   OpportunityColumns,
+  ReferralFieldColumns,
   ReferralStatusOptions,
   ReferralSubstatusOptions,
   ReferralVisibility,
@@ -20,7 +22,8 @@ import {
   Tables,
   TransactionCurrencyColumns,
 } from './constants';
-import { isKnownReferralPath, REFERRAL_PATHS, SOLUTIONS_PATH } from './referralPaths';
+import { lookup, columnName } from './odataQuery';
+import { isKnownReferralPath, REFERRAL_PATHS, ReferralFieldPaths, SOLUTIONS_PATH } from './referralPaths';
 
 export type FieldDirection = 'both' | 'toPartnerCenter' | 'toDataverse';
 
@@ -181,6 +184,20 @@ export const DEFAULT_FIELD_MAP: FieldMap = {
       valueMap: { ...ReferralSubstatusOptions },
     }),
     entry('id', Tables.lead, LeadColumns.referralId, 'toDataverse'),
+    // Current referral fields (docs/partner-center-fields.md). Area, play and role are lookups to the
+    // Referral Attributes catalogue: the code of the chosen row travels. The marketplace intent ids
+    // beyond HaveNotDecided are unpublished: they sit in this valueMap, editable without a release;
+    // an opportunity without an intent says "have not decided" (the bulk CSV calls it required).
+    entry(ReferralFieldPaths.solutionArea, Tables.opportunity, ReferralFieldColumns.solutionArea, 'both'),
+    entry(ReferralFieldPaths.solutionPlay, Tables.opportunity, ReferralFieldColumns.solutionPlay, 'both'),
+    entry(ReferralFieldPaths.partnerRole, Tables.opportunity, ReferralFieldColumns.partnerRole, 'both'),
+    entry(
+      ReferralFieldPaths.marketplaceIntent,
+      Tables.opportunity,
+      ReferralFieldColumns.marketplaceIntent,
+      'both',
+      { valueMap: { ...MarketplaceIntentOptions }, default: 'HaveNotDecided' },
+    ),
   ],
 };
 
@@ -217,6 +234,9 @@ function semanticError(e: FieldMapEntry): string | null {
   }
   if ((info.kind === 'rows') !== (e.table === Tables.microsoftSolution)) {
     return `${SOLUTIONS_PATH} and only it maps to table ${Tables.microsoftSolution}`;
+  }
+  if (info.kind === 'catalogue' && e.table !== Tables.opportunity) {
+    return `'${e.referral}' maps to an opportunity lookup column of table ${Tables.referralAttribute}`;
   }
   if (e.table === Tables.transactioncurrency && e.column !== TransactionCurrencyColumns.isoCode) {
     return `table ${Tables.transactioncurrency} only offers column ${TransactionCurrencyColumns.isoCode}`;
@@ -325,3 +345,15 @@ export function findEntry(
 /** The columns of `table` the map names, in map order (a column may appear more than once). */
 export const mappedColumns = (map: FieldMap, table: FieldMapTable): string[] =>
   map.entries.filter((e) => e.table === table).map((e) => e.column);
+
+/** An entry whose column is a lookup to the Referral Attributes catalogue. */
+export const isCatalogueEntry = (e: FieldMapEntry): boolean =>
+  REFERRAL_PATHS[e.referral]?.kind === 'catalogue';
+
+/** How the Web API names an entry's column in `$select` and in rows: `_x_value` for catalogue lookups. */
+export const wireColumn = (e: FieldMapEntry): string =>
+  isCatalogueEntry(e) ? columnName(lookup(e.column)) : e.column;
+
+/** The Web API names of the columns of `table` the map names, for `$select` (see wireColumn). */
+export const mappedSelect = (map: FieldMap, table: FieldMapTable): string[] =>
+  map.entries.filter((e) => e.table === table).map(wireColumn);

@@ -13,3 +13,4 @@ export * from './ids';
 export * from './odataQuery';
 export * from './environmentVariables';
 export * from './referralOrigin';
+export * from './coSellCreation';

@@ -9,23 +9,29 @@ import {
   MicrosoftSolutionColumns,
   OpportunityColumns,
   OpportunityNavigation,
+  ReferralAttributeColumns,
   Relationships,
   SolutionDetailColumns,
+  SolutionKindOptions,
   Tables,
   TransactionCurrencyColumns,
   referralLink,
 } from './constants';
 import { stripCheckmark } from './checkmark';
 import type { FieldMap, FieldMapEntry, FieldMapTable } from './fieldMap';
+import { isCatalogueEntry, wireColumn } from './fieldMap';
+import type { ReferralAttributeCategory } from './constants';
 import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from './opportunity';
 import type { Referral, ReferralPatchOperation } from './referral';
 import { ValidationError } from './referral';
 import type { ODataQuery } from './odataQuery';
-import type { ReferralValueKind } from './referralPaths';
+import type { PathSegment, ReferralValueKind } from './referralPaths';
 import {
   CUSTOMER_CONTACT_PREFIX,
   getAtPath,
+  pathSegments,
   REFERRAL_PATHS,
+  selectedIndex,
   setAtPath,
   SOLUTIONS_PATH,
 } from './referralPaths';
@@ -45,6 +51,15 @@ export interface DataverseWrites {
   solutions: SolutionRow[];
   /** ISO 4217 code of details.currency; the relay resolves it to a transactioncurrency row. */
   currencyIsoCode?: string | null;
+  /** Catalogue values the referral names (area, play, role): the relay binds the lookups to their rows. */
+  referralAttributes?: ReferralAttributeWrite[];
+}
+
+/** A catalogue lookup an inbound referral sets: `column` to the row of `category` whose code is `code`. */
+export interface ReferralAttributeWrite {
+  column: string;
+  category: ReferralAttributeCategory | null;
+  code: string;
 }
 
 export interface FromReferralOptions {
@@ -72,10 +87,17 @@ export function toDateOnly(value: unknown): string | undefined {
   return toIsoUtc(value)?.slice(0, 10);
 }
 
+/** The code of a catalogue row as the relay's read expands it (`{ pcs_code, … }`), else undefined. */
+const catalogueCode = (expanded: unknown): string | undefined => {
+  const code = (expanded as Record<string, unknown> | null | undefined)?.[ReferralAttributeColumns.code];
+  return typeof code === 'string' && code.trim() !== '' ? code : undefined;
+};
+
 /** The referral-side value of an entry (the valueMap key) for a Dataverse value. */
 function referralValueOf(e: FieldMapEntry, value: unknown): unknown {
-  if (isBlank(value)) return e.default;
   const kind = kindOf(e);
+  if (kind === 'catalogue') return catalogueCode(value) ?? e.default;
+  if (isBlank(value)) return e.default;
   if (e.valueMap) {
     const key = Object.keys(e.valueMap).find((k) => e.valueMap![k] === value);
     if (key === undefined) return e.default;
@@ -250,7 +272,14 @@ export function toReferralPatch(
     const want = getAtPath(desired, e.referral);
     const have = getAtPath(current, e.referral);
     const segments = e.referral.split('.');
-    if (e.referral === 'consent.consentToShareReferralWithMicrosoftSellers') {
+    // The default stands for "nothing said" (an intent not decided): a referral without the value
+    // already says that, so it is not added to an existing referral.
+    if (e.default !== undefined && isBlank(have) && sameValue(info.kind, want, e.default)) continue;
+    if (e.referral.includes('[')) {
+      // An array item picked by selector (`attributes[type=SolutionArea].id`): set or add that item.
+      if (!isBlank(want) && !sameValue(info.kind, want, have))
+        ops.push(selectedItemOperation(current, e.referral, want));
+    } else if (e.referral === 'consent.consentToShareReferralWithMicrosoftSellers') {
       if (want === true && have !== true) ops.push(operation(current, segments, true));
     } else if (e.referral === 'inviteContext.assistanceRequestCode') {
       if (!isBlank(want) && !sameValue('code', want, have)) ops.push(operation(current, segments, want));
@@ -261,6 +290,28 @@ export function toReferralPatch(
     }
   }
   return ops;
+}
+
+/**
+ * The operation setting a path that picks an array item by selector: `replace` of the value inside
+ * the item when it exists, else `add` of the item at the end of the array (`/-`), or of the array
+ * itself where it is missing.
+ */
+function selectedItemOperation(current: Referral, path: string, value: unknown): ReferralPatchOperation {
+  const segments = pathSegments(path);
+  const at = segments.findIndex((s) => typeof s === 'object');
+  const selector = segments[at] as Exclude<PathSegment, string | number>;
+  const arrayPath = segments.slice(0, at) as (string | number)[];
+  const rest = segments.slice(at + 1) as (string | number)[];
+  let items: unknown = current;
+  for (const key of arrayPath) items = (items as Record<string | number, unknown> | null)?.[key];
+  const index = selectedIndex(items, selector);
+  if (index >= 0) return operation(current, [...arrayPath, index, ...rest], value);
+  const item: Record<string, unknown> = { [selector.key]: selector.value };
+  setAtPath(item, rest.join('.'), value);
+  return Array.isArray(items)
+    ? { op: 'add', path: pointer([...arrayPath, '-']), value: item }
+    : operation(current, arrayPath, [item]);
 }
 
 /** The customer team is patched as a whole array: member 0 updated from the contact, others kept. */
@@ -309,11 +360,21 @@ export function fromReferral(
   const contact: DataverseRecord = {};
   let solutions: SolutionRow[] = [];
   let currencyIsoCode: string | null | undefined;
+  const referralAttributes: ReferralAttributeWrite[] = [];
 
   for (const e of map.entries.filter((x) => inbound(x) && tables.includes(x.table))) {
     if (e.referral === SOLUTIONS_PATH) {
       const tags = getAtPath(referral, 'details.requirements.solutions');
       if (Array.isArray(tags)) solutions = tags.map(solutionRow).filter((s): s is SolutionRow => s !== null);
+      continue;
+    }
+    if (isCatalogueEntry(e)) {
+      // A lookup: the relay finds (or adds) the catalogue row with this code and binds it.
+      const code = getAtPath(referral, e.referral);
+      if (!isBlank(code)) {
+        const category = REFERRAL_PATHS[e.referral]?.category ?? null;
+        referralAttributes.push({ column: e.column, category, code: String(code) });
+      }
       continue;
     }
     const value = dataverseValueOf(e, getAtPath(referral, e.referral));
@@ -336,6 +397,7 @@ export function fromReferral(
     account: Object.keys(account).length ? account : null,
     contact: Object.keys(contact).length ? contact : null,
     ...(currencyIsoCode === undefined ? {} : { currencyIsoCode }),
+    ...(referralAttributes.length ? { referralAttributes } : {}),
     solutions,
   };
 }
@@ -371,10 +433,19 @@ const SYNC_COLUMNS = [
 ];
 
 const columnsOf = (map: FieldMap, table: FieldMapTable) =>
-  map.entries.filter((e) => e.table === table).map((e) => e.column);
+  map.entries.filter((e) => e.table === table).map(wireColumn);
+
+/** The catalogue lookups the map names, each expanded to the code of its row (navigation = column). */
+const catalogueExpands = (map: FieldMap) =>
+  [
+    ...new Set(
+      map.entries.filter((e) => e.table === Tables.opportunity && isCatalogueEntry(e)).map((e) => e.column),
+    ),
+  ].map((column) => ({ navigation: column, select: [ReferralAttributeColumns.code] }));
 
 /** The one read of an opportunity the relay syncs from: its columns, account, customer contact,
- *  currency and solutions (`odataQueryString` turns it into `?$select=…&$expand=…`). */
+ *  currency, solutions with their catalogue rows, and the codes of its catalogue lookups
+ *  (`odataQueryString` turns it into `?$select=…&$expand=…`). */
 export function opportunityQuery(map: FieldMap): ODataQuery {
   return {
     select: [OpportunityColumns.id, ...columnsOf(map, Tables.opportunity), ...SYNC_COLUMNS],
@@ -395,7 +466,16 @@ export function opportunityQuery(map: FieldMap): ODataQuery {
           MicrosoftSolutionColumns.name,
           MicrosoftSolutionColumns.publisherName,
         ],
+        // The catalogue row of each solution: its publisher name stands in until the relay has copied
+        // it onto the row, its kind (IP / Services) decides whether the referral is a Services co-sell.
+        expand: [
+          {
+            navigation: Relationships.solutionDetailSolutions.navigation,
+            select: [SolutionDetailColumns.publisherName, SolutionDetailColumns.solutionKind],
+          },
+        ],
       },
+      ...catalogueExpands(map),
     ],
   };
 }
@@ -431,14 +511,16 @@ export function snapshotFromWebApi(record: DataverseRecord): OpportunitySnapshot
       ? row[MicrosoftSolutionColumns.solutionDetail]
       : {};
     const name = row[MicrosoftSolutionColumns.name];
-    // Copied onto the row from the catalogue by the relay; an expanded catalogue row also serves.
+    // Copied onto the row from the catalogue by the relay; the expanded catalogue row also serves.
     const publisher =
       row[MicrosoftSolutionColumns.publisherName] ??
       (detail as Record<string, unknown>)[SolutionDetailColumns.publisherName];
+    const kind = (detail as Record<string, unknown>)[SolutionDetailColumns.solutionKind];
     return {
       solutionId: id,
       name: typeof name === 'string' ? name : null,
       publisherName: typeof publisher === 'string' ? publisher : null,
+      services: kind === SolutionKindOptions.services,
     };
   });
   const currency = expandedRow(record, OpportunityNavigation.transactionCurrency);

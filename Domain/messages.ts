@@ -63,6 +63,21 @@ export const PROBLEM_MESSAGES: Record<ProblemCode, Record<MessageLcid, string>> 
     1046: 'Esta indicação já está visível para os vendedores da Microsoft; a visibilidade não pode voltar para Não visível.',
     3082: 'Esta referencia ya es visible para los vendedores de Microsoft; su visibilidad no puede volver a No visible.',
   },
+  solutionAreaMissing: {
+    1033: 'This is a Services co-sell referral (help from Microsoft with a services solution): choose the solution area of the customer need. Partner Center requires it.',
+    1046: 'Esta é uma indicação de co-venda de serviços (ajuda da Microsoft com uma solução de serviços): escolha a área de solução da necessidade do cliente. O Partner Center exige esse campo.',
+    3082: 'Esta es una referencia de venta conjunta de servicios (ayuda de Microsoft con una solución de servicios): elija el área de solución de la necesidad del cliente. Partner Center la exige.',
+  },
+  solutionPlayMissing: {
+    1033: 'This is a Services co-sell referral (help from Microsoft with a services solution): choose the solution play of the customer need. Partner Center requires it.',
+    1046: 'Esta é uma indicação de co-venda de serviços (ajuda da Microsoft com uma solução de serviços): escolha o cenário de solução (solution play) da necessidade do cliente. O Partner Center exige esse campo.',
+    3082: 'Esta es una referencia de venta conjunta de servicios (ayuda de Microsoft con una solución de servicios): elija el escenario de solución (solution play) de la necesidad del cliente. Partner Center lo exige.',
+  },
+  partnerRoleMissing: {
+    1033: 'This is a Services co-sell referral (help from Microsoft with a services solution): choose your partner role in the deal. Partner Center requires it.',
+    1046: 'Esta é uma indicação de co-venda de serviços (ajuda da Microsoft com uma solução de serviços): escolha a sua função de parceiro no negócio. O Partner Center exige esse campo.',
+    3082: 'Esta es una referencia de venta conjunta de servicios (ayuda de Microsoft con una solución de servicios): elija su rol de partner en la operación. Partner Center lo exige.',
+  },
   fieldMapInvalid: {
     1033: 'The Partner Center field map of this form is invalid ({reason}). Ask your administrator to correct it.',
     1046: 'O mapa de campos do Partner Center deste formulário é inválido ({reason}). Peça ao administrador para corrigi-lo.',

@@ -47,7 +47,12 @@ export interface ODataQuery {
   readonly expand?: readonly ExpandQuery[];
 }
 
-export interface ExpandQuery extends Omit<ODataQuery, 'expand'> {
+/**
+ * One `$expand` item. A nested `expand` reads the related row's own related rows in the same request
+ * (Dataverse: "Nested $expand on collection-valued navigation properties"; `$orderby` and `$top` are
+ * not supported next to it there).
+ */
+export interface ExpandQuery extends ODataQuery {
   readonly navigation: string;
 }
 
@@ -197,7 +202,7 @@ function optionPairs(query: ODataQuery): Array<[string, string]> {
   if (query.filter) pairs.push(['$filter', filterText(query.filter)]);
   if (query.expand && query.expand.length) {
     const expand = query.expand.map((e) => {
-      const inner = { select: e.select, filter: e.filter, orderBy: e.orderBy, top: e.top };
+      const inner = { select: e.select, filter: e.filter, expand: e.expand, orderBy: e.orderBy, top: e.top };
       const options = optionPairs(inner).map((pair) => `${pair[0]}=${pair[1]}`);
       const name = checkedName(e.navigation, 'Navigation property');
       return options.length ? `${name}(${options.join(';')})` : name;

@@ -12,7 +12,10 @@ export interface SolutionRow {
   /** `pcs_solutionid`, the Partner Center solution id (e.g. `SOL-15974-MQF`). */
   solutionId: string;
   name?: string | null;
+  /** From the solution's catalogue row (Microsoft Solution Details). */
   publisherName?: string | null;
+  /** The catalogue row marks it a Services co-sell solution (pcs_solutionkind). */
+  services?: boolean;
 }
 
 export interface OpportunitySnapshot {
@@ -43,7 +46,10 @@ export type ProblemCode =
   | 'closeDateMissing'
   | 'visibilityRequiredForHelp'
   | 'visibilityCannotRevert'
-  | 'fieldMapInvalid';
+  | 'fieldMapInvalid'
+  | 'solutionAreaMissing'
+  | 'solutionPlayMissing'
+  | 'partnerRoleMissing';
 
 /** One reason a record cannot be shared; `column` points at what to fix (for field notifications). */
 export interface Problem {

@@ -39,6 +39,8 @@ export interface PreviewResponse {
   action: 'create' | 'update' | 'none' | 'blocked';
   /** Create body, when action = create. */
   referral?: Referral;
+  /** Two-step co-sell creation: the connected referral for Microsoft sent after `referral`. */
+  connected?: Referral;
   /** JSON Patch, when action = update. */
   patch?: ReferralPatchOperation[];
   problems: Problem[];

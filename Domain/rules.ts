@@ -3,9 +3,18 @@
  * relay). One implementation for all three, so the seller sees the same words everywhere.
  */
 import type { Lcid } from './constants';
-import { AccountColumns, ContactColumns, OpportunityColumns, ReferralVisibility, Tables } from './constants';
+import {
+  AccountColumns,
+  ContactColumns,
+  OpportunityColumns,
+  ReferralFieldColumns,
+  ReferralVisibility,
+  Tables,
+} from './constants';
 import type { FieldMap, FieldMapTable } from './fieldMap';
-import { findEntry } from './fieldMap';
+import { findEntry, wireColumn } from './fieldMap';
+import { columnName, lookup } from './odataQuery';
+import { ReferralFieldPaths, ReferralFieldTopLevelPaths } from './referralPaths';
 import { ISO_3166_ALPHA2 } from './iso3166';
 import type { MessageLcid } from './messages';
 import { interpolate, PROBLEM_MESSAGES } from './messages';
@@ -180,7 +189,36 @@ export function checkSharingRules(snapshot: OpportunitySnapshot, map: FieldMap):
   if (dealType !== 'private' && !snapshot.solutions.some((s) => !isBlank(s.solutionId))) {
     problems.push({ code: 'solutionMissing', table: Tables.microsoftSolution });
   }
+  if (isServicesCoSell(snapshot, dealType)) problems.push(...servicesCoSellProblems(snapshot, map));
   return problems;
+}
+
+/**
+ * A Services co-sell referral: help from Microsoft is requested (co-sell) and one of its solutions is
+ * a Services co-sell solution in the catalogue (Microsoft Solution Details, pcs_solutionkind). Partner
+ * Center does not define the term; the co-sell pages tell IP from Services solutions, so the
+ * solution's kind decides (docs/partner-center-fields.md).
+ */
+export const isServicesCoSell = (snapshot: OpportunitySnapshot, dealType: DealType): boolean =>
+  dealType === 'coSell' && snapshot.solutions.some((s) => s.services === true);
+
+/** The FY26 fields a Services co-sell referral requires ("Required for Services co-sell referrals only"). */
+const SERVICES_CO_SELL_FIELDS = (['solutionArea', 'solutionPlay', 'partnerRole'] as const).map((field) => ({
+  code: `${field}Missing` as const,
+  paths: [ReferralFieldPaths[field], ReferralFieldTopLevelPaths[field]],
+  fallback: ReferralFieldColumns[field],
+}));
+
+/** One problem per empty field, on the column the map uses for it (a lookup, read as `_x_value`). */
+function servicesCoSellProblems(snapshot: OpportunitySnapshot, map: FieldMap): Problem[] {
+  return SERVICES_CO_SELL_FIELDS.flatMap(({ code, paths, fallback }) => {
+    // Either spelling of the path (attributes item or top-level property) names the field.
+    const e = paths.map((p) => findEntry(map, p, [Tables.opportunity])).find(Boolean);
+    const value = snapshot.opportunity[e ? wireColumn(e) : columnName(lookup(fallback))];
+    return isBlank(value)
+      ? [problem(code, { table: Tables.opportunity, column: e?.column ?? fallback })]
+      : [];
+  });
 }
 
 const isMessageLcid = (lcid: number): lcid is MessageLcid => lcid === 1033 || lcid === 1046 || lcid === 3082;

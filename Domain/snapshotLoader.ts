@@ -13,10 +13,11 @@ import {
   OpportunityColumns,
   Relationships,
   SolutionDetailColumns,
+  SolutionKindOptions,
   Tables,
   TransactionCurrencyColumns,
 } from './constants';
-import { mappedColumns, type FieldMap, type FieldMapTable } from './fieldMap';
+import { mappedSelect, type FieldMap, type FieldMapTable } from './fieldMap';
 import type { DataverseRecord, OpportunitySnapshot, SolutionRow } from './opportunity';
 import { guid, lookup, odataQueryString, where } from './odataQuery';
 import { bareRecordId, lookupValue, selectOption, type WebApiReader } from './webApi';
@@ -24,7 +25,7 @@ import { bareRecordId, lookupValue, selectOption, type WebApiReader } from './we
 /** The primary key and the columns the map names: what the relay reads, so both give one verdict. */
 const snapshotColumns = (map: FieldMap, table: FieldMapTable, primaryKey: string): string[] => [
   primaryKey,
-  ...mappedColumns(map, table),
+  ...mappedSelect(map, table),
 ];
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -44,6 +45,8 @@ const solutionOf = (row: DataverseRecord): SolutionRow => {
       (detail ? text(detail[SolutionDetailColumns.solutionId]) : null) ||
       '',
     name: text(row[MicrosoftSolutionColumns.name]),
+    publisherName: text(detail ? detail[SolutionDetailColumns.publisherName] : null),
+    services: detail ? detail[SolutionDetailColumns.solutionKind] === SolutionKindOptions.services : false,
   };
 };
 
@@ -71,7 +74,18 @@ export function loadOpportunitySnapshot(
           odataQueryString({
             select: [MicrosoftSolutionColumns.solutionId, MicrosoftSolutionColumns.name],
             filter: where.eq(lookup(MicrosoftSolutionColumns.opportunity), guid(bareRecordId(opportunityId))),
-            expand: [{ navigation: CATALOGUE, select: [SolutionDetailColumns.solutionId] }],
+            // The catalogue row: the Solution ID until the relay has copied it, and whether the
+            // solution makes this a Services co-sell.
+            expand: [
+              {
+                navigation: CATALOGUE,
+                select: [
+                  SolutionDetailColumns.solutionId,
+                  SolutionDetailColumns.publisherName,
+                  SolutionDetailColumns.solutionKind,
+                ],
+              },
+            ],
           }),
         )
       : { entities: [] };

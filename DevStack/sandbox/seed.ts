@@ -7,14 +7,30 @@
 import { EntitySets, SolutionDetailColumns } from '../../Domain/constants';
 import type { DataverseApi } from '../../Relay/ports';
 import type { PartnerCenterSimulator } from '../simulators/partnercenter';
-import { createCatalogueSolution, createSeedOpportunity } from './seedRecords';
-import type { SeedOpportunity } from './seedRecords';
+import { createCatalogueSolution, createReferralAttribute, createSeedOpportunity } from './seedRecords';
+import type { CatalogueAttribute, SeedOpportunity } from './seedRecords';
 
 export const CATALOGUE = [
   { id: 'SOL-15974-MQF', name: 'Contoso Analytics on Azure', publisher: 'Contoso' },
   { id: 'SOL-20411-AZR', name: 'Contoso Secure Landing Zone', publisher: 'Contoso' },
   { id: 'SOL-Microsoft365', name: 'Microsoft365', publisher: 'Microsoft' },
+  { id: 'SOL-31207-MSS', name: 'Contoso Managed Security Services', publisher: 'Contoso', services: true },
 ] as const;
+
+/**
+ * Sample Referral Attributes: Microsoft's public FY26 solution area names, with ids we made up —
+ * Microsoft publishes no ids for areas, plays or partner roles (docs/partner-center-fields.md). An
+ * admin replaces them with the values Partner Center shows.
+ */
+export const REFERRAL_ATTRIBUTES: readonly CatalogueAttribute[] = [
+  { category: 'solutionArea', code: 'AIBusinessSolutions', name: 'AI Business Solutions' },
+  { category: 'solutionArea', code: 'CloudAndAIPlatforms', name: 'Cloud & AI Platforms' },
+  { category: 'solutionArea', code: 'Security', name: 'Security' },
+  { category: 'solutionPlay', code: 'ModernSecOps', name: 'Modern SecOps with unified platform' },
+  { category: 'solutionPlay', code: 'MigrateAndModernize', name: 'Migrate and modernize your estate' },
+  { category: 'partnerRole', code: 'ServicesPartner', name: 'Services partner' },
+  { category: 'partnerRole', code: 'SolutionProvider', name: 'Solution provider' },
+];
 
 export interface SeedResult {
   seeded: boolean;
@@ -40,7 +56,12 @@ export async function seedSandbox(
     top: 1,
   });
   if (existing.length) return { seeded: false, opportunities: [], referrals: [] };
-  for (const solution of CATALOGUE) await createCatalogueSolution(admin, solution);
+  const solutionDetails = new Map<string, string>();
+  for (const solution of CATALOGUE)
+    solutionDetails.set(solution.id, await createCatalogueSolution(admin, solution));
+  const attributes = new Map<string, string>();
+  for (const attribute of REFERRAL_ATTRIBUTES)
+    attributes.set(attribute.code, await createReferralAttribute(admin, attribute));
   const deals = [
     sandboxDeal({
       account: 'Northwind Traders',
@@ -76,9 +97,31 @@ export async function seedSandbox(
       solutionId: CATALOGUE[0].id,
       sync: false,
     }),
+    // A Services co-sell: the solution is a Services solution, so area, play and role travel with it.
+    sandboxDeal({
+      account: 'Fabrikam Bank',
+      postalCode: '02110',
+      country: 'US',
+      contact: ['Fiona', 'Bell', 'fiona@fabrikam-bank.example'],
+      name: 'Fabrikam Bank managed SOC',
+      value: 180000,
+      coSell: true,
+      solutionId: CATALOGUE[3].id,
+      solutionDetailId: solutionDetails.get(CATALOGUE[3].id),
+      referralAttributes: {
+        solutionArea: attributes.get('Security')!,
+        solutionPlay: attributes.get('ModernSecOps')!,
+        partnerRole: attributes.get('ServicesPartner')!,
+      },
+      sync: true,
+    }),
   ];
   const opportunities: string[] = [];
-  for (const deal of deals) opportunities.push((await createSeedOpportunity(seller, deal)).opportunityId);
+  for (const deal of deals) {
+    // Each solution row points at its catalogue row, as picking it in the form's subgrid does.
+    const solutionDetailId = deal.solutionId ? solutionDetails.get(deal.solutionId) : null;
+    opportunities.push((await createSeedOpportunity(seller, { solutionDetailId, ...deal })).opportunityId);
+  }
   const referrals = [
     partnerCenter.referrals.createIncoming({}).id,
     partnerCenter.referrals.createIncoming({

@@ -11,10 +11,15 @@ import {
   MicrosoftSolutionColumns,
   OpportunityColumns,
   OpportunityNavigation,
+  ReferralAttributeCategoryOptions,
+  ReferralAttributeColumns,
+  ReferralFieldColumns,
   ReferralVisibility,
   Relationships,
   SolutionDetailColumns,
+  SolutionKindOptions,
   SolutionTypeOptions,
+  type ReferralAttributeCategory,
 } from '../../Domain/constants';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import type { DataverseApi } from '../../Relay/ports';
@@ -37,6 +42,10 @@ export interface SeedOpportunity {
   /** Solution row on the opportunity (null: none). */
   solutionId: string | null;
   solutionName: string;
+  /** Catalogue row (Microsoft Solution Details) the solution row points at, if any. */
+  solutionDetailId?: string | null;
+  /** Referral Attributes rows for solution area, play and partner role (ids), if chosen. */
+  referralAttributes?: Partial<Record<'solutionArea' | 'solutionPlay' | 'partnerRole', string>>;
   /** Switch sync on after the solution row, the order a seller uses on the form. */
   sync: boolean;
 }
@@ -99,6 +108,12 @@ export const opportunityRecord = (
   [OpportunityColumns.syncWithPartnerCenter]: false,
   [`${OpportunityNavigation.parentAccount}@odata.bind`]: `/${EntitySets.account}(${ids.accountId})`,
   [`${OpportunityNavigation.parentContact}@odata.bind`]: `/${EntitySets.contact}(${ids.contactId})`,
+  ...Object.fromEntries(
+    Object.entries(seed.referralAttributes ?? {}).map(([field, id]) => [
+      `${ReferralFieldColumns[field as keyof typeof ReferralFieldColumns]}@odata.bind`,
+      `/${EntitySets.pcs_referralattribute}(${id})`,
+    ]),
+  ),
 });
 
 /** Account, contact, opportunity, solution row, then sync on (when asked): what a seller does. */
@@ -118,6 +133,11 @@ export async function createSeedOpportunity(
       [MicrosoftSolutionColumns.name]: seed.solutionName,
       [MicrosoftSolutionColumns.solutionId]: seed.solutionId,
       [`${Relationships.opportunitySolutions.navigation}@odata.bind`]: `/${EntitySets.opportunity}(${opportunityId})`,
+      ...(seed.solutionDetailId
+        ? {
+            [`${Relationships.solutionDetailSolutions.navigation}@odata.bind`]: `/${EntitySets.pcs_solutiondetail}(${seed.solutionDetailId})`,
+          }
+        : {}),
     });
   }
   if (seed.sync) {
@@ -132,6 +152,8 @@ export interface CatalogueSolution {
   id: string;
   name: string;
   publisher: string;
+  /** A Services co-sell solution (else IP). */
+  services?: boolean;
 }
 
 export const CONTOSO_ANALYTICS: CatalogueSolution = {
@@ -151,5 +173,24 @@ export function createCatalogueSolution(
     [SolutionDetailColumns.publisherName]: solution.publisher,
     [SolutionDetailColumns.solutionType]: SolutionTypeOptions.Name,
     [SolutionDetailColumns.isActive]: true,
+    [SolutionDetailColumns.solutionKind]: solution.services
+      ? SolutionKindOptions.services
+      : SolutionKindOptions.ip,
+  });
+}
+
+export interface CatalogueAttribute {
+  category: ReferralAttributeCategory;
+  code: string;
+  name: string;
+}
+
+/** A row of the admin-maintained Referral Attributes catalogue (solution areas, plays, partner roles). */
+export function createReferralAttribute(admin: DataverseApi, attribute: CatalogueAttribute): Promise<string> {
+  return admin.create(EntitySets.pcs_referralattribute, {
+    [ReferralAttributeColumns.name]: attribute.name,
+    [ReferralAttributeColumns.code]: attribute.code,
+    [ReferralAttributeColumns.category]: ReferralAttributeCategoryOptions[attribute.category],
+    [ReferralAttributeColumns.isActive]: true,
   });
 }

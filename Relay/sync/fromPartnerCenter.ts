@@ -16,6 +16,7 @@ import {
   OpportunityNavigation,
   SyncStatus,
 } from '../../Domain/constants';
+import { isConnectedReferralForMicrosoft } from '../../Domain/coSellCreation';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
 import { isGuid } from '../../Domain/ids';
@@ -40,6 +41,7 @@ import { inboundText } from './messages';
 import { inboundRule, routeReferral } from './inboundRouting';
 import { convertAcceptedLead } from './leadConversion';
 import { mirrorSolutions, rememberReferralSolutions } from './solutionsMirror';
+import { referralAttributeBinds } from './referralAttributes';
 import { auditLine, changedColumns, prependAudit, referralColumns, syncEventOperation } from './writeBack';
 
 export type PullResult =
@@ -106,6 +108,10 @@ export async function pullReferral(
   }
   if ((await deps.store.getState(writtenEtagKey(referral.id))) === referral.eTag) {
     return count(deps, { outcome: 'skipped', reason: 'our own change (eTag we wrote)' });
+  }
+  if (isConnectedReferralForMicrosoft(referral)) {
+    // Step 2 of a two-step co-sell creation belongs to our opportunity's referral, not to a new deal.
+    return count(deps, { outcome: 'skipped', reason: 'the connected referral for Microsoft of our deal' });
   }
   const mapped = await fieldMapOrPause(deps, context, async () => {
     // The map is unusable, so find the record with the default one just to show the pause on it.
@@ -198,6 +204,7 @@ async function createFromReferral(
     const name = record[OpportunityColumns.name];
     if (typeof name === 'string')
       record[OpportunityColumns.name] = withMark(name, showMark ? 'synced' : null);
+    Object.assign(record, await referralAttributeBinds(deps, context, writes.referralAttributes, null));
   } else {
     const columns = referralColumns(referral);
     Object.assign(record, {
@@ -311,6 +318,7 @@ async function updateLinked(
     });
     operations.push(...mirror.operations);
     changedRelated.push(...mirror.changes);
+    Object.assign(desired, await referralAttributeBinds(deps, context, writes.referralAttributes, current));
   } else {
     const columns = referralColumns(referral);
     Object.assign(desired, {

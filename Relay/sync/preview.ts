@@ -23,10 +23,15 @@ export async function previewOpportunity(
   const map = state.map;
   const record = await deps.dataverse.retrieve(EntitySets.opportunity, opportunityId, opportunityQuery(map));
   const referralId = record[OpportunityColumns.referralId] as string | null | undefined;
-  const decision = await decideOutboundFor(outboundSnapshot(record), map, () =>
-    referralId
-      ? deps.partnerCenter.getReferral(referralId)
-      : deps.partnerCenter.findByExternalReferenceId(opportunityId),
+  const coSellCreation = await deps.settings.coSellCreationFlow();
+  const decision = await decideOutboundFor(
+    outboundSnapshot(record),
+    map,
+    () =>
+      referralId
+        ? deps.partnerCenter.getReferral(referralId)
+        : deps.partnerCenter.findByExternalReferenceId(opportunityId),
+    { coSellCreation },
   );
   switch (decision.action) {
     case 'blocked': {
@@ -34,7 +39,13 @@ export async function previewOpportunity(
       return { action: 'blocked', problems, messages: problems.map((p) => problemMessage(p, lcid)) };
     }
     case 'create':
-      return { action: 'create', referral: decision.referral, problems: [], messages: [] };
+      return {
+        action: 'create',
+        referral: decision.referral,
+        ...(decision.connected ? { connected: decision.connected } : {}),
+        problems: [],
+        messages: [],
+      };
     case 'update':
       return { action: 'update', patch: decision.patch, problems: [], messages: [] };
     case 'none':

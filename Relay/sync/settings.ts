@@ -4,7 +4,8 @@
  * time: admins change them in the maker portal and expect the relay to follow without a restart
  * (Microsoft's flows needed one).
  */
-import { EnvironmentVariables } from '../../Domain/constants';
+import { parseCoSellCreationFlow } from '../../Domain/coSellCreation';
+import { EnvironmentVariables, type CoSellCreationFlow } from '../../Domain/constants';
 import { parseYesNo } from '../../Domain/environmentVariables';
 import type { Clock, DataverseApi } from '../ports';
 
@@ -12,6 +13,8 @@ export interface SyncSettings {
   showCheckmark(): Promise<boolean>;
   variable(schemaName: string): Promise<string | null>;
   invalidate(): void;
+  /** pcs_CoSellCreationFlow: one-step (default) or two-step. */
+  coSellCreationFlow(): Promise<CoSellCreationFlow>;
 }
 
 export function createSettings(dataverse: DataverseApi, clock: Clock, ttlMs = 60_000): SyncSettings {
@@ -31,5 +34,7 @@ export function createSettings(dataverse: DataverseApi, clock: Clock, ttlMs = 60
       return value === null ? true : parseYesNo(value) === true;
     },
     invalidate: () => cache.clear(),
+    coSellCreationFlow: async () =>
+      parseCoSellCreationFlow(await variable(EnvironmentVariables.coSellCreationFlow)),
   };
 }

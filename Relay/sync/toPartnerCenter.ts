@@ -17,6 +17,7 @@ import { writtenEtagKey } from './deps';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { ownerLanguage } from './language';
 import type { PauseTarget } from './fieldMapPause';
+import { ensureConnectedReferral } from './coSellCreation';
 import { decideOutboundFor, outboundPatch, outboundSnapshot } from './outboundDecision';
 import { retrieveOrNull } from './reads';
 import { rememberReferralSolutions } from './solutionsMirror';
@@ -151,11 +152,16 @@ export async function pushOpportunity(
   const showMark = await deps.settings.showCheckmark();
   const correlation = { correlationId: context.correlationId };
   const linkedId = row[OpportunityColumns.referralId] as string | null | undefined;
-  const decision = await decideOutboundFor(snapshot, map, () =>
-    // A crash between POST and write-back leaves the referral unlinked: find it by our id first.
-    linkedId
-      ? deps.partnerCenter.getReferral(linkedId, correlation)
-      : deps.partnerCenter.findByExternalReferenceId(payload.opportunityId, correlation),
+  const coSellCreation = await deps.settings.coSellCreationFlow();
+  const decision = await decideOutboundFor(
+    snapshot,
+    map,
+    () =>
+      // A crash between POST and write-back leaves the referral unlinked: find it by our id first.
+      linkedId
+        ? deps.partnerCenter.getReferral(linkedId, correlation)
+        : deps.partnerCenter.findByExternalReferenceId(payload.opportunityId, correlation),
+    { coSellCreation },
   );
   if (decision.action === 'blocked') {
     // The seller who owns the opportunity reads this: their language when we know it.
@@ -204,13 +210,19 @@ export async function pushOpportunity(
   await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
   // What Partner Center lists now is what both sides agree on (the inbound solution mirror's baseline).
   await rememberReferralSolutions(deps.store, referral);
+  // Two-step co-sell creation: the connected referral for Microsoft, once per engagement.
+  const connected =
+    decision.connected && referral.status !== 'Closed'
+      ? await ensureConnectedReferral(deps, referral, decision.connected, correlation)
+      : null;
 
-  const title = {
-    created: `Created referral ${referral.id}`,
-    updated: `Updated referral (${operations.map((o) => o.path).join(', ')})`,
-    unchanged: 'Referral already up to date',
-    closed: `Referral is ${referral.status}/${referral.substatus}: Partner Center accepts no further changes`,
-  }[action];
+  const title =
+    {
+      created: `Created referral ${referral.id}`,
+      updated: `Updated referral (${operations.map((o) => o.path).join(', ')})`,
+      unchanged: 'Referral already up to date',
+      closed: `Referral is ${referral.status}/${referral.substatus}: Partner Center accepts no further changes`,
+    }[action] + (connected ? `; created the connected referral for Microsoft ${connected.id}` : '');
   const wrote = await writeBack(deps, context, row, {
     outcome: action === 'closed' ? 'skipped' : 'succeeded',
     title,
@@ -218,7 +230,7 @@ export async function pushOpportunity(
     referral,
     showMark,
     changes: operations.length ? operations : undefined,
-    onlyIfChanged: action === 'unchanged' || action === 'closed',
+    onlyIfChanged: !connected && (action === 'unchanged' || action === 'closed'),
   });
   stopTimer?.();
   context.logger.info(

@@ -22,6 +22,9 @@ const PROBLEM_CODES: Record<ProblemCode, true> = {
   visibilityRequiredForHelp: true,
   visibilityCannotRevert: true,
   fieldMapInvalid: true,
+  solutionAreaMissing: true,
+  solutionPlayMissing: true,
+  partnerRoleMissing: true,
 };
 
 export const NotificationIds = {

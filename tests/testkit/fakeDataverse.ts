@@ -339,7 +339,7 @@ export class FakeDataverse implements DataverseApi {
     const target = this.targets.get(navigation);
     if (typeof id !== 'string' || !target) return null;
     const related = this.table(target).get(id);
-    return related ? this.shape(target, related, { select: expand.select }) : null;
+    return related ? this.shape(target, related, { select: expand.select, expand: expand.expand }) : null;
   }
 
   private query(entitySet: string, query: ODataQuery = {}): WebApiRecord[] {

@@ -1,6 +1,9 @@
 /** Option labels of our choice columns; values come from Domain/constants (publisher prefix 72710). */
 import {
   HelpNeededOptions,
+  MarketplaceIntentOptions,
+  ReferralAttributeCategoryOptions,
+  SolutionKindOptions,
   ReferralStatusOptions,
   ReferralSubstatusOptions,
   ReferralVisibility,
@@ -116,4 +119,41 @@ export const solutionDetailSourceOptions = options([
     SolutionDetailSourceOptions.PartnerCenter,
     label('From Partner Center', 'Do Partner Center', 'Desde Partner Center'),
   ],
+]);
+
+export const solutionKindOptions = options([
+  [
+    SolutionKindOptions.ip,
+    label('IP co-sell solution', 'Solução de co-venda de IP', 'Solución de venta conjunta de IP'),
+  ],
+  [
+    SolutionKindOptions.services,
+    label(
+      'Services co-sell solution',
+      'Solução de co-venda de serviços',
+      'Solución de venta conjunta de servicios',
+    ),
+  ],
+]);
+
+export const referralAttributeCategoryOptions = options([
+  [
+    ReferralAttributeCategoryOptions.solutionArea,
+    label('Solution area', 'Área de solução', 'Área de solución'),
+  ],
+  [
+    ReferralAttributeCategoryOptions.solutionPlay,
+    label('Solution play', 'Cenário de solução (solution play)', 'Escenario de solución (solution play)'),
+  ],
+  [
+    ReferralAttributeCategoryOptions.partnerRole,
+    label('Partner role', 'Função do parceiro', 'Rol del partner'),
+  ],
+]);
+
+/** Labels as the bulk upload documents them: "Yes, No or Have not decided". */
+export const marketplaceIntentOptions = options([
+  [MarketplaceIntentOptions.Yes, label('Yes', 'Sim', 'Sí')],
+  [MarketplaceIntentOptions.No, label('No', 'Não', 'No')],
+  [MarketplaceIntentOptions.HaveNotDecided, label('Have not decided', 'Não decidiu', 'No lo ha decidido')],
 ]);

@@ -2,6 +2,7 @@
 import {
   LeadColumns,
   OpportunityColumns,
+  ReferralFieldColumns,
   SecuredOpportunityColumns,
   Tables,
   type TableName,
@@ -9,6 +10,7 @@ import {
 import {
   YES_NO,
   helpNeededOptions,
+  marketplaceIntentOptions,
   referralStatusOptions,
   referralSubstatusOptions,
   referralVisibilityOptions,
@@ -183,6 +185,54 @@ const opportunityOnly: ColumnDef[] = [
       'Partner Center engagement ID that groups the referrals of this deal.',
       'ID do engajamento no Partner Center que agrupa as indicações deste negócio.',
       'Id. de compromiso de Partner Center que agrupa las referencias de esta operación.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: ReferralFieldColumns.solutionArea,
+    type: { kind: 'lookup', target: Tables.referralAttribute },
+    displayName: label('Solution area', 'Área de solução', 'Área de solución'),
+    description: label(
+      'Solution area of the customer need (FY26 taxonomy). Required by Partner Center for Services co-sell referrals.',
+      'Área de solução da necessidade do cliente (taxonomia do ano fiscal de 2026). Exigida pelo Partner Center em indicações de co-venda de serviços.',
+      'Área de solución de la necesidad del cliente (taxonomía del año fiscal 2026). Partner Center la exige en las referencias de venta conjunta de servicios.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: ReferralFieldColumns.solutionPlay,
+    type: { kind: 'lookup', target: Tables.referralAttribute },
+    displayName: label('Solution play', 'Cenário de solução', 'Escenario de solución'),
+    description: label(
+      'Solution play of the customer need (FY26 taxonomy). Required by Partner Center for Services co-sell referrals.',
+      'Cenário de solução (solution play) da necessidade do cliente (taxonomia do ano fiscal de 2026). Exigido pelo Partner Center em indicações de co-venda de serviços.',
+      'Escenario de solución (solution play) de la necesidad del cliente (taxonomía del año fiscal 2026). Partner Center lo exige en las referencias de venta conjunta de servicios.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: ReferralFieldColumns.partnerRole,
+    type: { kind: 'lookup', target: Tables.referralAttribute },
+    displayName: label('Partner role', 'Função do parceiro', 'Rol del partner'),
+    description: label(
+      'Your role in the deal. Required by Partner Center for Services co-sell referrals.',
+      'A sua função no negócio. Exigida pelo Partner Center em indicações de co-venda de serviços.',
+      'Su rol en la operación. Partner Center lo exige en las referencias de venta conjunta de servicios.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: ReferralFieldColumns.marketplaceIntent,
+    type: { kind: 'choice', options: marketplaceIntentOptions },
+    displayName: label(
+      'Customer marketplace intent',
+      'Intenção de compra no marketplace',
+      'Intención de compra en Marketplace',
+    ),
+    description: label(
+      'Whether the customer intends to buy through the Microsoft commercial marketplace. Sent as Have not decided when empty.',
+      'Se o cliente pretende comprar pelo marketplace comercial da Microsoft. Enviada como Não decidiu quando vazia.',
+      'Indica si el cliente tiene intención de comprar a través de Microsoft Marketplace. Se envía como No lo ha decidido cuando está vacía.',
     ),
   },
 ];

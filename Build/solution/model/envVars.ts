@@ -1,5 +1,11 @@
 /** Environment variable definitions. Types: 100000000 String, 100000002 Boolean. */
-import { EnvironmentVariables, OpportunityColumns, AccountColumns, Tables } from '../../../Domain/constants';
+import {
+  AccountColumns,
+  CoSellCreationFlows,
+  EnvironmentVariables,
+  OpportunityColumns,
+  Tables,
+} from '../../../Domain/constants';
 import { label, type Labels } from './labels';
 
 export const EnvVarType = {
@@ -139,6 +145,23 @@ export const envVars: EnvVarDef[] = [
       'lead or opportunity: what a new referral sent by Microsoft becomes in Dynamics 365 (empty = lead). Referrals you create in Partner Center and invitations from other partners always become opportunities; a referral already accepted becomes an opportunity.',
       'lead ou opportunity: o que uma nova indicação enviada pela Microsoft se torna no Dynamics 365 (vazio = lead). As indicações que você cria no Partner Center e os convites de outros parceiros sempre se tornam oportunidades; uma indicação já aceita se torna oportunidade.',
       'lead u opportunity: en qué se convierte en Dynamics 365 una nueva referencia enviada por Microsoft (vacío = lead). Las referencias que usted crea en Partner Center y las invitaciones de otros partners siempre se convierten en oportunidades; una referencia ya aceptada se convierte en oportunidad.',
+    ),
+  },
+  {
+    schemaName: EnvironmentVariables.coSellCreationFlow,
+    type: EnvVarType.string,
+    defaultValue: CoSellCreationFlows.oneStep,
+    allowed: Object.values(CoSellCreationFlows),
+    isRequired: 0,
+    displayName: label(
+      'Co-sell creation flow',
+      'Fluxo de criação de co-venda',
+      'Flujo de creación de venta conjunta',
+    ),
+    description: label(
+      'How a deal shared with Microsoft is created in Partner Center: one-step (one referral; default) or two-step (your referral, then a connected referral for Microsoft, as the 2020 API documentation describes).',
+      'Como um negócio compartilhado com a Microsoft é criado no Partner Center: one-step (uma indicação; padrão) ou two-step (a sua indicação e depois uma indicação conectada para a Microsoft, como descreve a documentação da API de 2020).',
+      'Cómo se crea en Partner Center una operación compartida con Microsoft: one-step (una referencia; predeterminado) o two-step (su referencia y después una referencia conectada para Microsoft, como describe la documentación de la API de 2020).',
     ),
   },
 ];

@@ -7,6 +7,7 @@ import {
   PcfBindings,
   PcfControl,
   PcfProperties,
+  ReferralFieldColumns,
   Relationships,
   SystemColumns,
   TableForms,
@@ -27,12 +28,13 @@ const column = (columns: ColumnDef[], name: string): ColumnDef => {
   return found;
 };
 
-const field = (c: ColumnDef, disabled = false): FormCell => ({
+const field = (c: ColumnDef, disabled = false, lookupViewId?: string): FormCell => ({
   kind: 'field',
   column: c.logicalName,
   classId: classIdFor(c.type),
   label: c.displayName,
   disabled,
+  ...(lookupViewId ? { lookupViewId } : {}),
 });
 
 /**
@@ -155,6 +157,16 @@ export function opportunityForm(): FormDef {
             ],
           },
           {
+            name: 'section_referralfields',
+            label: label('Referral details', 'Detalhes da indicação', 'Detalles de la referencia'),
+            cells: [
+              field(oc(ReferralFieldColumns.solutionArea), false, Views.solutionAreas),
+              field(oc(ReferralFieldColumns.solutionPlay), false, Views.solutionPlays),
+              field(oc(ReferralFieldColumns.partnerRole), false, Views.partnerRoles),
+              field(oc(ReferralFieldColumns.marketplaceIntent)),
+            ],
+          },
+          {
             name: 'section_solutions',
             label: label('Microsoft Solutions', 'Soluções Microsoft', 'Soluciones de Microsoft'),
             cells: [
@@ -243,11 +255,12 @@ function tableForm(t: NewTableDef, formId: string, readOnly: boolean): FormDef {
 }
 
 export function tableForms(): FormDef[] {
-  const [solutions, details, events] = newTables;
+  const [solutions, details, events, attributes] = newTables;
   return [
     tableForm(solutions!, TableForms.pcs_microsoftsolution, false),
     tableForm(details!, TableForms.pcs_solutiondetail, false),
     // Sync events are written by the relay; the form shows them read-only.
     tableForm(events!, TableForms.pcs_syncevent, true),
+    tableForm(attributes!, TableForms.pcs_referralattribute, false),
   ];
 }

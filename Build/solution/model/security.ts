@@ -54,6 +54,8 @@ export const integrationRole: RoleDef = {
     ...grant(Tables.microsoftSolution, 'Global', [...ALL, 'Delete']),
     ...grant(Tables.solutionDetail, 'Global', ALL),
     ...grant(Tables.syncEvent, 'Global', ['Create', 'Read', 'Append']),
+    // Incoming referrals may name catalogue values not in the catalogue yet: the relay adds them.
+    ...grant(Tables.referralAttribute, 'Global', ALL),
     readEnvironmentVariables,
     // Win/Lose create an opportunityclose activity; activities share the Activity privileges.
     { name: 'prvCreateActivity', level: 'Global' as Level },
@@ -76,6 +78,8 @@ export const sellerRole: RoleDef = {
     ...grant(Tables.microsoftSolution, 'Local', ['Read']),
     // Sync events are owned by the integration user, so owner-based depth would hide them.
     ...grant(Tables.syncEvent, 'Global', ['Read']),
+    // Solution area, play and partner role are lookups to the admin-maintained catalogue.
+    ...grant(Tables.referralAttribute, 'Global', ['Read', 'AppendTo']),
     readEnvironmentVariables,
   ],
 };

@@ -2,6 +2,7 @@
 import {
   EntitySets,
   MicrosoftSolutionColumns,
+  ReferralAttributeColumns,
   SolutionDetailColumns,
   SyncEventColumns,
   Tables,
@@ -9,6 +10,8 @@ import {
 import {
   YES_NO,
   solutionDetailSourceOptions,
+  referralAttributeCategoryOptions,
+  solutionKindOptions,
   solutionTypeOptions,
   syncDirectionOptions,
   syncOutcomeOptions,
@@ -181,6 +184,21 @@ export const solutionDetailTable: NewTableDef = {
         'Catálogo: lo mantiene un administrador. Desde Partner Center: lo agregó el servicio de sincronización para una solución que una referencia mencionaba y que el catálogo aún no tenía.',
       ),
     },
+    {
+      table: Tables.solutionDetail,
+      logicalName: SolutionDetailColumns.solutionKind,
+      type: { kind: 'choice', options: solutionKindOptions },
+      displayName: label(
+        'Co-sell solution kind',
+        'Tipo de solução de co-venda',
+        'Tipo de solución de venta conjunta',
+      ),
+      description: label(
+        'IP or Services co-sell solution, as published in Partner Center. A co-sell referral with a Services solution needs solution area, solution play and partner role.',
+        'Solução de co-venda de IP ou de serviços, conforme publicada no Partner Center. Uma indicação de co-venda com uma solução de serviços precisa de área de solução, cenário de solução e função do parceiro.',
+        'Solución de venta conjunta de IP o de servicios, tal como está publicada en Partner Center. Una referencia de venta conjunta con una solución de servicios necesita área de solución, escenario de solución y rol del partner.',
+      ),
+    },
   ],
 };
 
@@ -302,4 +320,70 @@ export const syncEventTable: NewTableDef = {
   ],
 };
 
-export const newTables: NewTableDef[] = [microsoftSolutionTable, solutionDetailTable, syncEventTable];
+/**
+ * Catalogue of the values Partner Center's FY26 referral fields take (solution area, solution play,
+ * partner role). Microsoft publishes no value ids, so admins keep them here, as they keep the
+ * solution catalogue: no release is needed when the taxonomy changes.
+ */
+export const referralAttributeTable: NewTableDef = {
+  logicalName: Tables.referralAttribute,
+  entitySetName: EntitySets.pcs_referralattribute,
+  displayName: label('Referral Attribute', 'Atributo de Indicação', 'Atributo de referencia'),
+  pluralName: label('Referral Attributes', 'Atributos de Indicação', 'Atributos de referencia'),
+  description: label(
+    'Solution areas, solution plays and partner roles a co-sell referral can name in Partner Center.',
+    'Áreas de solução, cenários de solução e funções do parceiro que uma indicação de co-venda pode informar no Partner Center.',
+    'Áreas de solución, escenarios de solución y roles del partner que una referencia de venta conjunta puede indicar en Partner Center.',
+  ),
+  viewColumns: [
+    ReferralAttributeColumns.category,
+    ReferralAttributeColumns.code,
+    ReferralAttributeColumns.isActive,
+  ],
+  columns: [
+    nameColumn(Tables.referralAttribute, ReferralAttributeColumns.name),
+    {
+      table: Tables.referralAttribute,
+      logicalName: ReferralAttributeColumns.category,
+      type: { kind: 'choice', options: referralAttributeCategoryOptions },
+      required: 'required',
+      displayName: label('Category', 'Categoria', 'Categoría'),
+      description: label(
+        'The referral field this value belongs to.',
+        'O campo da indicação ao qual este valor pertence.',
+        'El campo de la referencia al que pertenece este valor.',
+      ),
+    },
+    {
+      table: Tables.referralAttribute,
+      logicalName: ReferralAttributeColumns.code,
+      type: { kind: 'text', format: 'text', maxLength: 200 },
+      required: 'required',
+      searchable: true,
+      displayName: label('Partner Center ID', 'ID no Partner Center', 'Id. en Partner Center'),
+      description: label(
+        'The value Partner Center receives for this choice (the attribute id).',
+        'O valor que o Partner Center recebe para esta opção (o id do atributo).',
+        'El valor que recibe Partner Center para esta opción (el id. del atributo).',
+      ),
+    },
+    {
+      table: Tables.referralAttribute,
+      logicalName: ReferralAttributeColumns.isActive,
+      type: { kind: 'bit', defaultValue: 1, ...YES_NO },
+      displayName: label('Is active', 'Está ativo', 'Está activo'),
+      description: label(
+        'Whether sellers can still choose this value.',
+        'Se os vendedores ainda podem escolher este valor.',
+        'Indica si los vendedores todavía pueden elegir este valor.',
+      ),
+    },
+  ],
+};
+
+export const newTables: NewTableDef[] = [
+  microsoftSolutionTable,
+  solutionDetailTable,
+  syncEventTable,
+  referralAttributeTable,
+];

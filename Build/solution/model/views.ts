@@ -1,6 +1,8 @@
 /** Views: the co-sell views (synced opportunities, sync errors, failed sync events), plus the standard set of each new table. */
 import {
   OpportunityColumns,
+  ReferralAttributeCategoryOptions,
+  ReferralAttributeColumns,
   SolutionDetailColumns,
   SyncEventColumns,
   SyncOutcome,
@@ -168,4 +170,67 @@ function standardViews(t: NewTableDef): ViewDef[] {
   ];
 }
 
-export const allViews = (): ViewDef[] => [...coSellViews, ...newTables.flatMap(standardViews)];
+/** The active catalogue values of one category: what the opportunity's area / play / role lookups offer. */
+const categoryView = (
+  id: string,
+  category: number,
+  name: ReturnType<typeof label>,
+  description: ReturnType<typeof label>,
+): ViewDef => ({
+  id,
+  table: Tables.referralAttribute,
+  primaryKey: ReferralAttributeColumns.id,
+  queryType: 0,
+  isDefault: false,
+  name,
+  description,
+  columns: [
+    [ReferralAttributeColumns.name, 300],
+    [ReferralAttributeColumns.code, 200],
+  ],
+  order: { attribute: ReferralAttributeColumns.name, descending: false },
+  conditions: [
+    ACTIVE,
+    { attribute: ReferralAttributeColumns.isActive, operator: 'eq', value: 1 },
+    { attribute: ReferralAttributeColumns.category, operator: 'eq', value: category },
+  ],
+});
+
+const referralAttributeViews: ViewDef[] = [
+  categoryView(
+    Views.solutionAreas,
+    ReferralAttributeCategoryOptions.solutionArea,
+    label('Solution areas', 'Áreas de solução', 'Áreas de solución'),
+    label(
+      'Active solution areas sellers can choose.',
+      'Áreas de solução ativas que os vendedores podem escolher.',
+      'Áreas de solución activas que los vendedores pueden elegir.',
+    ),
+  ),
+  categoryView(
+    Views.solutionPlays,
+    ReferralAttributeCategoryOptions.solutionPlay,
+    label('Solution plays', 'Cenários de solução', 'Escenarios de solución'),
+    label(
+      'Active solution plays sellers can choose.',
+      'Cenários de solução ativos que os vendedores podem escolher.',
+      'Escenarios de solución activos que los vendedores pueden elegir.',
+    ),
+  ),
+  categoryView(
+    Views.partnerRoles,
+    ReferralAttributeCategoryOptions.partnerRole,
+    label('Partner roles', 'Funções do parceiro', 'Roles del partner'),
+    label(
+      'Active partner roles sellers can choose.',
+      'Funções do parceiro ativas que os vendedores podem escolher.',
+      'Roles del partner activos que los vendedores pueden elegir.',
+    ),
+  ),
+];
+
+export const allViews = (): ViewDef[] => [
+  ...coSellViews,
+  ...newTables.flatMap(standardViews),
+  ...referralAttributeViews,
+];

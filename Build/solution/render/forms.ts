@@ -9,7 +9,15 @@ import { stableGuid } from '../model/ids';
 import { INTRODUCED_VERSION, braced, descriptions, labels, localizedNames } from './common';
 
 export type FormCell =
-  | { kind: 'field'; column: string; classId: string; label: Labels; disabled?: boolean }
+  | {
+      kind: 'field';
+      column: string;
+      classId: string;
+      label: Labels;
+      disabled?: boolean;
+      /** Lookups: the only view the lookup offers (its view picker is hidden). */
+      lookupViewId?: string;
+    }
   | {
       kind: 'subgrid';
       name: string;
@@ -68,12 +76,24 @@ function renderCell(form: FormDef, cell: FormCell): XmlNode[] {
       el('row', [
         el('cell', { id: idFor(form, 'cell', cell.column) }, [
           labels(cell.label),
-          el('control', {
-            id: cell.column,
-            classid: cell.classId,
-            datafieldname: cell.column,
-            disabled: cell.disabled ? 'true' : 'false',
-          }),
+          el(
+            'control',
+            {
+              id: cell.column,
+              classid: cell.classId,
+              datafieldname: cell.column,
+              disabled: cell.disabled ? 'true' : 'false',
+            },
+            cell.lookupViewId
+              ? [
+                  el('parameters', [
+                    leaf('DefaultViewId', braced(cell.lookupViewId)),
+                    leaf('DisableViewPicker', 'true'),
+                    leaf('AvailableViewIds', braced(cell.lookupViewId)),
+                  ]),
+                ]
+              : [],
+          ),
         ]),
       ]),
     ];

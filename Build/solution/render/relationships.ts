@@ -103,14 +103,17 @@ function platformRelationships(table: TableName): RelationshipDef[] {
   ];
 }
 
+/** Catalogues: deleting a catalogue row clears the lookups to it, never the records that used it. */
+const CATALOGUES: ReadonlySet<string> = new Set([Tables.solutionDetail, Tables.referralAttribute]);
+
 /** Our lookups: deleting the parent clears the lookup, except sync events of a deleted record go too. */
 const ours: RelationshipDef[] = Object.values(Relationships).map((r) => ({
   name: r.schemaName,
-  referencing: r.referencing,
+  referencing: schemaOf(r.referencing),
   referenced: schemaOf(r.referenced),
   referencingAttribute: r.lookup,
   // Solution rows and sync events have no meaning without their opportunity/lead.
-  cascadeDelete: r.referenced === Tables.solutionDetail ? 'RemoveLink' : 'Cascade',
+  cascadeDelete: CATALOGUES.has(r.referenced) ? 'RemoveLink' : 'Cascade',
   description: label(
     `Lookup from ${r.referencing} to ${r.referenced}.`,
     `Pesquisa de ${r.referencing} para ${r.referenced}.`,

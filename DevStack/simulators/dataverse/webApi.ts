@@ -401,7 +401,18 @@ export class WebApi {
     const navigation = metadata.navigation(table.logicalName, expand.navigation);
     if (!navigation) throw badProperty(table.logicalName, expand.navigation);
     const target = metadata.requireTable(navigation.target);
-    const nested: QueryOptions = { ...expand.query, expand: [] };
+    const nested: QueryOptions = expand.query;
+    // "Nested $expand on collection-valued navigation properties": $orderby and $top are "Not
+    // supported with nested $expand" (learn.microsoft.com/power-apps/developer/data-platform/webapi/query/join-tables).
+    if (
+      navigation.kind !== 'single' &&
+      nested.expand.length > 0 &&
+      (nested.orderby.length > 0 || nested.top !== undefined)
+    ) {
+      throw badRequest(
+        `$orderby and $top are not supported with a nested $expand of the collection-valued navigation property '${expand.navigation}'.`,
+      );
+    }
     if (navigation.kind === 'single') {
       const value = row[navigation.relationship.referencingAttribute];
       if (!isLookupValue(value) || value.logicalName !== target.logicalName) return null;

@@ -7,7 +7,7 @@ import type { Referral, ReferralMember, StoredReferral } from '../../../Domain';
 import type { Clock } from '../../../Relay/ports';
 import { badRequest, conflict, notFound, preconditionFailed } from './errors';
 import { evaluate, parseFilter, parseOrderBy, parseTop, sortBy } from './odataQuery';
-import { applyPatch, validateCreate } from './rules';
+import { applyPatch, createResponse, initialStatus, validateCreate } from './rules';
 import type { StateStore } from './state';
 import type { WebhookEventSink } from './webhookDelivery';
 
@@ -96,7 +96,11 @@ export class ReferralService {
     return referral;
   }
 
-  /** POST by the partner: returned Active/Accepted, Outgoing (§3.4: deals you create default to accepted). */
+  /**
+   * POST by the partner (rules `create.*` in sources.ts): status per create.initialStatus, the
+   * read-only dates the caller sent kept (create.readOnlyDatesEchoed), stored as Outgoing and accepted
+   * now; the response has the published create response's shape (create.responseShape).
+   */
   create(body: unknown): StoredReferral {
     const input = validateCreate(body);
     const id = randomUUID();
@@ -113,12 +117,11 @@ export class ReferralService {
       organizationId: this.partner.organizationId,
       organizationName: this.partner.organizationName,
       externalReferenceId: input.externalReferenceId ?? null,
-      createdDateTime: now,
+      createdDateTime: input.createdDateTime ?? now,
       updatedDateTime: now,
       acceptedDateTime: now,
-      expirationDateTime: null,
-      status: 'Active',
-      substatus: 'Accepted',
+      expirationDateTime: input.expirationDateTime ?? null,
+      ...initialStatus(input),
       direction: 'Outgoing',
       target: input.target ?? [],
       eTag: newETag(),
@@ -126,7 +129,7 @@ export class ReferralService {
     };
     this.store.putReferral(referral);
     this.fire('referral-created', id);
-    return referral;
+    return createResponse(referral, input);
   }
 
   /** PATCH by the partner. `ifMatch` undefined = no concurrency check (last writer wins, §1.4). */

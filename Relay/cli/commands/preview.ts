@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import {
   applyOverrides,
+  CoSellCreationFlows,
   DEFAULT_FIELD_MAP,
   fromReferral,
   parseFieldMap,
   parseReferral,
   problemMessage,
   ValidationError,
+  type CoSellCreationFlow,
   type DataverseRecord,
   type DataverseWrites,
   type FieldMap,
@@ -19,9 +21,9 @@ import type { CliIo } from '../io';
 import { InputError, parseWith, readJsonFile, reportInputError } from '../jsonInput';
 
 export type OpportunityPreview =
-  | { action: 'create'; referral: Referral }
-  | { action: 'update'; patch: ReferralPatchOperation[] }
-  | { action: 'none'; reason: 'unchanged' | 'closed' }
+  | { action: 'create'; referral: Referral; connected?: Referral }
+  | { action: 'update'; patch: ReferralPatchOperation[]; connected?: Referral }
+  | { action: 'none'; reason: 'unchanged' | 'closed'; connected?: Referral }
   | {
       action: 'blocked';
       problems: { code: string; table: string; column: string | null; message: string }[];
@@ -32,8 +34,12 @@ export function previewOpportunity(
   record: DataverseRecord,
   map: FieldMap,
   current?: Referral,
+  coSellCreation: CoSellCreationFlow = CoSellCreationFlows.oneStep,
 ): OpportunityPreview {
-  const decision = decideOutbound(outboundSnapshot(record), map, current ?? null);
+  const decision = decideOutbound(outboundSnapshot(record), map, current ?? null, { coSellCreation });
+  // Two-step flow: the connected referral for Microsoft that must exist in the engagement.
+  const connected =
+    decision.action !== 'blocked' && decision.connected ? { connected: decision.connected } : {};
   switch (decision.action) {
     case 'blocked':
       return {
@@ -46,11 +52,11 @@ export function previewOpportunity(
         })),
       };
     case 'create':
-      return { action: 'create', referral: decision.referral };
+      return { action: 'create', referral: decision.referral, ...connected };
     case 'update':
-      return { action: 'update', patch: decision.patch };
+      return { action: 'update', patch: decision.patch, ...connected };
     case 'none':
-      return { action: 'none', reason: decision.reason };
+      return { action: 'none', reason: decision.reason, ...connected };
   }
 }
 
@@ -132,14 +138,30 @@ export function registerPreview(program: Command, io: CliIo): void {
     .option('--referral <file>', 'the current referral: print a JSON Patch instead of a create body')
     .option('--deal-value-field <column>', 'pcs_DealValueFieldName override')
     .option('--country-field <column>', 'pcs_CountryCodeFieldName override')
+    .option(
+      '--co-sell-creation <flow>',
+      'pcs_CoSellCreationFlow: one-step, or two-step (also prints the connected referral for Microsoft)',
+      CoSellCreationFlows.oneStep,
+    )
     .action((file: string, opts: Record<string, string | undefined>) => {
       try {
+        const flows: readonly string[] = Object.values(CoSellCreationFlows);
+        if (!flows.includes(opts.coSellCreation ?? '')) {
+          throw new InputError(
+            '--co-sell-creation',
+            '$',
+            `expected ${flows.join(' or ')}, got '${opts.coSellCreation}'`,
+          );
+        }
         const map = withOverrides(loadFieldMap(opts.fieldMap), opts);
         const current = opts.referral
           ? parseWith(opts.referral, readJsonFile(opts.referral), parseReferral)
           : undefined;
         const record = readJsonFile(file) as DataverseRecord;
-        const result = parseWith(file, record, (r) => previewOpportunity(r as DataverseRecord, map, current));
+        const flow = opts.coSellCreation as CoSellCreationFlow;
+        const result = parseWith(file, record, (r) =>
+          previewOpportunity(r as DataverseRecord, map, current, flow),
+        );
         print(io, result);
         if (result.action === 'blocked') io.exitCode = 2;
       } catch (error) {

@@ -278,6 +278,50 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
     expect((await client.retrieve(EntitySets.opportunity, opportunityId, withSolutions))[nav]).toEqual([]);
   });
 
+  it('reads a solution row’s catalogue row through a nested $expand; $top next to it is refused', async () => {
+    const opportunityId = track(
+      EntitySets.opportunity,
+      await client.create(EntitySets.opportunity, { name: 'With a catalogued solution' }),
+    );
+    const detailId = track(
+      EntitySets.pcs_solutiondetail,
+      await client.create(EntitySets.pcs_solutiondetail, {
+        pcs_name: 'Catalogued',
+        pcs_solutionid: `SOL-${Date.now()}`,
+        pcs_publishername: 'Contoso',
+      }),
+    );
+    track(
+      EntitySets.pcs_microsoftsolution,
+      await client.create(EntitySets.pcs_microsoftsolution, {
+        pcs_name: 'Catalogued',
+        [`${Relationships.opportunitySolutions.navigation}@odata.bind`]: `/${EntitySets.opportunity}(${opportunityId})`,
+        [`${Relationships.solutionDetailSolutions.navigation}@odata.bind`]: `/${EntitySets.pcs_solutiondetail}(${detailId})`,
+      }),
+    );
+    const nav = Relationships.opportunitySolutions.collection;
+    const detail = {
+      navigation: Relationships.solutionDetailSolutions.navigation,
+      select: ['pcs_publishername'],
+    };
+    const row = await client.retrieve(EntitySets.opportunity, opportunityId, {
+      select: ['name'],
+      expand: [{ navigation: nav, select: ['pcs_name'], expand: [detail] }],
+    });
+    expect(row[nav]).toEqual([
+      expect.objectContaining({
+        pcs_name: 'Catalogued',
+        [detail.navigation]: expect.objectContaining({ pcs_publishername: 'Contoso' }),
+      }),
+    ]);
+    const refused = await client
+      .retrieve(EntitySets.opportunity, opportunityId, {
+        expand: [{ navigation: nav, top: 1, expand: [detail] }],
+      })
+      .catch((e: unknown) => e);
+    expect((refused as ApiError).status).toBe(400);
+  });
+
   it('reads environment variables (value row, else default) and the opportunity forms with our control', async () => {
     expect(await client.getEnvironmentVariable(EnvironmentVariables.dealValueFieldName)).toBe(
       'estimatedvalue',

@@ -248,15 +248,35 @@ describe('cosell preview opportunity', () => {
         },
         { op: 'replace', path: '/consent/consentToShareReferralWithMicrosoftSellers', value: true },
         { op: 'add', path: '/inviteContext', value: { assistanceRequestCode: 'GeneralOrOther' } },
+        // The create body already had requirements (the marketplace intent attribute).
         {
           op: 'add',
-          path: '/details/requirements',
-          value: { solutions: [{ type: 'Name', id: 'SOL-34104-EBB', name: 'Contoso CRM' }] },
+          path: '/details/requirements/solutions',
+          value: [{ type: 'Name', id: 'SOL-34104-EBB', name: 'Contoso CRM' }],
         },
       ],
     });
     const same = await cosell('preview', 'opportunity', fixture('private'), '--referral', current);
     expect(same.json()).toEqual({ action: 'none', reason: 'unchanged' });
+  });
+
+  it('prints the connected referral for Microsoft with --co-sell-creation two-step, refuses other flows', async () => {
+    const { code, json } = await cosell(
+      'preview',
+      'opportunity',
+      fixture('cosell'),
+      '--co-sell-creation',
+      'two-step',
+    );
+    expect(code).toBe(0);
+    expect(json()).toMatchObject({
+      action: 'create',
+      referral: { type: 'Shared', target: [{ type: 'SolutionProfile', id: 'SOL-15974-MQF' }] },
+      connected: { type: 'Shared', target: [{ type: 'BusinessProfileLocation', id: 'msft' }] },
+    });
+    const bad = await cosell('preview', 'opportunity', fixture('cosell'), '--co-sell-creation', 'three');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe("cosell: --co-sell-creation: $: expected one-step or two-step, got 'three'\n");
   });
 
   it('decides as the push does: the ✔/✖ mark never reaches Partner Center', async () => {

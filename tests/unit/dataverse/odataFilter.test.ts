@@ -75,4 +75,21 @@ describe('query options', () => {
     ]);
     expect(options).toMatchObject({ top: 5, count: true });
   });
+
+  it('parses a nested $expand inside an $expand', () => {
+    const options = parseQueryOptions([
+      [
+        '$expand',
+        'pcs_opportunity_pcs_microsoftsolution($select=pcs_solutionid;$expand=pcs_solutiondetailid($select=pcs_publishername,pcs_name))',
+      ],
+    ]);
+    const [solutions] = options.expand;
+    expect(solutions!.query.select).toEqual(['pcs_solutionid']);
+    expect(solutions!.query.expand).toEqual([
+      {
+        navigation: 'pcs_solutiondetailid',
+        query: expect.objectContaining({ select: ['pcs_publishername', 'pcs_name'] }),
+      },
+    ]);
+  });
 });

@@ -4,14 +4,17 @@ import {
   DEFAULT_FIELD_MAP,
   fromReferral,
   HelpNeededOptions,
+  MarketplaceIntentOptions,
   odataQueryString,
   opportunityQuery,
+  parseFieldMap,
   parseReferral,
   referralLink,
   ReferralStatusOptions,
   ReferralSubstatusOptions,
   ReferralVisibility,
   snapshotFromWebApi,
+  SolutionKindOptions,
   stripCheckmark,
   toReferralCreate,
   toReferralPatch,
@@ -30,8 +33,13 @@ describe('snapshotFromWebApi', () => {
     expect(s.contact).toMatchObject({ firstname: 'Ana', emailaddress1: 'ana.souza@fabrikam.example' });
     expect(s.currencyIsoCode).toBe('BRL');
     expect(s.solutions).toEqual([
-      { solutionId: 'SOL-15974-MQF', name: 'Contoso Field Service Accelerator', publisherName: null },
-      { solutionId: 'SOL-2173-UYM', name: 'Contoso Copilot Starter', publisherName: null },
+      {
+        solutionId: 'SOL-15974-MQF',
+        name: 'Contoso Field Service Accelerator',
+        publisherName: null,
+        services: false,
+      },
+      { solutionId: 'SOL-2173-UYM', name: 'Contoso Copilot Starter', publisherName: null, services: false },
     ]);
     expect(s.opportunity).toMatchObject({
       opportunityid: '8f0a3c52-1d2e-4b6f-9a77-0c5e2b9d4a11',
@@ -42,12 +50,16 @@ describe('snapshotFromWebApi', () => {
     );
   });
 
-  it('takes the publisher from an expanded solution detail when present', () => {
+  it('takes the publisher and the Services kind from an expanded solution detail when present', () => {
     const record = opportunityFixture('partnerled');
     (record.pcs_opportunity_pcs_microsoftsolution as Record<string, unknown>[])[0]!.pcs_solutiondetailid = {
       pcs_publishername: 'Contoso Ltd',
+      pcs_solutionkind: SolutionKindOptions.services,
     };
-    expect(snapshotFromWebApi(record).solutions[0]!.publisherName).toBe('Contoso Ltd');
+    expect(snapshotFromWebApi(record).solutions[0]).toMatchObject({
+      publisherName: 'Contoso Ltd',
+      services: true,
+    });
   });
 
   it('rejects records of the wrong shape naming the path', () => {
@@ -78,13 +90,16 @@ describe('opportunityQuery', () => {
     expect(odataQueryString(opportunityQuery(map))).toBe(
       '?$select=opportunityid,name,estimatedvalue,estimatedclosedate,description,pcs_referralvisibility,' +
         'pcs_helpneeded,pcs_referralstatus,pcs_referralsubstatus,pcs_microsoftcrmid,pcs_engagementid,pcs_referralid,' +
+        '_pcs_solutionareaid_value,_pcs_solutionplayid_value,_pcs_partnerroleid_value,pcs_customermarketplaceintent,' +
         'pcs_syncwithpartnercenter,pcs_referrallink,pcs_syncstatus,pcs_lastsyncedon,statecode,statuscode,modifiedon,' +
         'pcs_audit' +
         '&$expand=parentaccountid($select=accountid,name,address1_line1,address1_line2,address1_city,' +
         'address1_stateorprovince,address1_postalcode,address1_country),' +
         'parentcontactid($select=contactid,firstname,lastname,emailaddress1,telephone1),' +
         'transactioncurrencyid($select=isocurrencycode),' +
-        'pcs_opportunity_pcs_microsoftsolution($select=pcs_solutionid,pcs_name,pcs_publishername)',
+        'pcs_opportunity_pcs_microsoftsolution($select=pcs_solutionid,pcs_name,pcs_publishername;' +
+        '$expand=pcs_solutiondetailid($select=pcs_publishername,pcs_solutionkind)),' +
+        'pcs_solutionareaid($select=pcs_code),pcs_solutionplayid($select=pcs_code),pcs_partnerroleid($select=pcs_code)',
     );
   });
 
@@ -141,6 +156,10 @@ describe('toReferralCreate', () => {
             { type: 'Name', id: 'SOL-15974-MQF', name: 'Contoso Field Service Accelerator' },
             { type: 'Name', id: 'SOL-2173-UYM', name: 'Contoso Copilot Starter' },
           ],
+          // No intent on the opportunity: the map's default, as the current create example sends it.
+          additionalRequirements: {
+            attributes: [{ type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' }],
+          },
         },
       },
       inviteContext: { assistanceRequestCode: 'ProofOfConceptOrDemo' },
@@ -175,7 +194,7 @@ describe('toReferralCreate', () => {
       },
       details: { dealValue: 9500, currency: 'USD', notes: 'Internal only.' },
     });
-    expect(body.details?.requirements).toBeUndefined();
+    expect(body.details?.requirements?.solutions).toBeUndefined();
     expect(body.inviteContext).toBeUndefined();
   });
 
@@ -363,6 +382,8 @@ describe('fromReferral', () => {
         pcs_referralid: 'c5fbb3b6-be74-4795-9fb5-4324c73fed37',
         pcs_referrallink: referralLink('c5fbb3b6-be74-4795-9fb5-4324c73fed37'),
         pcs_syncwithpartnercenter: true,
+        // The referral states no intent: the map's default.
+        pcs_customermarketplaceintent: MarketplaceIntentOptions.HaveNotDecided,
       },
       account: {
         name: 'Fabrikam Customer Inc',
@@ -466,5 +487,150 @@ describe('fromReferral', () => {
         s.contact ? { ...s.contact, '@odata.etag': undefined, contactid: undefined } : null,
       );
     }
+  });
+});
+
+describe('current referral fields: solution area, play, partner role, marketplace intent', () => {
+  const ids = {
+    area: '5e2c1a40-0000-4000-8000-000000000001',
+    play: '5e2c1a40-0000-4000-8000-000000000002',
+    role: '5e2c1a40-0000-4000-8000-000000000003',
+  };
+  /** The co-sell fixture as the relay reads it with the catalogue lookups set (expanded to their codes). */
+  const withFields = (intent: number | null = MarketplaceIntentOptions.Yes) => {
+    const record = opportunityFixture('cosell');
+    Object.assign(record, {
+      _pcs_solutionareaid_value: ids.area,
+      pcs_solutionareaid: { pcs_code: 'CloudAndAIPlatforms', pcs_referralattributeid: ids.area },
+      _pcs_solutionplayid_value: ids.play,
+      pcs_solutionplayid: { pcs_code: 'MigrateAndModernize', pcs_referralattributeid: ids.play },
+      _pcs_partnerroleid_value: ids.role,
+      pcs_partnerroleid: { pcs_code: 'ServicesPartner', pcs_referralattributeid: ids.role },
+      pcs_customermarketplaceintent: intent,
+    });
+    return snapshotFromWebApi(record);
+  };
+  const attributes = (referral: Referral) =>
+    referral.details?.requirements?.additionalRequirements?.attributes;
+
+  it('sends the catalogue codes and the intent id as attributes, as the current create example does', () => {
+    expect(attributes(toReferralCreate(withFields(), map))).toEqual([
+      { type: 'SolutionArea', id: 'CloudAndAIPlatforms' },
+      { type: 'SolutionPlay', id: 'MigrateAndModernize' },
+      { type: 'PartnerRole', id: 'ServicesPartner' },
+      { type: 'CustomerMarketplaceIntent', id: 'Yes' },
+    ]);
+    // Nothing chosen: no area / play / role, and the intent the example sends.
+    expect(attributes(toReferralCreate(snapshot('cosell'), map))).toEqual([
+      { type: 'CustomerMarketplaceIntent', id: 'HaveNotDecided' },
+    ]);
+  });
+
+  it('moves with the field map: top-level properties when a customizer names those paths', () => {
+    const moved = {
+      version: 1 as const,
+      entries: map.entries.map((e) =>
+        e.column === 'pcs_solutionareaid'
+          ? { ...e, referral: 'solutionArea' }
+          : e.column === 'pcs_customermarketplaceintent'
+            ? {
+                ...e,
+                referral: 'customerMarketplaceIntent',
+                valueMap: { ...e.valueMap, WillPurchase: 727100000 },
+              }
+            : e,
+      ),
+    };
+    expect(parseFieldMap(moved).ok).toBe(true);
+    const body = toReferralCreate(withFields(), moved) as Record<string, unknown>;
+    expect(body.solutionArea).toBe('CloudAndAIPlatforms');
+    expect(body.customerMarketplaceIntent).toBe('Yes');
+    expect(attributes(body as Referral)).toEqual([
+      { type: 'SolutionPlay', id: 'MigrateAndModernize' },
+      { type: 'PartnerRole', id: 'ServicesPartner' },
+    ]);
+  });
+
+  it('patches a changed value inside its attribute item, and adds a missing item at the end', () => {
+    const current = {
+      ...storedCosell(),
+      details: {
+        ...storedCosell().details,
+        requirements: {
+          ...storedCosell().details?.requirements,
+          additionalRequirements: {
+            iot: {},
+            attributes: [
+              { id: 'HaveNotDecided', type: 'CustomerMarketplaceIntent' },
+              { id: 'Security', type: 'SolutionArea' },
+            ],
+          },
+        },
+      },
+    } as Referral;
+    const ops = toReferralPatch(withFields(MarketplaceIntentOptions.No), map, current);
+    expect(ops).toEqual([
+      {
+        op: 'replace',
+        path: '/details/requirements/additionalRequirements/attributes/1/id',
+        value: 'CloudAndAIPlatforms',
+      },
+      {
+        op: 'add',
+        path: '/details/requirements/additionalRequirements/attributes/-',
+        value: { type: 'SolutionPlay', id: 'MigrateAndModernize' },
+      },
+      {
+        op: 'add',
+        path: '/details/requirements/additionalRequirements/attributes/-',
+        value: { type: 'PartnerRole', id: 'ServicesPartner' },
+      },
+      { op: 'replace', path: '/details/requirements/additionalRequirements/attributes/0/id', value: 'No' },
+    ]);
+    // Applied one after the other, they leave nothing to send.
+    expect(toReferralPatch(withFields(MarketplaceIntentOptions.No), map, applied(current, ops))).toEqual([]);
+  });
+
+  it('never patches the intent default into an existing referral', () => {
+    expect(toReferralPatch(snapshot('cosell'), map, storedCosell())).toEqual([]);
+    // An incoming referral without an intent wrote "Have not decided" on the opportunity: no echo back.
+    const s = snapshot('cosell');
+    s.opportunity.pcs_customermarketplaceintent = MarketplaceIntentOptions.HaveNotDecided;
+    expect(toReferralPatch(s, map, storedCosell())).toEqual([]);
+  });
+
+  it('reads them back from an incoming referral: codes for the relay to bind, the intent as its option', () => {
+    const incoming = parseReferral({
+      ...(partnerCenter('referral-get-by-id.response.json') as object),
+      details: {
+        requirements: {
+          additionalRequirements: {
+            attributes: [
+              { type: 'SolutionArea', id: 'Security' },
+              { type: 'PartnerRole', id: 'ServicesPartner' },
+              { type: 'CustomerMarketplaceIntent', id: 'No' },
+            ],
+          },
+        },
+      },
+    });
+    const writes = fromReferral(incoming, map, { policy: 'opportunity' });
+    expect(writes.referralAttributes).toEqual([
+      { column: 'pcs_solutionareaid', category: 'solutionArea', code: 'Security' },
+      { column: 'pcs_partnerroleid', category: 'partnerRole', code: 'ServicesPartner' },
+    ]);
+    expect(writes.record.pcs_customermarketplaceintent).toBe(MarketplaceIntentOptions.No);
+    expect(writes.record).not.toHaveProperty('pcs_solutionareaid');
+  });
+
+  it('refuses a catalogue path on a table other than opportunity', () => {
+    const bad = {
+      version: 1,
+      entries: [{ referral: 'solutionArea', table: 'account', column: 'new_area', direction: 'both' }],
+    };
+    expect(parseFieldMap(bad)).toMatchObject({
+      ok: false,
+      errors: [{ entry: 0, message: expect.stringContaining('pcs_referralattribute') }],
+    });
   });
 });

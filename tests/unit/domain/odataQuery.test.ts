@@ -128,6 +128,23 @@ describe('odataQueryString', () => {
     expect(odataQueryString({ select: [] })).toBe('');
   });
 
+  it('writes a nested $expand inside its parent’s options', () => {
+    expect(
+      odataQueryString({
+        expand: [
+          {
+            navigation: 'pcs_opportunity_pcs_microsoftsolution',
+            select: ['pcs_solutionid'],
+            expand: [{ navigation: 'pcs_solutiondetailid', select: ['pcs_publishername'] }],
+          },
+        ],
+      }),
+    ).toBe(
+      '?$expand=pcs_opportunity_pcs_microsoftsolution($select=pcs_solutionid;' +
+        '$expand=pcs_solutiondetailid($select=pcs_publishername))',
+    );
+  });
+
   it('percent-encodes the characters that would cut an option short, and nothing else', () => {
     const text = odataQueryString({ filter: where.eq('name', "A&B #1 + 100% O'Neil é") });
     expect(text).toBe("?$filter=name eq 'A%26B %231 %2B 100%25 O''Neil é'");

@@ -151,6 +151,76 @@ describe('checkSharingRules', () => {
   });
 });
 
+describe('Services co-sell: solution area, solution play and partner role', () => {
+  /** The co-sell fixture with its first solution marked Services in the catalogue. */
+  const servicesCoSell = () => {
+    const s = cosell();
+    s.solutions = [{ ...s.solutions[0]!, services: true }, s.solutions[1]!];
+    return s;
+  };
+  const picked = {
+    _pcs_solutionareaid_value: '5e2c1a40-0000-4000-8000-000000000001',
+    _pcs_solutionplayid_value: '5e2c1a40-0000-4000-8000-000000000002',
+    _pcs_partnerroleid_value: '5e2c1a40-0000-4000-8000-000000000003',
+  };
+
+  it('blocks a co-sell with a Services solution until all three are chosen, one problem per field', () => {
+    const s = servicesCoSell();
+    expect(checkSharingRules(s, DEFAULT_FIELD_MAP)).toEqual([
+      { code: 'solutionAreaMissing', table: 'opportunity', column: 'pcs_solutionareaid' },
+      { code: 'solutionPlayMissing', table: 'opportunity', column: 'pcs_solutionplayid' },
+      { code: 'partnerRoleMissing', table: 'opportunity', column: 'pcs_partnerroleid' },
+    ]);
+    s.opportunity._pcs_solutionareaid_value = picked._pcs_solutionareaid_value;
+    expect(codes(checkSharingRules(s, DEFAULT_FIELD_MAP))).toEqual([
+      'solutionPlayMissing',
+      'partnerRoleMissing',
+    ]);
+    Object.assign(s.opportunity, picked);
+    expect(checkSharingRules(s, DEFAULT_FIELD_MAP)).toEqual([]);
+  });
+
+  it('does not apply to IP solutions, partner-led or private deals', () => {
+    expect(checkSharingRules(cosell(), DEFAULT_FIELD_MAP)).toEqual([]);
+    const partnerLed = servicesCoSell();
+    partnerLed.opportunity.pcs_helpneeded = null;
+    expect(checkSharingRules(partnerLed, DEFAULT_FIELD_MAP)).toEqual([]);
+    partnerLed.opportunity.pcs_referralvisibility = ReferralVisibility.notVisible;
+    expect(checkSharingRules(partnerLed, DEFAULT_FIELD_MAP)).toEqual([]);
+  });
+
+  it('reads the columns a customized map names, whichever spelling of the path it uses', () => {
+    const map = {
+      version: 1 as const,
+      entries: DEFAULT_FIELD_MAP.entries.map((e) =>
+        e.column === 'pcs_solutionareaid' ? { ...e, referral: 'solutionArea', column: 'new_areaid' } : e,
+      ),
+    };
+    const s = servicesCoSell();
+    Object.assign(s.opportunity, picked);
+    expect(checkSharingRules(s, map)).toEqual([
+      { code: 'solutionAreaMissing', table: 'opportunity', column: 'new_areaid' },
+    ]);
+    s.opportunity._new_areaid_value = picked._pcs_solutionareaid_value;
+    expect(checkSharingRules(s, map)).toEqual([]);
+  });
+
+  it.each([
+    [1033, ['solution area', 'solution play', 'partner role'], 'Services co-sell'],
+    [1046, ['área de solução', 'cenário de solução', 'função de parceiro'], 'co-venda de serviços'],
+    [3082, ['área de solución', 'escenario de solución', 'rol de partner'], 'venta conjunta de servicios'],
+  ] as const)('tells the seller in %i which field to choose and why', (lcid, fields, kind) => {
+    const messages = checkSharingRules(servicesCoSell(), DEFAULT_FIELD_MAP).map((p) =>
+      problemMessage(p, lcid),
+    );
+    messages.forEach((message, i) => {
+      expect(message).toContain(fields[i]);
+      expect(message).toContain(kind);
+      expect(message).toContain('Partner Center');
+    });
+  });
+});
+
 const ALL_CODES = Object.keys(PROBLEM_MESSAGES) as ProblemCode[];
 
 describe('problemMessage', () => {
@@ -170,6 +240,9 @@ describe('problemMessage', () => {
         'visibilityRequiredForHelp',
         'visibilityCannotRevert',
         'fieldMapInvalid',
+        'solutionAreaMissing',
+        'solutionPlayMissing',
+        'partnerRoleMissing',
       ].sort(),
     );
   });

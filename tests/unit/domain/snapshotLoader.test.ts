@@ -3,8 +3,15 @@
  * port that answers like Dataverse (rows in Web API shape, `$select` honoured, etags), then checked
  * with the shared rules: what the loader reads is what the rules need, whichever host calls it.
  */
-import { AccountColumns, OpportunityColumns, ReferralVisibility, Tables } from '../../../Domain/constants';
-import { applyOverrides, DEFAULT_FIELD_MAP, mappedColumns, type FieldMap } from '../../../Domain/fieldMap';
+import {
+  AccountColumns,
+  HelpNeededOptions,
+  OpportunityColumns,
+  ReferralVisibility,
+  SolutionKindOptions,
+  Tables,
+} from '../../../Domain/constants';
+import { applyOverrides, DEFAULT_FIELD_MAP, mappedSelect, type FieldMap } from '../../../Domain/fieldMap';
 import type { DataverseRecord } from '../../../Domain/opportunity';
 import { checkSharingRules } from '../../../Domain/rules';
 import { loadOpportunitySnapshot, loadStoredOpportunitySnapshot } from '../../../Domain/snapshotLoader';
@@ -101,7 +108,9 @@ describe('loadStoredOpportunitySnapshot for the PCF control (stored row by id, u
       telephone1: '+55 11 5555-0100',
     });
     expect(snapshot.currencyIsoCode).toBe('BRL');
-    expect(snapshot.solutions).toEqual([{ solutionId: 'SOL-15974-MQF', name: 'Azure Migrate' }]);
+    expect(snapshot.solutions).toEqual([
+      { solutionId: 'SOL-15974-MQF', name: 'Azure Migrate', publisherName: null, services: false },
+    ]);
     expect(checkSharingRules(snapshot, DEFAULT_FIELD_MAP)).toEqual([]);
   });
 
@@ -110,7 +119,15 @@ describe('loadStoredOpportunitySnapshot for the PCF control (stored row by id, u
     await loadStoredOpportunitySnapshot(api, DEFAULT_FIELD_MAP, OPPORTUNITY_ID, {});
     const columns = selected(api, Tables.opportunity);
     expect(columns[0]).toBe(OpportunityColumns.id);
-    expect(columns).toEqual(expect.arrayContaining(mappedColumns(DEFAULT_FIELD_MAP, Tables.opportunity)));
+    expect(columns).toEqual(expect.arrayContaining(mappedSelect(DEFAULT_FIELD_MAP, Tables.opportunity)));
+    // The catalogue lookups (solution area, play, partner role) are read as their `_x_value`.
+    expect(columns).toEqual(
+      expect.arrayContaining([
+        '_pcs_solutionareaid_value',
+        '_pcs_solutionplayid_value',
+        '_pcs_partnerroleid_value',
+      ]),
+    );
     expect(columns).toEqual(
       expect.arrayContaining([OpportunityColumns.referralVisibility, OpportunityColumns.helpNeeded]),
     );
@@ -124,7 +141,7 @@ describe('loadStoredOpportunitySnapshot for the PCF control (stored row by id, u
     expect(new Set(columns).size).toBe(columns.length);
     expect(api.calls[4]?.options).toBe(
       `?$select=pcs_solutionid,pcs_name&$filter=_pcs_opportunityid_value eq ${OPPORTUNITY_ID}` +
-        '&$expand=pcs_solutiondetailid($select=pcs_solutionid)',
+        '&$expand=pcs_solutiondetailid($select=pcs_solutionid,pcs_publishername,pcs_solutionkind)',
     );
   });
 
@@ -152,10 +169,35 @@ describe('loadStoredOpportunitySnapshot for the PCF control (stored row by id, u
     ];
     const snapshot = await loadStoredOpportunitySnapshot(api, DEFAULT_FIELD_MAP, OPPORTUNITY_ID, {});
     expect(snapshot.solutions).toEqual([
-      { solutionId: 'SOL-15974-MQF', name: null },
-      { solutionId: '', name: 'typed, no catalogue' },
+      { solutionId: 'SOL-15974-MQF', name: null, publisherName: null, services: false },
+      { solutionId: '', name: 'typed, no catalogue', publisherName: null, services: false },
     ]);
     expect(checkSharingRules(snapshot, DEFAULT_FIELD_MAP)).toEqual([]);
+  });
+
+  it('reads each solution’s catalogue row: a Services solution on a co-sell needs area, play and role', async () => {
+    const api = dataverse();
+    const row = api.records.opportunity![OPPORTUNITY_ID]!;
+    row.pcs_helpneeded = HelpNeededOptions.ProofOfConceptOrDemo;
+    const solution = api.pages.pcs_microsoftsolution![0]!.entities[0]!;
+    solution.pcs_solutiondetailid = {
+      pcs_publishername: 'Contoso',
+      pcs_solutionkind: SolutionKindOptions.services,
+    };
+    const snapshot = await loadStoredOpportunitySnapshot(api, DEFAULT_FIELD_MAP, OPPORTUNITY_ID, {});
+    expect(snapshot.solutions[0]).toMatchObject({ publisherName: 'Contoso', services: true });
+    expect(checkSharingRules(snapshot, DEFAULT_FIELD_MAP)).toEqual([
+      { code: 'solutionAreaMissing', table: 'opportunity', column: 'pcs_solutionareaid' },
+      { code: 'solutionPlayMissing', table: 'opportunity', column: 'pcs_solutionplayid' },
+      { code: 'partnerRoleMissing', table: 'opportunity', column: 'pcs_partnerroleid' },
+    ]);
+    // The seller picks them on the form (unsaved lookups arrive as `_x_value`): nothing is missing.
+    const picked = await loadStoredOpportunitySnapshot(api, DEFAULT_FIELD_MAP, OPPORTUNITY_ID, {
+      _pcs_solutionareaid_value: 'a1000000-0000-0000-0000-000000000001',
+      _pcs_solutionplayid_value: 'a1000000-0000-0000-0000-000000000002',
+      _pcs_partnerroleid_value: 'a1000000-0000-0000-0000-000000000003',
+    });
+    expect(checkSharingRules(picked, DEFAULT_FIELD_MAP)).toEqual([]);
   });
 
   it('refuses an id that is not a GUID before reading anything', async () => {

@@ -57,14 +57,14 @@ function coSell() {
 describe('create rules', () => {
   beforeEach(() => start());
 
-  it('accepts the documented sample: 201, Active/Accepted, Outgoing, quoted eTag, 7-digit timestamps, links', async () => {
+  it('accepts the documented sample: 201, Active/Accepted, quoted eTag, 7-digit timestamps, links; stored Outgoing', async () => {
     const res = await create(sample());
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({
-      status: 'Active',
-      substatus: 'Accepted',
+    expect(res.body).toMatchObject({ status: 'Active', substatus: 'Accepted', type: 'Shared' });
+    // Like every published create response, the answer has no direction; the stored referral does.
+    expect(res.body).not.toHaveProperty('direction');
+    expect((await call('GET', `${sim.referralsUrl}/${res.body!.id}`)).body).toMatchObject({
       direction: 'Outgoing',
-      type: 'Shared',
     });
     expect(res.body!.eTag).toMatch(/^"[0-9a-f-]{36}"$/);
     expect(res.body!.createdDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
@@ -90,7 +90,7 @@ describe('create rules', () => {
     expect((await create(body)).status).toBe(400);
   });
 
-  it('requires a complete customer contact and a solution for co-sell only', async () => {
+  it('requires a complete contact when help is requested, a solution when shared with Microsoft', async () => {
     expect((await create(coSell())).status).toBe(201);
     const noContact = coSell();
     noContact.customerProfile.team = [{ firstName: 'Sue', lastName: 'Smith' }];
@@ -98,10 +98,26 @@ describe('create rules', () => {
     const noSolution = coSell();
     noSolution.details.requirements.solutions = [];
     expect((await create(noSolution)).body!.description).toMatch(/Solution ID is required/);
-    // Partner-led (shared, no help) and private deals need neither.
+    // Partner-led (shared, no help) needs a solution but no contact; private deals need neither.
     const partnerLed = { ...noSolution, inviteContext: { assistanceRequestCode: 'Unknown' } };
     partnerLed.customerProfile.team = [];
+    expect((await create(partnerLed)).body!.description).toMatch(/Solution ID is required/);
+    partnerLed.details.requirements.solutions = sample().details.requirements.solutions;
     expect((await create(partnerLed)).status).toBe(201);
+    const privateDeal = { ...partnerLed, consent: { consentToShareReferralWithMicrosoftSellers: false } };
+    privateDeal.details.requirements.solutions = [];
+    expect((await create(privateDeal)).status).toBe(201);
+  });
+
+  it('requires neither name nor customer name (no source does), and keeps a created Closed/Won', async () => {
+    const body = sample();
+    delete body.name;
+    delete body.customerProfile.name;
+    Object.assign(body, { status: 'Closed', substatus: 'Won' });
+    const res = await create(body);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'Closed', substatus: 'Won' });
+    expect(res.body).not.toHaveProperty('name');
   });
 
   it('rejects wrong types with the JSON path, unknown help codes, and non-JSON bodies', async () => {

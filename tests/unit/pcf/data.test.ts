@@ -115,7 +115,9 @@ describe('webApiData', () => {
     expect(snapshot.account).toMatchObject({ address1_country: 'BR' });
     expect(snapshot.contact).toMatchObject({ emailaddress1: 'ana@contoso.com' });
     expect(snapshot.currencyIsoCode).toBe('BRL');
-    expect(snapshot.solutions).toEqual([{ solutionId: 'SOL-15974-MQF', name: 'Azure Migrate' }]);
+    expect(snapshot.solutions).toEqual([
+      { solutionId: 'SOL-15974-MQF', name: 'Azure Migrate', publisherName: null, services: false },
+    ]);
     expect(checkSharingRules(snapshot, DEFAULT_FIELD_MAP)).toEqual([]);
     expect(api.calls.map((c) => `${c.op} ${c.table} ${c.id ?? ''}`.trim())).toEqual([
       `retrieve opportunity ${OPPORTUNITY_ID}`,

@@ -27,6 +27,7 @@ const settings: SyncSettings = {
   showCheckmark: async () => true,
   variable: async () => null,
   invalidate: () => undefined,
+  coSellCreationFlow: async () => 'one-step',
 };
 
 /** Dataverse with these published opportunity forms. */

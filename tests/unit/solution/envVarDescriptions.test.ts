@@ -7,7 +7,13 @@
 import { envVars } from '../../../Build/solution/model/envVars';
 import type { EnvVarDef } from '../../../Build/solution/model/envVars';
 import { CHECKMARK_FAILED, CHECKMARK_SYNCED, withCheckmark } from '../../../Domain/checkmark';
-import { AccountColumns, EnvironmentVariables, OpportunityColumns, Tables } from '../../../Domain/constants';
+import {
+  AccountColumns,
+  CoSellCreationFlows,
+  EnvironmentVariables,
+  OpportunityColumns,
+  Tables,
+} from '../../../Domain/constants';
 import { parseYesNo } from '../../../Domain/environmentVariables';
 import { applyOverrides, DEFAULT_FIELD_MAP, findEntry } from '../../../Domain/fieldMap';
 import type { Referral } from '../../../Domain/referral';
@@ -215,6 +221,23 @@ const DESCRIBED: Record<string, DescribedEffect> = {
         routeReferral({ ...microsoftLead, status: 'Active', substatus: 'Accepted' }, DEFAULT_INBOUND_RULE)
           .table,
       ).toBe('opportunity');
+    },
+  },
+  [EnvironmentVariables.coSellCreationFlow]: {
+    says: [
+      /^How a deal shared with Microsoft is created in Partner Center/,
+      /one-step \(one referral; default\)/,
+      /two-step \(your referral, then a connected referral for Microsoft/,
+    ],
+    everyLanguage: [CoSellCreationFlows.oneStep, CoSellCreationFlows.twoStep],
+    behaves: async (definition) => {
+      expect(definition.defaultValue).toBe(CoSellCreationFlows.oneStep);
+      expect(definition.allowed).toEqual(Object.values(CoSellCreationFlows));
+      const name = EnvironmentVariables.coSellCreationFlow;
+      expect(await settingsWith(name, null).coSellCreationFlow()).toBe(CoSellCreationFlows.oneStep);
+      expect(await settingsWith(name, CoSellCreationFlows.twoStep).coSellCreationFlow()).toBe(
+        CoSellCreationFlows.twoStep,
+      );
     },
   },
   [EnvironmentVariables.closeOpportunityFromPartnerCenter]: {

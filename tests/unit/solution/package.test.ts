@@ -432,6 +432,7 @@ describe('content the relay and the form rely on', () => {
       [EnvironmentVariables.closeOpportunityFromPartnerCenter, '100000002', 'yes'],
       // No default in the definition: empty = lead (in the relay), after the older variable's value.
       [EnvironmentVariables.microsoftReferralTarget, '100000000', null],
+      [EnvironmentVariables.coSellCreationFlow, '100000000', 'one-step'],
     ]);
   });
 

@@ -10,8 +10,12 @@ import {
   EntitySets,
   EnvironmentVariables,
   LeadColumns,
+  MarketplaceIntentOptions,
   MicrosoftSolutionColumns,
   OpportunityColumns,
+  ReferralAttributeCategoryOptions,
+  ReferralAttributeColumns,
+  ReferralFieldColumns,
   ReferralStatusOptions,
   ReferralSubstatusOptions,
   SyncEventColumns,
@@ -23,7 +27,7 @@ import { writtenEtagKey } from '../../../Relay/sync/deps';
 import { pullReferral, pullRelatedReferral } from '../../../Relay/sync/fromPartnerCenter';
 import { pushOpportunity } from '../../../Relay/sync/toPartnerCenter';
 import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
-import { receiveReferral } from '../../testkit/referrals';
+import { receiveReferral, referralSample } from '../../testkit/referrals';
 import { createSyncTestbed, type SyncTestbed, type SyncTestbedOptions } from '../../testkit/syncTestbed';
 
 let bed: SyncTestbed;
@@ -155,6 +159,64 @@ describe('pullReferral → opportunity', () => {
     bed.partnerCenter.referrals.microsoftUpdate(referral.id, { dealValue: 25000 });
     expect(await pull(referral)).toMatchObject({ action: 'unchanged' });
     expect(bed.dataverse.batches).toHaveLength(batches + 1);
+  });
+
+  it('points the solution area, play and partner role at catalogue rows, adding the codes it lacks', async () => {
+    const security = await bed.dataverse.create(EntitySets.pcs_referralattribute, {
+      [ReferralAttributeColumns.name]: 'Security',
+      [ReferralAttributeColumns.code]: 'Security',
+      [ReferralAttributeColumns.category]: ReferralAttributeCategoryOptions.solutionArea,
+    });
+    const withAttributes = (area: string) => ({
+      details: {
+        ...(referralSample().details as object),
+        requirements: {
+          additionalRequirements: {
+            attributes: [
+              { type: 'SolutionArea', id: area },
+              { type: 'PartnerRole', id: 'ServicesPartner' },
+              { type: 'CustomerMarketplaceIntent', id: 'Yes' },
+            ],
+          },
+        },
+      },
+    });
+    const referral = receiveReferral(bed.partnerCenter, undefined, withAttributes('Security'));
+    const { recordId } = (await pull(referral, 'referral-created')) as { recordId: string };
+
+    const roles = bed.dataverse
+      .rows(EntitySets.pcs_referralattribute)
+      .filter((r) => r[ReferralAttributeColumns.code] === 'ServicesPartner');
+    expect(roles).toEqual([
+      expect.objectContaining({
+        [ReferralAttributeColumns.name]: 'ServicesPartner',
+        [ReferralAttributeColumns.category]: ReferralAttributeCategoryOptions.partnerRole,
+      }),
+    ]);
+    expect(opportunity(recordId)).toMatchObject({
+      _pcs_solutionareaid_value: security,
+      _pcs_partnerroleid_value: roles[0]![ReferralAttributeColumns.id],
+      [ReferralFieldColumns.marketplaceIntent]: MarketplaceIntentOptions.Yes,
+    });
+
+    // The area changes in Partner Center: the lookup moves to that row (added: the catalogue lacked it).
+    await bed.partnerCenter.patchReferral(referral.id, [
+      {
+        op: 'replace',
+        path: '/details/requirements/additionalRequirements/attributes/0/id',
+        value: 'AIBusinessSolutions',
+      },
+    ]);
+    expect(await pull(referral)).toMatchObject({ action: 'updated' });
+    const [ai] = bed.dataverse
+      .rows(EntitySets.pcs_referralattribute)
+      .filter((r) => r[ReferralAttributeColumns.code] === 'AIBusinessSolutions');
+    expect(opportunity(recordId)._pcs_solutionareaid_value).toBe(ai![ReferralAttributeColumns.id]);
+    // A new eTag with the same values: the lookups already point there, nothing is written.
+    bed.partnerCenter.referrals.microsoftUpdate(referral.id, {});
+    const batches = bed.dataverse.batches.length;
+    expect(await pull(referral)).toMatchObject({ action: 'unchanged' });
+    expect(bed.dataverse.batches).toHaveLength(batches);
   });
 
   it('skips our own echo: the eTag we wrote last', async () => {

@@ -109,7 +109,7 @@ describe('copyFromCatalogue', () => {
       [OpportunityColumns.syncStatus]: SyncStatus.synced,
     });
     const [created] = bed.partnerCenter.callsOf('createReferral');
-    expect((created?.body as { details: { requirements: unknown } }).details.requirements).toEqual({
+    expect((created?.body as { details: { requirements: unknown } }).details.requirements).toMatchObject({
       solutions: [
         { type: 'Name', id: 'SOL-15974-MQF', name: 'Contoso Analytics on Azure', publisherName: 'Contoso' },
       ],

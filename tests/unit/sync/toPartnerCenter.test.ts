@@ -17,13 +17,13 @@ import {
 } from '../../../Domain/constants';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import { opportunityQuery } from '../../../Domain/mapping';
-import type { ReferralPatchOperation } from '../../../Domain/referral';
+import type { Referral, ReferralPatchOperation } from '../../../Domain/referral';
 import { previewOpportunity as cliPreview } from '../../../Relay/cli/commands/preview';
 import { opportunitySyncJob } from '../../../Relay/ports';
 import { writtenEtagKey } from '../../../Relay/sync/deps';
 import { previewOpportunity } from '../../../Relay/sync/preview';
 import { pushOpportunity, respondToReferral } from '../../../Relay/sync/toPartnerCenter';
-import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
+import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { createSyncTestbed, type SyncTestbed } from '../../testkit/syncTestbed';
 
 let bed: SyncTestbed;
@@ -78,6 +78,21 @@ describe('pushOpportunity', () => {
     // The eTag we wrote: the webhook Partner Center sends back for it is our own echo.
     expect(await bed.store.getState(writtenEtagKey(referral.id))).toBe(referral.eTag);
     expect(bed.metrics.syncOutcomes.total({ direction: 'toPartnerCenter', outcome: 'succeeded' })).toBe(1);
+  });
+
+  it('sends each solution with the publisher name of its catalogue row (the read fetches it)', async () => {
+    const detailId = await createCatalogueSolution(bed.dataverse, {
+      id: 'SOL-15974-MQF',
+      name: 'Contoso Analytics on Azure',
+      publisher: 'Contoso',
+    });
+    const { opportunityId } = await createSeedOpportunity(bed.dataverse, { solutionDetailId: detailId });
+    await push(opportunityId);
+
+    const [created] = bed.partnerCenter.callsOf('createReferral');
+    expect((created?.body as Referral).details?.requirements?.solutions).toEqual([
+      { type: 'Name', id: 'SOL-15974-MQF', name: 'Contoso Analytics on Azure', publisherName: 'Contoso' },
+    ]);
   });
 
   it('patches only the fields that changed, and writes nothing when nothing changed', async () => {

@@ -230,7 +230,7 @@ describe('onSave', () => {
     );
     expect(data.calls).toContain(
       `${Tables.microsoftSolution}?$select=pcs_solutionid,pcs_name&$filter=_pcs_opportunityid_value eq a1b2c3d4-0000-4000-8000-000000000001` +
-        '&$expand=pcs_solutiondetailid($select=pcs_solutionid)',
+        '&$expand=pcs_solutiondetailid($select=pcs_solutionid,pcs_publishername,pcs_solutionkind)',
     );
   });
 

@@ -1,6 +1,7 @@
 /**
- * OData system query options of one request: `$select`, `$filter`, `$expand` (one level, with nested
- * `;`-separated options), `$orderby`, `$top`, `$count`. Values arrive already URL-decoded.
+ * OData system query options of one request: `$select`, `$filter`, `$expand` (with nested
+ * `;`-separated options, a nested `$expand` among them), `$orderby`, `$top`, `$count`. Values arrive
+ * already URL-decoded.
  */
 import { FilterSyntaxError, parseFilter } from './filter';
 import type { FilterNode } from './filter';
@@ -116,7 +117,5 @@ function parseExpand(item: string): ExpandOption {
     if (eq < 0) throw new QuerySyntaxError(`invalid $expand option '${part}'`);
     return [part.slice(0, eq), part.slice(eq + 1)];
   });
-  const query = parseQueryOptions(pairs);
-  if (query.expand.length > 0) throw new QuerySyntaxError('nested $expand is not supported');
-  return { navigation, query };
+  return { navigation, query: parseQueryOptions(pairs) };
 }

@@ -480,6 +480,56 @@ const solution = table(
   { ...system, stateful: false },
 );
 
+/**
+ * System jobs of asynchronous steps (asynchronous-service.md): state/status pairs 0/0 Ready–Waiting
+ * For Resources, 1/10 Suspended–Waiting (with `postponeuntil`), 2/20 Locked–In Progress, 3/30
+ * Succeeded, 3/31 Failed, 3/32 Canceled. `data` holds what a retry re-sends and is never returned.
+ */
+const asyncoperation = table(
+  'asyncoperation',
+  'asyncoperations',
+  'name',
+  [
+    ['name', 'nvarchar'],
+    ['operationtype', 'picklist', { options: opts([1, 'System Event']) }],
+    ['messagename', 'nvarchar'],
+    ['primaryentitytype', 'nvarchar'],
+    ['correlationid', 'uniqueidentifier'],
+    ['depth', 'int'],
+    ['startedon', 'datetime'],
+    ['completedon', 'datetime'],
+    ['postponeuntil', 'datetime'],
+    ['retrycount', 'int'],
+    ['errorcode', 'int'],
+    ['message', 'ntext'],
+    ['friendlymessage', 'ntext'],
+    ['owningextensionid', 'lookup', { targets: ['sdkmessageprocessingstep'] }],
+    ['data', 'ntext', { readable: false }],
+    [
+      'statecode',
+      'state',
+      { options: opts([0, 'Ready'], [1, 'Suspended'], [2, 'Locked'], [3, 'Completed']) },
+    ],
+    [
+      'statuscode',
+      'status',
+      {
+        options: opts(
+          [0, 'Waiting For Resources', 0],
+          [10, 'Waiting', 1],
+          [20, 'In Progress', 2],
+          [21, 'Pausing', 2],
+          [22, 'Canceling', 2],
+          [30, 'Succeeded', 3],
+          [31, 'Failed', 3],
+          [32, 'Canceled', 3],
+        ),
+      },
+    ],
+  ],
+  system,
+);
+
 const tables: TableDef[] = [
   opportunity,
   account,
@@ -498,6 +548,7 @@ const tables: TableDef[] = [
   systemform,
   opportunityclose,
   solution,
+  asyncoperation,
 ];
 
 const relationships: RelationshipDef[] = [
@@ -577,6 +628,13 @@ const relationships: RelationshipDef[] = [
     'EnvironmentVariableDefinitionId',
   ),
   rel('Opportunity_OpportunityClose', 'opportunityclose', 'opportunityid', Tables.opportunity),
+  rel(
+    'SdkMessageProcessingStep_AsyncOperations',
+    'asyncoperation',
+    'owningextensionid',
+    'sdkmessageprocessingstep',
+    'owningextensionid_sdkmessageprocessingstep',
+  ),
 ];
 
 export function baseSchema(): SchemaSnapshot {

@@ -5,7 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../Relay/ports';
+import { AsyncService, DEFAULT_ASYNC_RETRY_POLICY } from './asyncService';
+import type { AsyncRetryPolicy } from './asyncService';
 import { baseSchema } from './baseSchema';
+import { DeliveryFaults } from './deliveryFaults';
+import type { DeliveryFaultSettings, DeliveryFaultState } from './deliveryFaults';
 import { EventPipeline } from './events';
 import type { DeliveryRecord } from './events';
 import { Faults } from './faults';
@@ -38,6 +42,8 @@ export interface DataverseSimulatorOptions {
   organizationName?: string;
   /** Reject requests without a bearer token (default false: they act as SYSTEM). */
   requireAuth?: boolean;
+  /** Retries of failed asynchronous deliveries (defaults: our assumed schedule, see README). */
+  asyncRetry?: Partial<AsyncRetryPolicy>;
 }
 
 export interface DataverseSimulator {
@@ -50,10 +56,19 @@ export interface DataverseSimulator {
   importSolution(zip: Uint8Array): Promise<ImportSummary>;
   /** Configure throttling / latency (same as POST /_control/faults). */
   setFaults(settings: FaultSettings): void;
+  /** Lose / duplicate / delay asynchronous deliveries (same as PUT /_control/delivery-faults). */
+  setDeliveryFaults(settings: DeliveryFaultSettings): DeliveryFaultState;
+  /** Send the deliveries held by the delay fault now, newest first. */
+  releaseDeliveries(): number;
+  /** Run a suspended (or waiting) system job now. */
+  resumeSystemJob(asyncOperationId: string): Promise<boolean>;
   /** Every webhook delivery so far (sync and async). */
   deliveries(): DeliveryRecord[];
-  /** Wait until queued asynchronous webhook deliveries have finished. */
-  drain(): Promise<void>;
+  /**
+   * Wait until queued asynchronous deliveries have run. Jobs waiting for a retry are waited for only
+   * with `retries` (give the simulator a small `asyncRetry.timeScale` then).
+   */
+  drain(options?: { retries?: boolean }): Promise<void>;
   /** Well-known ids of seeded rows. */
   ids: { systemUser: string; rootBusinessUnit: string; usdCurrency: string };
   close(): Promise<void>;
@@ -67,7 +82,10 @@ export async function startDataverseSimulator(
   const clock = options.clock ?? systemClock;
   const organizationName = options.organizationName ?? 'cosellsim';
   const store = new RecordStore(options.dataDir, options.reset ?? false);
-  const metadata = new MetadataStore(store.getMeta<SchemaSnapshot>(SCHEMA_META_KEY) ?? baseSchema());
+  const metadata = new MetadataStore(baseSchema());
+  // A data dir from an older simulator gains the platform tables and columns added since.
+  const persisted = store.getMeta<SchemaSnapshot>(SCHEMA_META_KEY);
+  if (persisted) metadata.load(persisted);
   const organizationId = store.getMeta<string>('organizationId') ?? randomUUID();
   store.setMeta('organizationId', organizationId);
   const seed = () => {
@@ -76,6 +94,16 @@ export async function startDataverseSimulator(
     ensureMessageFilters(store, metadata, now);
   };
   seed();
+
+  const deliveries: DeliveryRecord[] = [];
+  const deliveryFaults = new DeliveryFaults();
+  const asyncJobs = new AsyncService({
+    store,
+    clock,
+    faults: deliveryFaults,
+    policy: { ...DEFAULT_ASYNC_RETRY_POLICY, ...options.asyncRetry },
+    log: deliveries,
+  });
 
   let baseUrl = '';
   const organization = {
@@ -89,6 +117,8 @@ export async function startDataverseSimulator(
     clock,
     organization,
     businessUnitId: () => ROOT_BUSINESS_UNIT_ID,
+    asyncJobs,
+    deliveries,
   });
   const service = new OrganizationService({ store, metadata, pipeline, clock });
   const importer = new ImportService({ store, metadata, clock });
@@ -108,6 +138,8 @@ export async function startDataverseSimulator(
     store,
     pipeline,
     faults,
+    deliveryFaults,
+    asyncJobs,
     identity: { requireAuth: options.requireAuth ?? false, now: () => clock.now().toISOString() },
     reset: () => {
       for (const table of metadata.allTables())
@@ -118,6 +150,8 @@ export async function startDataverseSimulator(
     },
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  // Jobs a previous run left ready or waiting carry on, as the async service does after a restart.
+  asyncJobs.recover();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   baseUrl = `http://127.0.0.1:${port}`;
@@ -131,8 +165,11 @@ export async function startDataverseSimulator(
       return store.transaction(async () => importer.apply(parsed));
     },
     setFaults: (settings) => faults.configure(settings),
-    deliveries: () => [...pipeline.deliveries],
-    drain: () => pipeline.drain(),
+    setDeliveryFaults: (settings) => deliveryFaults.configure(settings),
+    releaseDeliveries: () => asyncJobs.release(),
+    resumeSystemJob: (id) => asyncJobs.resume(id),
+    deliveries: () => [...deliveries],
+    drain: (drainOptions) => pipeline.drain(drainOptions),
     ids: {
       systemUser: SYSTEM_USER_ID,
       rootBusinessUnit: ROOT_BUSINESS_UNIT_ID,
@@ -140,11 +177,20 @@ export async function startDataverseSimulator(
     },
     async close() {
       await pipeline.drain();
+      await asyncJobs.close();
       await app.close();
       store.close();
     },
   };
 }
 
-export type { DeliveryRecord, FaultSettings, ImportSummary };
+export type {
+  AsyncRetryPolicy,
+  DeliveryFaultSettings,
+  DeliveryFaultState,
+  DeliveryRecord,
+  FaultSettings,
+  ImportSummary,
+};
+export { DEFAULT_ASYNC_RETRY_POLICY, retryDelayMs, SystemJobStatus } from './asyncService';
 export { SdkMessageIds } from './baseSchema';

@@ -626,3 +626,21 @@ export const LeadCustomerColumns = {
   parentAccount: 'parentaccountid',
   parentContact: 'parentcontactid',
 } as const;
+
+// ---- Record access rights (appended by the least-privilege issue) ----
+
+/**
+ * Dataverse AccessRights flags, as RetrievePrincipalAccess returns them: a ", "-separated list of these
+ * names (or "None"). https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/accessrights
+ */
+export const AccessRights = {
+  ReadAccess: 1,
+  WriteAccess: 2,
+  AppendAccess: 4,
+  AppendToAccess: 16,
+  CreateAccess: 32,
+  DeleteAccess: 65536,
+  ShareAccess: 262144,
+  AssignAccess: 524288,
+} as const;
+export type AccessRight = keyof typeof AccessRights;

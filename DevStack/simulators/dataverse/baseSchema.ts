@@ -48,7 +48,14 @@ function table(
     ['createdby', 'lookup', { targets: ['systemuser'] }],
     ['modifiedby', 'lookup', { targets: ['systemuser'] }],
     ['versionnumber', 'bigint'],
-    ...(options.userOwned ? ([['ownerid', 'owner', { targets: ['systemuser'] }]] as ColumnSpec[]) : []),
+    // Ownership columns of user-owned tables (security-sharing-assigning.md); teams are not modelled.
+    ...(options.userOwned
+      ? ([
+          ['ownerid', 'owner', { targets: ['systemuser'] }],
+          ['owninguser', 'lookup', { targets: ['systemuser'] }],
+          ['owningbusinessunit', 'lookup', { targets: ['businessunit'] }],
+        ] as ColumnSpec[])
+      : []),
     ...(options.stateful === false
       ? []
       : ([
@@ -95,7 +102,11 @@ function auditRelationships(t: TableDef): RelationshipDef[] {
     rel(`lk_${t.logicalName}base_modifiedby`, t.logicalName, 'modifiedby', 'systemuser'),
   ];
   if (t.attributes.ownerid)
-    list.push(rel(`owner_${t.entitySetName}`, t.logicalName, 'ownerid', 'systemuser'));
+    list.push(
+      rel(`owner_${t.entitySetName}`, t.logicalName, 'ownerid', 'systemuser'),
+      rel(`user_${t.logicalName}`, t.logicalName, 'owninguser', 'systemuser'),
+      rel(`business_unit_${t.logicalName}`, t.logicalName, 'owningbusinessunit', 'businessunit'),
+    );
   return list;
 }
 
@@ -250,9 +261,41 @@ const transactioncurrency = table(
   ],
 );
 
-const businessunit = table('businessunit', 'businessunits', 'name', [['name', 'nvarchar']], {
-  stateful: false,
-});
+const businessunit = table(
+  'businessunit',
+  'businessunits',
+  'name',
+  [
+    ['name', 'nvarchar'],
+    ['parentbusinessunitid', 'lookup', { targets: ['businessunit'] }],
+  ],
+  { stateful: false },
+);
+
+/** Security roles; `privileges` is the simulator's store of the role's privileges (never returned). */
+const role = table(
+  'role',
+  'roles',
+  'name',
+  [
+    ['name', 'nvarchar'],
+    ['businessunitid', 'lookup', { targets: ['businessunit'] }],
+    ['privileges', 'ntext', { readable: false }],
+  ],
+  { isSystem: true, stateful: false },
+);
+
+/** The intersect table of the systemuser ↔ role N:N relationship `systemuserroles_association`. */
+const systemuserroles = table(
+  'systemuserroles',
+  'systemuserrolescollection',
+  'systemuserroleid',
+  [
+    ['systemuserid', 'uniqueidentifier'],
+    ['roleid', 'uniqueidentifier'],
+  ],
+  { isSystem: true, stateful: false, primaryId: 'systemuserroleid' },
+);
 
 const system = { isSystem: true } as const;
 
@@ -549,6 +592,8 @@ const tables: TableDef[] = [
   opportunityclose,
   solution,
   asyncoperation,
+  role,
+  systemuserroles,
 ];
 
 const relationships: RelationshipDef[] = [
@@ -598,6 +643,8 @@ const relationships: RelationshipDef[] = [
   rel('transactioncurrency_lead', Tables.lead, 'transactioncurrencyid', Tables.transactioncurrency),
   rel('lead_qualifying_opportunity', Tables.lead, 'qualifyingopportunityid', Tables.opportunity),
   rel('business_unit_system_users', Tables.systemuser, 'businessunitid', 'businessunit'),
+  rel('business_unit_parent_business_unit', 'businessunit', 'parentbusinessunitid', 'businessunit'),
+  rel('business_unit_roles', 'role', 'businessunitid', 'businessunit'),
   rel('sdkmessageid_sdkmessagefilter', 'sdkmessagefilter', 'sdkmessageid', 'sdkmessage'),
   rel('sdkmessageid_sdkmessageprocessingstep', 'sdkmessageprocessingstep', 'sdkmessageid', 'sdkmessage'),
   rel(

@@ -19,10 +19,12 @@ import type { ImportSummary } from './importService';
 import { MetadataStore } from './metadata';
 import type { SchemaSnapshot } from './metadata';
 import { OrganizationService } from './organizationService';
+import { SALESPERSON, Security, SYSTEM_ADMINISTRATOR } from './security';
 import {
   ensureMessageFilters,
   ROOT_BUSINESS_UNIT_ID,
   seedBaseRows,
+  seedSecurity,
   SYSTEM_USER_ID,
   USD_CURRENCY_ID,
 } from './seed';
@@ -44,6 +46,11 @@ export interface DataverseSimulatorOptions {
   requireAuth?: boolean;
   /** Retries of failed asynchronous deliveries (defaults: our assumed schedule, see README). */
   asyncRetry?: Partial<AsyncRetryPolicy>;
+  /**
+   * Role names given to users created on first use: people (default the seller role "Salesperson")
+   * and application users (default "System Administrator"). Names no role has yet are skipped.
+   */
+  rolesOnFirstUse?: { user?: string[]; application?: string[] };
 }
 
 export interface DataverseSimulator {
@@ -69,8 +76,16 @@ export interface DataverseSimulator {
    * with `retries` (give the simulator a small `asyncRetry.timeScale` then).
    */
   drain(options?: { retries?: boolean }): Promise<void>;
+  /** Replace a user's security roles (by role name), as an admin does in the admin center. */
+  setUserRoles(systemuserid: string, roleNames: string[]): void;
   /** Well-known ids of seeded rows. */
-  ids: { systemUser: string; rootBusinessUnit: string; usdCurrency: string };
+  ids: {
+    systemUser: string;
+    rootBusinessUnit: string;
+    usdCurrency: string;
+    systemAdministratorRole: string;
+    salespersonRole: string;
+  };
   close(): Promise<void>;
 }
 
@@ -88,10 +103,16 @@ export async function startDataverseSimulator(
   if (persisted) metadata.load(persisted);
   const organizationId = store.getMeta<string>('organizationId') ?? randomUUID();
   store.setMeta('organizationId', organizationId);
+  const security = new Security({ store, metadata, systemUserId: SYSTEM_USER_ID });
+  const firstUse = {
+    user: options.rolesOnFirstUse?.user ?? [SALESPERSON.name],
+    application: options.rolesOnFirstUse?.application ?? [SYSTEM_ADMINISTRATOR.name],
+  };
   const seed = () => {
     const now = clock.now().toISOString();
     seedBaseRows(store, now, organizationName);
     ensureMessageFilters(store, metadata, now);
+    seedSecurity(security, store, now, firstUse);
   };
   seed();
 
@@ -120,8 +141,8 @@ export async function startDataverseSimulator(
     asyncJobs,
     deliveries,
   });
-  const service = new OrganizationService({ store, metadata, pipeline, clock });
-  const importer = new ImportService({ store, metadata, clock });
+  const service = new OrganizationService({ store, metadata, pipeline, clock, security });
+  const importer = new ImportService({ store, metadata, clock, security });
   const webApi = new WebApi({
     store,
     metadata,
@@ -130,6 +151,7 @@ export async function startDataverseSimulator(
     importer,
     clock,
     organization,
+    security,
     baseUrl: () => baseUrl,
   });
   const faults = new Faults();
@@ -140,7 +162,12 @@ export async function startDataverseSimulator(
     faults,
     deliveryFaults,
     asyncJobs,
-    identity: { requireAuth: options.requireAuth ?? false, now: () => clock.now().toISOString() },
+    identity: {
+      requireAuth: options.requireAuth ?? false,
+      now: () => clock.now().toISOString(),
+      onUserCreated: (userId, isApplication) =>
+        security.assignByName(userId, isApplication ? firstUse.application : firstUse.user),
+    },
     reset: () => {
       for (const table of metadata.allTables())
         for (const row of store.list(table.logicalName))
@@ -170,10 +197,23 @@ export async function startDataverseSimulator(
     resumeSystemJob: (id) => asyncJobs.resume(id),
     deliveries: () => [...deliveries],
     drain: (drainOptions) => pipeline.drain(drainOptions),
+    setUserRoles(systemuserid, roleNames) {
+      const userId = systemuserid.toLowerCase();
+      const wanted = roleNames.map((name) => {
+        const role = security.roleByName(name);
+        if (!role) throw new Error(`No security role named "${name}"`);
+        return String(role.roleid);
+      });
+      for (const roleId of security.roleIdsOf(userId))
+        if (!wanted.includes(roleId)) security.disassociate(userId, roleId);
+      for (const roleId of wanted) security.associate(userId, roleId);
+    },
     ids: {
       systemUser: SYSTEM_USER_ID,
       rootBusinessUnit: ROOT_BUSINESS_UNIT_ID,
       usdCurrency: USD_CURRENCY_ID,
+      systemAdministratorRole: SYSTEM_ADMINISTRATOR.id,
+      salespersonRole: SALESPERSON.id,
     },
     async close() {
       await pipeline.drain();

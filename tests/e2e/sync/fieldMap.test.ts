@@ -257,7 +257,7 @@ describe('field map from the published opportunity form', () => {
   });
   it("the control on a customizer's own form with fieldMap left empty: the default map, sync goes on", async () => {
     // The customizer adds the control to their form and never touches fieldMap (empty element).
-    const ownFormId = await stack.dataverseClient.create(SYSTEMFORMS, {
+    const ownFormId = await stack.adminClient.create(SYSTEMFORMS, {
       name: 'Opportunity (field sales)',
       objecttypecode: 'opportunity',
       type: 2,
@@ -280,7 +280,7 @@ describe('field map from the published opportunity form', () => {
       });
       expect(await pausedEvents(opportunityId)).toEqual([]);
     } finally {
-      await stack.dataverseClient.update(SYSTEMFORMS, ownFormId, { formactivationstate: 0 });
+      await stack.adminClient.update(SYSTEMFORMS, ownFormId, { formactivationstate: 0 });
     }
   });
 });

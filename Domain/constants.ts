@@ -376,7 +376,7 @@ export const OpportunityForm = {
   name: 'Opportunity – Partner Center co-sell',
 } as const;
 
-// ---- Solution component ids and names (appended by the Solution issue) ----
+// ---- Solution component ids and names ----
 // Fixed ids keep re-imports upgrading the same components instead of creating duplicates.
 
 /** Schema names (casing as Dataverse reports them) of the tables our relationships point at. */
@@ -488,7 +488,7 @@ export const WebResourceIds = {
   opportunityForm: 'ecbe43ba-a297-4271-ae30-8c90e4a81a26',
 } as const;
 
-// ---- Platform tables read at runtime by the browser code (appended by the Web resources issue) ----
+// ---- Platform tables read at runtime by the browser code ----
 
 /** Environment variable definition + value rows (dataverse-solution-format.md §6: value row, else default). */
 export const EnvironmentVariableColumns = {
@@ -601,7 +601,7 @@ export const RegistrationColumns = {
   environmentVariableDefinition: { id: 'environmentvariabledefinitionid' },
 } as const;
 
-// ---- Relay sign-in library (appended by the PCF bundle-size issue) ----
+// ---- Relay sign-in library ----
 
 /**
  * The web resource that carries MSAL for the browser (`out/webresources/relayauth.js`). Kept out of the
@@ -615,7 +615,7 @@ export const RelayAuthWebResource = {
   factoryName: 'createMsalTokenProvider',
 } as const;
 
-// ---- Closing and qualifying from Partner Center (appended by the Partner Center → Dynamics issue) ----
+// ---- Closing and qualifying from Partner Center ----
 
 /**
  * Opportunity state and status reasons the relay closes with (opportunity entity reference:
@@ -720,3 +720,21 @@ export const CoSellCreationFlows = {
   twoStep: 'two-step',
 } as const;
 export type CoSellCreationFlow = (typeof CoSellCreationFlows)[keyof typeof CoSellCreationFlows];
+
+// ---- Record access rights ----
+
+/**
+ * Dataverse AccessRights flags, as RetrievePrincipalAccess returns them: a ", "-separated list of these
+ * names (or "None"). https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/accessrights
+ */
+export const AccessRights = {
+  ReadAccess: 1,
+  WriteAccess: 2,
+  AppendAccess: 4,
+  AppendToAccess: 16,
+  CreateAccess: 32,
+  DeleteAccess: 65536,
+  ShareAccess: 262144,
+  AssignAccess: 524288,
+} as const;
+export type AccessRight = keyof typeof AccessRights;

@@ -10,7 +10,7 @@ import { createLogger } from '../../Relay/logging/logger';
 import { DEV_TOKEN_PATH } from '../../Relay/server/routes/devToken';
 import { seedSandbox } from './seed';
 import type { SeedResult } from './seed';
-import { REPO_ROOT, startLocalStack } from './stack';
+import { REPO_ROOT, SANDBOX_SELLER_ROLES, startLocalStack } from './stack';
 import type { LocalStack } from './stack';
 
 export const SANDBOX_DIR = path.join(REPO_ROOT, '.sandbox');
@@ -81,6 +81,11 @@ async function openSandbox(options: SandboxOptions, opened: Array<() => Promise<
   });
   opened.push(() => stack.stop());
   const seller = stack.sellerClient(SANDBOX_SELLER_OBJECT_ID);
+  // In the sandbox one person plays seller, sales manager (answers referrals the relay created) and
+  // customizer (the demo's form editor publishes FormXml): that user also administers the simulator.
+  // The end-to-end tests keep sellers to their seller roles.
+  const { UserId: sellerUserId } = await seller.whoAmI();
+  stack.dataverse.setUserRoles(sellerUserId, [...SANDBOX_SELLER_ROLES, 'System Administrator']);
   const seed = await seedSandbox(stack.dataverseClient, seller, stack.partnerCenter);
   const endpoints: SandboxEndpoints = {
     relay: stack.relayUrl,

@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UnsecuredJWT } from 'jose';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
-import { EnvironmentVariables } from '../../Domain/constants';
+import { EnvironmentVariables, SecurityRoles } from '../../Domain/constants';
 import { loadConfig } from '../../Relay/config/config';
 import type { RelayConfig } from '../../Relay/config/config';
 import { runSetup } from '../../Relay/config/setup';
@@ -35,6 +35,10 @@ export const REPO_ROOT = path.resolve(__dirname, '../..');
 
 /** Entra object id of the relay's (simulated) application registration. */
 export const RELAY_APP_OBJECT_ID = '5b0f6c1e-2a41-4c47-9d7e-c05e11a70001';
+/** Entra object id of the identity that runs `cosell setup` (an administrator's app registration). */
+export const SETUP_APP_OBJECT_ID = '5b0f6c1e-2a41-4c47-9d7e-c05e11a70002';
+/** Roles people get on first use: a sales role and the solution's seller role (Solution/README.md). */
+export const SANDBOX_SELLER_ROLES = ['Salesperson', SecurityRoles.seller.name];
 /** The sandbox's webhook key (not a secret: it only guards a loopback port). */
 export const SANDBOX_WEBHOOK_KEY = 'sandbox-webhook-key-0123456789abcdef0123456789';
 
@@ -58,8 +62,10 @@ export interface LocalStack {
   relayUrl: string;
   dataverse: DataverseSimulator;
   partnerCenter: PartnerCenterSimulator;
-  /** Clients acting as the relay's integration user. */
+  /** Clients acting as the relay's integration user (the solution's integration role only). */
   dataverseClient: DataverseClient;
+  /** Acting as the administrator who ran `cosell setup` (System Administrator): customizing. */
+  adminClient: DataverseClient;
   partnerCenterClient: PartnerCenterApi;
   integrationUserId: string;
   config: RelayConfig;
@@ -114,6 +120,8 @@ async function openLocalStack(
     port: 0,
     dataDir: dir('dataverse'),
     reset: options.reset,
+    // Sellers hold a sales role and the solution's seller role, as the solution README asks admins.
+    rolesOnFirstUse: { user: SANDBOX_SELLER_ROLES },
   });
   opened.push(() => dataverse.close());
   // Loopback simulators: short backoff, few retries (tests and the sandbox stay snappy).
@@ -135,6 +143,13 @@ async function openLocalStack(
     webhooksUrl: partnerCenter.webhooksUrl,
     http: fast,
     logger: fast.logger,
+  });
+  const adminClient = createDataverseClient({
+    environmentUrl: dataverse.url,
+    tokens: dataverseTokens(
+      simulatorToken({ oid: SETUP_APP_OBJECT_ID, appid: 'cosell-setup', idtyp: 'app' }),
+    ),
+    http: { retry: fast.retry },
   });
   const integrationUserId = (await dataverseClient.whoAmI()).UserId.toLowerCase();
   const certificateHost = new URL(partnerCenter.certificateUrl).host;
@@ -176,7 +191,7 @@ async function openLocalStack(
   const relayUrl = await relay.start({ worker: options.runWorker ?? false });
   const { readFileSync } = await import('node:fs');
   const setup = await runSetup({
-    dataverse: dataverseClient,
+    dataverse: adminClient,
     partnerCenter: partnerCenterClient,
     relayUrl,
     webhookKey: SANDBOX_WEBHOOK_KEY,
@@ -191,6 +206,11 @@ async function openLocalStack(
     testEventTimeoutMs: 10_000,
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
   });
+
+  // Least privilege, as in production: the relay's application user holds only the solution's
+  // integration role (the admin center step after import), so a privilege the relay needs but the
+  // role lacks fails here as it would on Dataverse.
+  dataverse.setUserRoles(integrationUserId, [SecurityRoles.integration.name]);
 
   const settle = async () => {
     let ran = 0;
@@ -223,6 +243,7 @@ async function openLocalStack(
     dataverse,
     partnerCenter,
     dataverseClient,
+    adminClient,
     partnerCenterClient,
     integrationUserId,
     config,

@@ -14,7 +14,8 @@
  * them in the record), $batch with one change set, environment variable values, FormXml reads.
  */
 import { randomUUID } from 'node:crypto';
-import { PcfControl, RegistrationEntitySets } from '../../Domain/constants';
+import { AccessRights, EntitySets, PcfControl, RegistrationEntitySets } from '../../Domain/constants';
+import type { AccessRight } from '../../Domain/constants';
 import { environmentVariableQuery, environmentVariableValue } from '../../Domain/environmentVariables';
 import type { DataverseRecord } from '../../Domain';
 import { guidOfEntityUrl } from '../../Domain/ids';
@@ -28,6 +29,7 @@ import type {
   DataverseApi,
   RetrieveOptions,
   WebApiRecord,
+  WhoAmIResponse,
   WriteOptions,
 } from '../ports';
 import type { DataverseTokenProvider } from './auth';
@@ -47,8 +49,19 @@ export interface DataverseClientOptions {
 
 /** Optional extras beyond the port. */
 export interface DataverseClient extends DataverseApi {
-  whoAmI(): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }>;
   readonly apiUrl: string;
+}
+
+/**
+ * RetrievePrincipalAccess's `AccessRights`: enum-flag names joined by ", " (or "None"), e.g.
+ * "ReadAccess, WriteAccess" (AccessRights EnumType). Names this client does not know are ignored.
+ */
+export function parseAccessRights(text: unknown): AccessRight[] {
+  if (typeof text !== 'string') return [];
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name): name is AccessRight => Object.hasOwn(AccessRights, name));
 }
 
 const idFromEntityUrl = (url: string | undefined): string | undefined => guidOfEntityUrl(url) ?? undefined;
@@ -332,9 +345,22 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
         .map((row) => ({ formid: String(row.formid), name: String(row.name), formxml: String(row.formxml) }));
     },
 
-    async whoAmI() {
-      const response = await get(`${apiUrl}WhoAmI`);
-      return parseJson(response) as { UserId: string; BusinessUnitId: string; OrganizationId: string };
+    async whoAmI(retrieve = {}) {
+      const response = await get(`${apiUrl}WhoAmI`, retrieve);
+      return parseJson(response) as WhoAmIResponse;
+    },
+
+    async retrievePrincipalAccess(userId, target, retrieve = {}) {
+      // Bound function on the principal; the target goes in a parameter alias, as in Microsoft's
+      // Web API sample: …/RetrievePrincipalAccess(Target=@tid)?@tid={"@odata.id":"opportunities(<id>)"}.
+      const principal = entityUrl(EntitySets.systemuser, userId);
+      const targetRef = `${target.entitySet}(${recordKey(target.entitySet, target.id)})`;
+      const alias = encodeURIComponent(JSON.stringify({ '@odata.id': targetRef }));
+      const response = await get(
+        `${principal}/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@tid)?@tid=${alias}`,
+        retrieve,
+      );
+      return parseAccessRights((parseJson(response) as { AccessRights?: unknown }).AccessRights);
     },
   };
 }

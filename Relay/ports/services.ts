@@ -4,6 +4,7 @@
  * fakes only where a real loopback simulator would not do.
  */
 import type {
+  AccessRight,
   DataverseRecord,
   Filter,
   ODataQuery,
@@ -13,7 +14,7 @@ import type {
   StoredReferral,
 } from '../../Domain';
 
-export type { Filter, ODataQuery, OrderBy };
+export type { AccessRight, Filter, ODataQuery, OrderBy };
 
 export interface Clock {
   now(): Date;
@@ -123,8 +124,21 @@ export interface RetrieveOptions {
   /** Adds Prefer: odata.include-annotations="*" (formatted values, lookup names). */
   annotations?: boolean;
   maxPageSize?: number;
-  /** Act on behalf of this Entra user (on-behalf-of token), for the /api permission check. */
+  /** Act on behalf of this Entra user (on-behalf-of token), for the /api permission checks. */
   userAssertion?: string;
+}
+
+/** WhoAmI: the caller's Dynamics 365 user, business unit and organization. */
+export interface WhoAmIResponse {
+  UserId: string;
+  BusinessUnitId: string;
+  OrganizationId: string;
+}
+
+/** One record, for RetrievePrincipalAccess. */
+export interface RecordReference {
+  entitySet: string;
+  id: string;
 }
 
 export interface WriteOptions {
@@ -194,4 +208,15 @@ export interface DataverseApi {
   ): Promise<unknown>;
   /** FormXml of the published opportunity main forms that carry our control. */
   getSystemForms(entity: string): Promise<Array<{ formid: string; name: string; formxml: string }>>;
+  /** Who the caller is (the user, with `userAssertion`). */
+  whoAmI(options?: RetrieveOptions): Promise<WhoAmIResponse>;
+  /**
+   * What the user `userId` (systemuserid) may do with one record, as Dataverse's security model decides
+   * (roles, depth, ownership, sharing): RetrievePrincipalAccess. 404 ApiError when the record is gone.
+   */
+  retrievePrincipalAccess(
+    userId: string,
+    target: RecordReference,
+    options?: RetrieveOptions,
+  ): Promise<AccessRight[]>;
 }

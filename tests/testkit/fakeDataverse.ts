@@ -36,10 +36,13 @@ import type { Column, ExpandQuery, Filter, ODataQuery, ODataValue, OrderBy } fro
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { ApiError } from '../../Relay/ports';
 import type {
+  AccessRight,
   BatchOperation,
   BatchResult,
   Clock,
   DataverseApi,
+  RecordReference,
+  WhoAmIResponse,
   RetrieveOptions,
   WebApiRecord,
   WriteOptions,
@@ -215,6 +218,12 @@ export class FakeDataverse implements DataverseApi {
   readonly actions: Array<{ name: string; parameters: Record<string, unknown> }> = [];
   readonly environmentVariables = new Map<string, string | null>();
   forms: Array<{ formid: string; name: string; formxml: string }> = [];
+  /** The application user whoAmI answers without a user assertion. */
+  appUserId = 'a9911ca7-0000-4000-8000-0000000000a1';
+  /** systemuserid per user assertion (a signed-in user's token); unknown assertions are 401. */
+  readonly usersByAssertion = new Map<string, string>();
+  /** RetrievePrincipalAccess answers: `userId|entitySet|id` → rights; unset = no rights. */
+  private readonly accessRights = new Map<string, AccessRight[]>();
 
   constructor(options: FakeDataverseOptions = {}) {
     this.clock = options.clock ?? { now: () => new Date() };
@@ -233,6 +242,11 @@ export class FakeDataverse implements DataverseApi {
           })
         : failure;
     this.faults.push({ operation, error });
+  }
+
+  /** What `userId` may do with one record (what RetrievePrincipalAccess will answer). */
+  grantAccess(userId: string, entitySet: string, id: string, rights: AccessRight[]): void {
+    this.accessRights.set(`${userId.toLowerCase()}|${entitySet}|${keyOf(entitySet, id)}`, [...rights]);
   }
 
   /** A stored row as it is now (for assertions), or undefined. */
@@ -576,6 +590,38 @@ export class FakeDataverse implements DataverseApi {
       'POST',
     );
     return { value: created };
+  }
+
+  async whoAmI(options?: RetrieveOptions): Promise<WhoAmIResponse> {
+    this.begin({ operation: 'whoAmI', options });
+    const userId = options?.userAssertion ? this.usersByAssertion.get(options.userAssertion) : this.appUserId;
+    if (!userId)
+      throw new ApiError('dataverse: GET WhoAmI → 401: the user assertion is not accepted', {
+        service: 'dataverse',
+        status: 401,
+        method: 'GET',
+        url: 'WhoAmI',
+      });
+    return {
+      UserId: userId,
+      BusinessUnitId: 'b0000000-0000-4000-8000-000000000001',
+      OrganizationId: 'c0000000-0000-4000-8000-000000000001',
+    };
+  }
+
+  async retrievePrincipalAccess(
+    userId: string,
+    target: RecordReference,
+    options?: RetrieveOptions,
+  ): Promise<AccessRight[]> {
+    this.begin({ operation: 'retrievePrincipalAccess', entitySet: target.entitySet, id: target.id, options });
+    if (!this.table(target.entitySet).has(keyOf(target.entitySet, target.id)))
+      throw notFound(target.entitySet, target.id, 'GET');
+    return [
+      ...(this.accessRights.get(
+        `${requireGuid(userId, 'userId').toLowerCase()}|${target.entitySet}|${keyOf(target.entitySet, target.id)}`,
+      ) ?? []),
+    ];
   }
 
   async getSystemForms(entity: string) {

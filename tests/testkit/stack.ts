@@ -25,6 +25,11 @@ export interface TestStack extends LocalStack {
   opportunitiesOfReferral(referralId: string): Promise<WebApiRecord[]>;
   /** Sync events of one opportunity, newest first. */
   syncEvents(opportunityId: string): Promise<WebApiRecord[]>;
+  /**
+   * An administrator routes a record to a seller (ownerid): what a sales manager does with a referral
+   * the relay's application user created, so the seller's user-level write reaches it.
+   */
+  assignTo(entitySet: string, id: string, seller: DataverseClient): Promise<void>;
   /** A seller creates the sample co-sell deal (with these changes) through the Web API. */
   createOpportunity(
     overrides?: Partial<SeedOpportunity>,
@@ -61,6 +66,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         filter: where.eq(lookup(SyncEventColumns.opportunity), opportunityId),
         orderBy: [{ column: SyncEventColumns.occurredOn, descending: true }],
       }),
+    async assignTo(entitySet, id, seller) {
+      const { UserId } = await seller.whoAmI();
+      await stack.adminClient.update(entitySet, id, { 'ownerid@odata.bind': `/systemusers(${UserId})` });
+    },
     createOpportunity: (overrides, seller = stack.sellerClient()) => createSeedOpportunity(seller, overrides),
   };
 }

@@ -38,6 +38,10 @@ const grant = (table: TableName, level: Level, actions: Action[]) =>
 /** Environment variables are read by the relay, the form script and the PCF control. */
 const readEnvironmentVariables = { name: 'prvReadEnvironmentVariableDefinition', level: 'Global' as Level };
 
+/** Privileges on platform tables that have no TableName of ours (names as Dataverse spells them). */
+const platform = (stem: string, actions: Action[]) =>
+  actions.map((a) => ({ name: `prv${a}${stem}`, level: 'Global' as Level }));
+
 const ALL: Action[] = ['Create', 'Read', 'Write', 'Append', 'AppendTo'];
 
 /** The relay's application user: reads/writes opportunities and leads, owns the sync rows. */
@@ -64,6 +68,15 @@ export const integrationRole: RoleDef = {
     // QualifyLead needs privileges on lead, account, contact, opportunity, currency and campaign
     // (QualifyLeadRequest, "Privileges and Access Rights").
     { name: 'prvReadCampaign', level: 'Global' as Level },
+    // Messages in the record owner's language (Relay/sync/language.ts reads usersettings).
+    ...platform('UserSettings', ['Read']),
+    // The field map comes from the opportunity form's control parameters (Relay/sync/fieldMapSource).
+    ...platform('SystemForm', ['Read']),
+    // A changed field map realigns the opportunity Update step's filtering attributes and images
+    // (Plugins/registration.ts realignSteps); creating endpoints and new steps stays with `cosell setup`.
+    ...platform('SdkMessage', ['Read']),
+    ...platform('SdkMessageProcessingStep', ['Read', 'Write']),
+    ...platform('SdkMessageProcessingStepImage', ['Create', 'Read', 'Write']),
   ],
 };
 

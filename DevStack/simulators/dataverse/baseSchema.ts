@@ -48,7 +48,14 @@ function table(
     ['createdby', 'lookup', { targets: ['systemuser'] }],
     ['modifiedby', 'lookup', { targets: ['systemuser'] }],
     ['versionnumber', 'bigint'],
-    ...(options.userOwned ? ([['ownerid', 'owner', { targets: ['systemuser'] }]] as ColumnSpec[]) : []),
+    // Ownership columns of user-owned tables (security-sharing-assigning.md); teams are not modelled.
+    ...(options.userOwned
+      ? ([
+          ['ownerid', 'owner', { targets: ['systemuser'] }],
+          ['owninguser', 'lookup', { targets: ['systemuser'] }],
+          ['owningbusinessunit', 'lookup', { targets: ['businessunit'] }],
+        ] as ColumnSpec[])
+      : []),
     ...(options.stateful === false
       ? []
       : ([
@@ -95,7 +102,11 @@ function auditRelationships(t: TableDef): RelationshipDef[] {
     rel(`lk_${t.logicalName}base_modifiedby`, t.logicalName, 'modifiedby', 'systemuser'),
   ];
   if (t.attributes.ownerid)
-    list.push(rel(`owner_${t.entitySetName}`, t.logicalName, 'ownerid', 'systemuser'));
+    list.push(
+      rel(`owner_${t.entitySetName}`, t.logicalName, 'ownerid', 'systemuser'),
+      rel(`user_${t.logicalName}`, t.logicalName, 'owninguser', 'systemuser'),
+      rel(`business_unit_${t.logicalName}`, t.logicalName, 'owningbusinessunit', 'businessunit'),
+    );
   return list;
 }
 
@@ -250,9 +261,41 @@ const transactioncurrency = table(
   ],
 );
 
-const businessunit = table('businessunit', 'businessunits', 'name', [['name', 'nvarchar']], {
-  stateful: false,
-});
+const businessunit = table(
+  'businessunit',
+  'businessunits',
+  'name',
+  [
+    ['name', 'nvarchar'],
+    ['parentbusinessunitid', 'lookup', { targets: ['businessunit'] }],
+  ],
+  { stateful: false },
+);
+
+/** Security roles; `privileges` is the simulator's store of the role's privileges (never returned). */
+const role = table(
+  'role',
+  'roles',
+  'name',
+  [
+    ['name', 'nvarchar'],
+    ['businessunitid', 'lookup', { targets: ['businessunit'] }],
+    ['privileges', 'ntext', { readable: false }],
+  ],
+  { isSystem: true, stateful: false },
+);
+
+/** The intersect table of the systemuser ↔ role N:N relationship `systemuserroles_association`. */
+const systemuserroles = table(
+  'systemuserroles',
+  'systemuserrolescollection',
+  'systemuserroleid',
+  [
+    ['systemuserid', 'uniqueidentifier'],
+    ['roleid', 'uniqueidentifier'],
+  ],
+  { isSystem: true, stateful: false, primaryId: 'systemuserroleid' },
+);
 
 const system = { isSystem: true } as const;
 
@@ -480,6 +523,56 @@ const solution = table(
   { ...system, stateful: false },
 );
 
+/**
+ * System jobs of asynchronous steps (asynchronous-service.md): state/status pairs 0/0 Ready–Waiting
+ * For Resources, 1/10 Suspended–Waiting (with `postponeuntil`), 2/20 Locked–In Progress, 3/30
+ * Succeeded, 3/31 Failed, 3/32 Canceled. `data` holds what a retry re-sends and is never returned.
+ */
+const asyncoperation = table(
+  'asyncoperation',
+  'asyncoperations',
+  'name',
+  [
+    ['name', 'nvarchar'],
+    ['operationtype', 'picklist', { options: opts([1, 'System Event']) }],
+    ['messagename', 'nvarchar'],
+    ['primaryentitytype', 'nvarchar'],
+    ['correlationid', 'uniqueidentifier'],
+    ['depth', 'int'],
+    ['startedon', 'datetime'],
+    ['completedon', 'datetime'],
+    ['postponeuntil', 'datetime'],
+    ['retrycount', 'int'],
+    ['errorcode', 'int'],
+    ['message', 'ntext'],
+    ['friendlymessage', 'ntext'],
+    ['owningextensionid', 'lookup', { targets: ['sdkmessageprocessingstep'] }],
+    ['data', 'ntext', { readable: false }],
+    [
+      'statecode',
+      'state',
+      { options: opts([0, 'Ready'], [1, 'Suspended'], [2, 'Locked'], [3, 'Completed']) },
+    ],
+    [
+      'statuscode',
+      'status',
+      {
+        options: opts(
+          [0, 'Waiting For Resources', 0],
+          [10, 'Waiting', 1],
+          [20, 'In Progress', 2],
+          [21, 'Pausing', 2],
+          [22, 'Canceling', 2],
+          [30, 'Succeeded', 3],
+          [31, 'Failed', 3],
+          [32, 'Canceled', 3],
+        ),
+      },
+    ],
+  ],
+  system,
+);
+
 const tables: TableDef[] = [
   opportunity,
   account,
@@ -498,6 +591,9 @@ const tables: TableDef[] = [
   systemform,
   opportunityclose,
   solution,
+  asyncoperation,
+  role,
+  systemuserroles,
 ];
 
 const relationships: RelationshipDef[] = [
@@ -547,6 +643,8 @@ const relationships: RelationshipDef[] = [
   rel('transactioncurrency_lead', Tables.lead, 'transactioncurrencyid', Tables.transactioncurrency),
   rel('lead_qualifying_opportunity', Tables.lead, 'qualifyingopportunityid', Tables.opportunity),
   rel('business_unit_system_users', Tables.systemuser, 'businessunitid', 'businessunit'),
+  rel('business_unit_parent_business_unit', 'businessunit', 'parentbusinessunitid', 'businessunit'),
+  rel('business_unit_roles', 'role', 'businessunitid', 'businessunit'),
   rel('sdkmessageid_sdkmessagefilter', 'sdkmessagefilter', 'sdkmessageid', 'sdkmessage'),
   rel('sdkmessageid_sdkmessageprocessingstep', 'sdkmessageprocessingstep', 'sdkmessageid', 'sdkmessage'),
   rel(
@@ -577,6 +675,13 @@ const relationships: RelationshipDef[] = [
     'EnvironmentVariableDefinitionId',
   ),
   rel('Opportunity_OpportunityClose', 'opportunityclose', 'opportunityid', Tables.opportunity),
+  rel(
+    'SdkMessageProcessingStep_AsyncOperations',
+    'asyncoperation',
+    'owningextensionid',
+    'sdkmessageprocessingstep',
+    'owningextensionid_sdkmessageprocessingstep',
+  ),
 ];
 
 export function baseSchema(): SchemaSnapshot {

@@ -20,6 +20,10 @@ export const ErrorCodes = {
   optionOutOfRange: '0x8004431a',
   /** real: ISV code aborted the operation (a failing synchronous step) */
   pluginAborted: '0x80040265',
+  /** real: PrivilegeDenied ("The user does not hold the necessary privileges.") */
+  privilegeDenied: '0x80040220',
+  /** SecLib::AccessCheckEx hr -2147187962: the privilege's depth does not reach the record (community-observed) */
+  accessCheckFailed: '0x80048306',
   /** simulator: solution import failure */
   importFailed: '0x8004801a',
   /** simulator: missing/undecodable bearer token */

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../Relay/ports';
+import type { AsyncService } from './asyncService';
 import { DataverseError, ErrorCodes } from './errors';
 import type { MetadataStore, TableDef } from './metadata';
 import { buildRemoteExecutionContext, encodeEntity, entityReference } from './remoteExecutionContext';
@@ -40,6 +41,19 @@ export interface PipelineEvent {
 }
 
 export interface DeliveryRecord extends DeliveryResult {
+  deliveryId: string;
+  /** Set on the extra copies the duplicate fault sends: the first copy's deliveryId. */
+  copyOf?: string;
+  /** The asyncoperation row of an asynchronous delivery. */
+  systemJobId?: string;
+  /**
+   * delivered / failed (final); pending (running or queued), held (delay fault), waiting (for a
+   * retry, see postponeUntil), suspended (401: waits for a resume), dropped (drop fault: never sent).
+   */
+  status: 'delivered' | 'failed' | 'pending' | 'held' | 'waiting' | 'suspended' | 'dropped';
+  /** Asynchronous retries so far. */
+  retryCount?: number;
+  postponeUntil?: string;
   stepId: string;
   stepName: string;
   message: EventMessage;
@@ -67,9 +81,6 @@ const OBJECT_MODEL_STEP = { id: '63cdbb1b-ea3e-db11-86a7-000a3a5473e8', name: 'O
 const refId = (value: unknown): string | null => (isLookupValue(value) ? value.id : null);
 
 export class EventPipeline {
-  private readonly pending = new Set<Promise<void>>();
-  readonly deliveries: DeliveryRecord[] = [];
-
   constructor(
     private readonly deps: {
       store: RecordStore;
@@ -77,8 +88,16 @@ export class EventPipeline {
       clock: Clock;
       organization: Organization;
       businessUnitId: () => string;
+      /** System jobs of asynchronous steps (retries, delivery faults). */
+      asyncJobs: AsyncService;
+      /** The delivery log (sync and async). */
+      deliveries: DeliveryRecord[];
     },
   ) {}
+
+  get deliveries(): DeliveryRecord[] {
+    return this.deps.deliveries;
+  }
 
   private matchingSteps(event: PipelineEvent, mode: 0 | 1): MatchedStep[] {
     const { store } = this.deps;
@@ -224,8 +243,17 @@ export class EventPipeline {
     });
   }
 
-  private async deliver(event: PipelineEvent, match: MatchedStep, mode: 0 | 1): Promise<DeliveryRecord> {
-    const context = this.buildContext(event, match, mode);
+  private headersOf(event: PipelineEvent): Record<string, string> {
+    return {
+      'x-ms-dynamics-organization': this.deps.organization.host,
+      'x-ms-dynamics-entity-name': event.table.logicalName,
+      'x-ms-dynamics-request-name': event.message,
+      'x-ms-correlation-request-id': event.correlationId,
+    };
+  }
+
+  private async deliverSynchronous(event: PipelineEvent, match: MatchedStep): Promise<DeliveryRecord> {
+    const context = this.buildContext(event, match, 0);
     const result = await deliverWebhook(
       {
         url: String(match.endpoint.url),
@@ -233,24 +261,23 @@ export class EventPipeline {
         authvalue: (match.endpoint.authvalue as string) ?? null,
       },
       context,
-      {
-        'x-ms-dynamics-organization': this.deps.organization.host,
-        'x-ms-dynamics-entity-name': event.table.logicalName,
-        'x-ms-dynamics-request-name': event.message,
-        'x-ms-correlation-request-id': event.correlationId,
-      },
+      this.headersOf(event),
     );
+    const deliveredAt = this.deps.clock.now().toISOString();
     const record: DeliveryRecord = {
       ...result,
+      attempts: result.attempts.map((a) => ({ ...a, at: deliveredAt })),
+      deliveryId: randomUUID(),
+      status: result.ok ? 'delivered' : 'failed',
       stepId: String(match.step.sdkmessageprocessingstepid),
       stepName: String(match.step.name ?? ''),
       message: event.message,
       entity: event.table.logicalName,
       id: event.id,
-      mode: mode === 0 ? 'synchronous' : 'asynchronous',
-      deliveredAt: this.deps.clock.now().toISOString(),
+      mode: 'synchronous',
+      deliveredAt,
     };
-    this.deliveries.push(record);
+    this.deps.deliveries.push(record);
     return record;
   }
 
@@ -258,7 +285,7 @@ export class EventPipeline {
   async runSynchronous(event: PipelineEvent): Promise<void> {
     if (event.table.isSystem) return;
     for (const match of this.matchingSteps(event, 0)) {
-      const record = await this.deliver(event, match, 0);
+      const record = await this.deliverSynchronous(event, match);
       if (!record.ok) {
         const last = record.attempts.at(-1);
         throw new DataverseError(
@@ -270,24 +297,34 @@ export class EventPipeline {
     }
   }
 
-  /** After commit: queued, never blocks the Web API response. */
+  /**
+   * After commit: one system job per matching step, never blocking the Web API response. The body is
+   * built now, so it shows the record as it was when the event happened (retries re-send it as is).
+   */
   enqueueAsynchronous(events: PipelineEvent[]): void {
     for (const event of events) {
       if (event.table.isSystem) continue;
       for (const match of this.matchingSteps(event, 1)) {
-        const job = this.deliver(event, match, 1).then(
-          () => undefined,
-          () => undefined,
-        );
-        this.pending.add(job);
-        void job.finally(() => this.pending.delete(job));
+        this.deps.asyncJobs.submit({
+          message: event.message,
+          entity: event.table.logicalName,
+          id: event.id,
+          correlationId: event.correlationId,
+          step: {
+            id: String(match.step.sdkmessageprocessingstepid),
+            name: String(match.step.name ?? ''),
+            asyncAutoDelete: match.step.asyncautodelete === true,
+          },
+          context: this.buildContext(event, match, 1),
+          headers: this.headersOf(event),
+        });
       }
     }
   }
 
-  /** Resolves when every queued asynchronous delivery has finished. */
-  async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  /** Resolves when queued asynchronous deliveries have run (with `retries`, their retries too). */
+  drain(options: { retries?: boolean } = {}): Promise<void> {
+    return this.deps.asyncJobs.drain(options);
   }
 }
 

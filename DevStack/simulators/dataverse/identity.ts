@@ -3,7 +3,8 @@
  * not a security boundary) mapped to systemuser.azureactivedirectoryobjectid, or impersonation
  * headers `CallerObjectId` (Entra object id) / `MSCRMCallerID` (systemuserid) as the real Web API
  * accepts. Unknown object ids get a systemuser on first use (like a new Entra user's first sign-in),
- * so InitiatingUserId in webhook bodies reflects the caller.
+ * so InitiatingUserId in webhook bodies reflects the caller, with the first-use roles (a person the
+ * seller role, an application user System Administrator unless configured otherwise).
  */
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
@@ -17,14 +18,17 @@ export interface IdentityOptions {
   /** When true, a request without a bearer token is 401 (default: acts as SYSTEM). */
   requireAuth: boolean;
   now: () => string;
+  /** A user was created on first use: give it its roles. */
+  onUserCreated?: (systemuserid: string, isApplication: boolean) => void;
 }
 
 function userByObjectId(
   store: RecordStore,
   oid: string,
   claims: Record<string, unknown>,
-  now: string,
+  options: IdentityOptions,
 ): Caller {
+  const now = options.now();
   const id = oid.toLowerCase();
   const existing = store
     .list('systemuser')
@@ -52,6 +56,7 @@ function userByObjectId(
     modifiedon: now,
     versionnumber: store.nextVersion(),
   });
+  options.onUserCreated?.(systemuserid, isApplication);
   return { systemuserid, aadObjectId: id };
 }
 
@@ -70,13 +75,12 @@ export function resolveCaller(
     } catch {
       throw new DataverseError(401, ErrorCodes.unauthorized, 'The bearer token could not be read.');
     }
-    if (typeof claims.oid === 'string') caller = userByObjectId(store, claims.oid, claims, options.now());
+    if (typeof claims.oid === 'string') caller = userByObjectId(store, claims.oid, claims, options);
   } else if (options.requireAuth) {
     throw new DataverseError(401, ErrorCodes.unauthorized, 'An Authorization: Bearer token is required.');
   }
   const callerObjectId = headers.callerobjectid;
-  if (callerObjectId && isGuid(callerObjectId))
-    caller = userByObjectId(store, callerObjectId, {}, options.now());
+  if (callerObjectId && isGuid(callerObjectId)) caller = userByObjectId(store, callerObjectId, {}, options);
   const callerId = headers.mscrmcallerid;
   if (callerId && isGuid(callerId)) {
     const user = store.get('systemuser', callerId);

@@ -8,7 +8,8 @@ import type { Clock } from '../../../Relay/ports';
 import { DataverseError, ErrorCodes } from './errors';
 import { stableGuid } from './ids';
 import type { MetadataStore } from './metadata';
-import { ensureMessageFilters } from './seed';
+import type { Security } from './security';
+import { ensureMessageFilters, ROOT_BUSINESS_UNIT_ID } from './seed';
 import { parseSolutionZip, SolutionImportError, validateSolution } from './solutionImport';
 import type { ParsedSolution } from './solutionImport';
 import type { RecordStore, Row } from './store';
@@ -25,7 +26,9 @@ export interface ImportSummary {
 }
 
 export class ImportService {
-  constructor(private readonly deps: { store: RecordStore; metadata: MetadataStore; clock: Clock }) {}
+  constructor(
+    private readonly deps: { store: RecordStore; metadata: MetadataStore; clock: Clock; security: Security },
+  ) {}
 
   async parse(bytes: Uint8Array): Promise<ParsedSolution> {
     try {
@@ -74,6 +77,9 @@ export class ImportService {
       if (attribute) attribute.targets = [...new Set([...(attribute.targets ?? []), r.referencedEntity])];
     }
     store.setMeta(SCHEMA_META_KEY, metadata.snapshot());
+
+    // Roles belong to the root business unit; importing a newer version replaces their privileges.
+    for (const role of parsed.roles) this.deps.security.putRole(role, ROOT_BUSINESS_UNIT_ID, now);
 
     for (const form of parsed.forms) {
       put('systemform', form.formid, {

@@ -5,7 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../Relay/ports';
+import { AsyncService, DEFAULT_ASYNC_RETRY_POLICY } from './asyncService';
+import type { AsyncRetryPolicy } from './asyncService';
 import { baseSchema } from './baseSchema';
+import { DeliveryFaults } from './deliveryFaults';
+import type { DeliveryFaultSettings, DeliveryFaultState } from './deliveryFaults';
 import { EventPipeline } from './events';
 import type { DeliveryRecord } from './events';
 import { Faults } from './faults';
@@ -15,10 +19,12 @@ import type { ImportSummary } from './importService';
 import { MetadataStore } from './metadata';
 import type { SchemaSnapshot } from './metadata';
 import { OrganizationService } from './organizationService';
+import { SALESPERSON, Security, SYSTEM_ADMINISTRATOR } from './security';
 import {
   ensureMessageFilters,
   ROOT_BUSINESS_UNIT_ID,
   seedBaseRows,
+  seedSecurity,
   SYSTEM_USER_ID,
   USD_CURRENCY_ID,
 } from './seed';
@@ -38,6 +44,13 @@ export interface DataverseSimulatorOptions {
   organizationName?: string;
   /** Reject requests without a bearer token (default false: they act as SYSTEM). */
   requireAuth?: boolean;
+  /** Retries of failed asynchronous deliveries (defaults: our assumed schedule, see README). */
+  asyncRetry?: Partial<AsyncRetryPolicy>;
+  /**
+   * Role names given to users created on first use: people (default the seller role "Salesperson")
+   * and application users (default "System Administrator"). Names no role has yet are skipped.
+   */
+  rolesOnFirstUse?: { user?: string[]; application?: string[] };
 }
 
 export interface DataverseSimulator {
@@ -50,12 +63,29 @@ export interface DataverseSimulator {
   importSolution(zip: Uint8Array): Promise<ImportSummary>;
   /** Configure throttling / latency (same as POST /_control/faults). */
   setFaults(settings: FaultSettings): void;
+  /** Lose / duplicate / delay asynchronous deliveries (same as PUT /_control/delivery-faults). */
+  setDeliveryFaults(settings: DeliveryFaultSettings): DeliveryFaultState;
+  /** Send the deliveries held by the delay fault now, newest first. */
+  releaseDeliveries(): number;
+  /** Run a suspended (or waiting) system job now. */
+  resumeSystemJob(asyncOperationId: string): Promise<boolean>;
   /** Every webhook delivery so far (sync and async). */
   deliveries(): DeliveryRecord[];
-  /** Wait until queued asynchronous webhook deliveries have finished. */
-  drain(): Promise<void>;
+  /**
+   * Wait until queued asynchronous deliveries have run. Jobs waiting for a retry are waited for only
+   * with `retries` (give the simulator a small `asyncRetry.timeScale` then).
+   */
+  drain(options?: { retries?: boolean }): Promise<void>;
+  /** Replace a user's security roles (by role name), as an admin does in the admin center. */
+  setUserRoles(systemuserid: string, roleNames: string[]): void;
   /** Well-known ids of seeded rows. */
-  ids: { systemUser: string; rootBusinessUnit: string; usdCurrency: string };
+  ids: {
+    systemUser: string;
+    rootBusinessUnit: string;
+    usdCurrency: string;
+    systemAdministratorRole: string;
+    salespersonRole: string;
+  };
   close(): Promise<void>;
 }
 
@@ -67,15 +97,34 @@ export async function startDataverseSimulator(
   const clock = options.clock ?? systemClock;
   const organizationName = options.organizationName ?? 'cosellsim';
   const store = new RecordStore(options.dataDir, options.reset ?? false);
-  const metadata = new MetadataStore(store.getMeta<SchemaSnapshot>(SCHEMA_META_KEY) ?? baseSchema());
+  const metadata = new MetadataStore(baseSchema());
+  // A data dir from an older simulator gains the platform tables and columns added since.
+  const persisted = store.getMeta<SchemaSnapshot>(SCHEMA_META_KEY);
+  if (persisted) metadata.load(persisted);
   const organizationId = store.getMeta<string>('organizationId') ?? randomUUID();
   store.setMeta('organizationId', organizationId);
+  const security = new Security({ store, metadata, systemUserId: SYSTEM_USER_ID });
+  const firstUse = {
+    user: options.rolesOnFirstUse?.user ?? [SALESPERSON.name],
+    application: options.rolesOnFirstUse?.application ?? [SYSTEM_ADMINISTRATOR.name],
+  };
   const seed = () => {
     const now = clock.now().toISOString();
     seedBaseRows(store, now, organizationName);
     ensureMessageFilters(store, metadata, now);
+    seedSecurity(security, store, now, firstUse);
   };
   seed();
+
+  const deliveries: DeliveryRecord[] = [];
+  const deliveryFaults = new DeliveryFaults();
+  const asyncJobs = new AsyncService({
+    store,
+    clock,
+    faults: deliveryFaults,
+    policy: { ...DEFAULT_ASYNC_RETRY_POLICY, ...options.asyncRetry },
+    log: deliveries,
+  });
 
   let baseUrl = '';
   const organization = {
@@ -89,9 +138,11 @@ export async function startDataverseSimulator(
     clock,
     organization,
     businessUnitId: () => ROOT_BUSINESS_UNIT_ID,
+    asyncJobs,
+    deliveries,
   });
-  const service = new OrganizationService({ store, metadata, pipeline, clock });
-  const importer = new ImportService({ store, metadata, clock });
+  const service = new OrganizationService({ store, metadata, pipeline, clock, security });
+  const importer = new ImportService({ store, metadata, clock, security });
   const webApi = new WebApi({
     store,
     metadata,
@@ -100,6 +151,7 @@ export async function startDataverseSimulator(
     importer,
     clock,
     organization,
+    security,
     baseUrl: () => baseUrl,
   });
   const faults = new Faults();
@@ -108,7 +160,14 @@ export async function startDataverseSimulator(
     store,
     pipeline,
     faults,
-    identity: { requireAuth: options.requireAuth ?? false, now: () => clock.now().toISOString() },
+    deliveryFaults,
+    asyncJobs,
+    identity: {
+      requireAuth: options.requireAuth ?? false,
+      now: () => clock.now().toISOString(),
+      onUserCreated: (userId, isApplication) =>
+        security.assignByName(userId, isApplication ? firstUse.application : firstUse.user),
+    },
     reset: () => {
       for (const table of metadata.allTables())
         for (const row of store.list(table.logicalName))
@@ -118,6 +177,8 @@ export async function startDataverseSimulator(
     },
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  // Jobs a previous run left ready or waiting carry on, as the async service does after a restart.
+  asyncJobs.recover();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   baseUrl = `http://127.0.0.1:${port}`;
@@ -131,20 +192,45 @@ export async function startDataverseSimulator(
       return store.transaction(async () => importer.apply(parsed));
     },
     setFaults: (settings) => faults.configure(settings),
-    deliveries: () => [...pipeline.deliveries],
-    drain: () => pipeline.drain(),
+    setDeliveryFaults: (settings) => deliveryFaults.configure(settings),
+    releaseDeliveries: () => asyncJobs.release(),
+    resumeSystemJob: (id) => asyncJobs.resume(id),
+    deliveries: () => [...deliveries],
+    drain: (drainOptions) => pipeline.drain(drainOptions),
+    setUserRoles(systemuserid, roleNames) {
+      const userId = systemuserid.toLowerCase();
+      const wanted = roleNames.map((name) => {
+        const role = security.roleByName(name);
+        if (!role) throw new Error(`No security role named "${name}"`);
+        return String(role.roleid);
+      });
+      for (const roleId of security.roleIdsOf(userId))
+        if (!wanted.includes(roleId)) security.disassociate(userId, roleId);
+      for (const roleId of wanted) security.associate(userId, roleId);
+    },
     ids: {
       systemUser: SYSTEM_USER_ID,
       rootBusinessUnit: ROOT_BUSINESS_UNIT_ID,
       usdCurrency: USD_CURRENCY_ID,
+      systemAdministratorRole: SYSTEM_ADMINISTRATOR.id,
+      salespersonRole: SALESPERSON.id,
     },
     async close() {
       await pipeline.drain();
+      await asyncJobs.close();
       await app.close();
       store.close();
     },
   };
 }
 
-export type { DeliveryRecord, FaultSettings, ImportSummary };
+export type {
+  AsyncRetryPolicy,
+  DeliveryFaultSettings,
+  DeliveryFaultState,
+  DeliveryRecord,
+  FaultSettings,
+  ImportSummary,
+};
+export { DEFAULT_ASYNC_RETRY_POLICY, retryDelayMs, SystemJobStatus } from './asyncService';
 export { SdkMessageIds } from './baseSchema';

@@ -10,14 +10,17 @@ import { DataverseError, ErrorCodes, notFound } from './errors';
 import type { Caller, EventMessage, EventPipeline, PipelineEvent } from './events';
 import type { MetadataStore, TableDef } from './metadata';
 import type { KeyValue } from './remoteExecutionContext';
+import type { AccessContext, Security } from './security';
 import { isLookupValue } from './store';
-import type { RecordStore, Row } from './store';
+import type { LookupValue, RecordStore, Row } from './store';
 
 export interface WriteScope {
   caller: Caller;
   correlationId: string;
   /** Events whose asynchronous steps run after commit. */
   events: PipelineEvent[];
+  /** The caller's privileges, read once per request. */
+  access?: AccessContext;
 }
 
 export interface WriteConditions {
@@ -36,8 +39,30 @@ export class OrganizationService {
       metadata: MetadataStore;
       pipeline: EventPipeline;
       clock: Clock;
+      security: Security;
     },
   ) {}
+
+  private access(scope: WriteScope): AccessContext {
+    scope.access ??= this.deps.security.contextOf(scope.caller);
+    return scope.access;
+  }
+
+  /**
+   * owninguser / owningbusinessunit follow ownerid (set by the platform, whatever the caller sent):
+   * a user owner's business unit owns the record too.
+   */
+  private withOwnership(table: TableDef, row: Row): void {
+    if (!table.attributes.ownerid) return;
+    const owner = row.ownerid;
+    if (!isLookupValue(owner)) return;
+    if (table.attributes.owninguser)
+      row.owninguser = owner.logicalName === 'systemuser' ? { ...owner } : null;
+    if (table.attributes.owningbusinessunit) {
+      const bu = this.deps.store.get('systemuser', owner.id)?.businessunitid;
+      row.owningbusinessunit = isLookupValue(bu) ? ({ ...bu } as LookupValue) : null;
+    }
+  }
 
   private now(): string {
     return this.deps.clock.now().toISOString();
@@ -119,7 +144,10 @@ export class OrganizationService {
     for (const attribute of Object.values(table.attributes))
       if (attribute.defaultValue !== undefined && row[attribute.logicalName] === undefined)
         row[attribute.logicalName] = attribute.defaultValue;
+    // Records created by a user are owned by them unless the caller names another owner.
     if (table.attributes.ownerid && !row.ownerid) row.ownerid = user;
+    this.withOwnership(table, row);
+    this.deps.security.requireAccess(this.access(scope), table, row, 'Create');
     if (table.attributes.statecode && row.statecode === undefined) row.statecode = 0;
     if (table.attributes.statuscode && row.statuscode === undefined)
       row.statuscode = this.defaultStatus(table, Number(row.statecode ?? 0));
@@ -172,9 +200,22 @@ export class OrganizationService {
     const existing = store.get(table.logicalName, id);
     this.checkConditions(table, id, existing, conditions);
     if (!existing) throw notFound(table.logicalName, id);
+    const access = this.access(scope);
+    this.deps.security.requireAccess(access, table, existing, 'Write');
     this.checkLookups(table, changes);
     const values: Row = { ...changes };
     delete values[table.primaryIdAttribute];
+    delete values.owninguser;
+    delete values.owningbusinessunit;
+    const newOwner = values.ownerid;
+    if (
+      isLookupValue(newOwner) &&
+      (!isLookupValue(existing.ownerid) || existing.ownerid.id !== newOwner.id)
+    ) {
+      // Changing the owner is an Assign (security-sharing-assigning.md).
+      this.deps.security.requireAccess(access, table, existing, 'Assign');
+      this.withOwnership(table, values);
+    }
     if ('statecode' in values && !('statuscode' in values) && table.attributes.statuscode)
       values.statuscode = this.defaultStatus(table, Number(values.statecode));
     this.withFullName(table, values, { ...existing, ...values });
@@ -251,6 +292,7 @@ export class OrganizationService {
     const existing = store.get(table.logicalName, id);
     this.checkConditions(table, id, existing, conditions);
     if (!existing) throw notFound(table.logicalName, id);
+    this.deps.security.requireAccess(this.access(scope), table, existing, 'Delete');
     store.delete(table.logicalName, id);
     // Cascade: RemoveLink for every relationship pointing at this row.
     for (const r of metadata.allRelationships()) {

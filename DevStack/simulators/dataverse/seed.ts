@@ -6,6 +6,8 @@ import { FilterableMessages, SdkMessageIds } from './baseSchema';
 import type { SdkMessageName } from './baseSchema';
 import { stableGuid } from './ids';
 import type { MetadataStore } from './metadata';
+import { SALESPERSON, SYSTEM_ADMINISTRATOR } from './security';
+import type { Security } from './security';
 import type { RecordStore, Row } from './store';
 
 export const SYSTEM_USER_ID = stableGuid('systemuser', 'SYSTEM');
@@ -94,4 +96,27 @@ export function ensureMessageFilters(store: RecordStore, metadata: MetadataStore
       );
     }
   }
+}
+
+const SECURITY_MODEL_KEY = 'securityModel';
+
+/**
+ * The platform's System Administrator role and the simulator's seller role. Users a data dir kept
+ * from before roles were simulated get the first-use roles once, so an old sandbox keeps working.
+ */
+export function seedSecurity(
+  security: Security,
+  store: RecordStore,
+  now: string,
+  firstUse: { user: string[]; application: string[] },
+): void {
+  for (const role of [SYSTEM_ADMINISTRATOR, SALESPERSON])
+    if (!store.get('role', role.id)) security.putRole(role, ROOT_BUSINESS_UNIT_ID, now);
+  if (store.getMeta<number>(SECURITY_MODEL_KEY)) return;
+  for (const user of store.list('systemuser')) {
+    const id = String(user.systemuserid);
+    if (id === SYSTEM_USER_ID || security.roleIdsOf(id).length > 0) continue;
+    security.assignByName(id, user.applicationid ? firstUse.application : firstUse.user);
+  }
+  store.setMeta(SECURITY_MODEL_KEY, 1);
 }

@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DataverseError, ErrorCodes } from './errors';
+import type { AsyncService } from './asyncService';
+import type { DeliveryFaults, DeliveryFaultSettings } from './deliveryFaults';
+import { badRequest, DataverseError, ErrorCodes } from './errors';
 import type { EventPipeline } from './events';
 import type { Faults, FaultSettings } from './faults';
 import { resolveCaller } from './identity';
@@ -19,6 +21,8 @@ export interface ServerDeps {
   store: RecordStore;
   pipeline: EventPipeline;
   faults: Faults;
+  deliveryFaults: DeliveryFaults;
+  asyncJobs: AsyncService;
   identity: IdentityOptions;
   /** Removes every row and re-seeds (POST /_control/reset). */
   reset: () => void;
@@ -74,25 +78,73 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   };
   app.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], url: `${API_PATH}*`, handler: handle });
 
+  // Control bodies are read as text (see the content-type parser above): a bad body is a 400.
+  const controlBody = (body: unknown): Record<string, unknown> => {
+    if (typeof body !== 'string' || !body.trim()) return {};
+    try {
+      const parsed = JSON.parse(body) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        return parsed as Record<string, unknown>;
+    } catch {
+      // fall through
+    }
+    throw badRequest('The control request body must be a JSON object.');
+  };
+  const control = (
+    handler: (request: FastifyRequest) => Promise<unknown>,
+  ): ((request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => {
+    return async (request, reply) => {
+      try {
+        return await handler(request);
+      } catch (error) {
+        if (!(error instanceof DataverseError)) throw error;
+        return reply.code(error.status).send(error.toBody());
+      }
+    };
+  };
+
   app.get('/_control/faults', async () => deps.faults.state());
-  app.post('/_control/faults', async (request) => {
-    const settings = (
-      typeof request.body === 'string' && request.body ? JSON.parse(request.body) : {}
-    ) as FaultSettings;
-    deps.faults.configure(settings);
-    return deps.faults.state();
-  });
+  app.post(
+    '/_control/faults',
+    control(async (request) => {
+      deps.faults.configure(controlBody(request.body) as FaultSettings);
+      return deps.faults.state();
+    }),
+  );
   app.delete('/_control/faults', async () => {
     deps.faults.reset();
     return deps.faults.state();
   });
+  app.get('/_control/delivery-faults', async () => deps.deliveryFaults.state());
+  app.put(
+    '/_control/delivery-faults',
+    control(async (request) =>
+      deps.deliveryFaults.configure(controlBody(request.body) as DeliveryFaultSettings),
+    ),
+  );
+  app.delete('/_control/delivery-faults', async () => deps.deliveryFaults.reset());
   app.get('/_control/deliveries', async () => ({ value: deps.pipeline.deliveries }));
-  app.post('/_control/drain', async () => {
-    await deps.pipeline.drain();
-    return { drained: true };
-  });
+  app.post('/_control/deliveries/release', async () => ({ released: deps.asyncJobs.release() }));
+  app.post(
+    '/_control/drain',
+    control(async (request) => {
+      await deps.pipeline.drain({ retries: controlBody(request.body).retries === true });
+      return { drained: true };
+    }),
+  );
+  app.post(
+    '/_control/system-jobs/:id/resume',
+    control(async (request) => {
+      const { id } = request.params as { id: string };
+      if (!(await deps.asyncJobs.resume(id.toLowerCase())))
+        throw new DataverseError(404, ErrorCodes.notFound, `No suspended or waiting system job ${id}.`);
+      return { resumed: true };
+    }),
+  );
   app.post('/_control/reset', async () => {
     await deps.pipeline.drain();
+    await deps.asyncJobs.reset();
+    deps.deliveryFaults.reset();
     deps.reset();
     return { reset: true };
   });

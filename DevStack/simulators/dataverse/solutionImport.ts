@@ -15,6 +15,7 @@ import type {
   RelationshipDef,
   TableDef,
 } from './metadata';
+import type { Depth, RoleDefinition } from './security';
 
 export class SolutionImportError extends Error {}
 
@@ -84,6 +85,8 @@ export interface ParsedSolution {
   environmentVariables: ParsedEnvironmentVariable[];
   serviceEndpoints: ParsedServiceEndpoint[];
   steps: ParsedStep[];
+  /** Security roles (`<Roles><Role id name><RolePrivileges><RolePrivilege name level/>`). */
+  roles: RoleDefinition[];
 }
 
 // Elements that may repeat; everything else is a single child.
@@ -98,6 +101,8 @@ const ARRAY_PATHS = new Set([
   'ImportExportXml.ServiceEndpoints.ServiceEndpoint',
   'ImportExportXml.SdkMessageProcessingSteps.SdkMessageProcessingStep',
   'ImportExportXml.SdkMessageProcessingSteps.SdkMessageProcessingStep.SdkMessageProcessingStepImages.SdkMessageProcessingStepImage',
+  'ImportExportXml.Roles.Role',
+  'ImportExportXml.Roles.Role.RolePrivileges.RolePrivilege',
 ]);
 const ARRAY_TAILS = new Set([
   'option',
@@ -446,6 +451,26 @@ function parseSteps(doc: Node): ParsedStep[] {
   }));
 }
 
+const DEPTHS = new Set<Depth>(['Basic', 'Local', 'Deep', 'Global']);
+
+function parseRoles(doc: Node): RoleDefinition[] {
+  return list(node(doc.Roles).Role).map((r) => {
+    const id = guid(attr(r, 'id'));
+    const name = attr(r, 'name');
+    if (!id || !name) throw new SolutionImportError('A Role needs an id and a name');
+    const privileges = list(node(r.RolePrivileges).RolePrivilege).map((p) => {
+      const privilege = attr(p, 'name');
+      const level = attr(p, 'level') as Depth | null;
+      if (!privilege || !level || !DEPTHS.has(level))
+        throw new SolutionImportError(
+          `Role ${name}: RolePrivilege ${privilege ?? '?'} has level ${level ?? '(none)'}; expected Basic, Local, Deep or Global`,
+        );
+      return { name: privilege, depth: level };
+    });
+    return { id, name, privileges };
+  });
+}
+
 /** Parse a solution zip (bytes). Throws SolutionImportError for anything an import would reject. */
 export async function parseSolutionZip(bytes: Uint8Array): Promise<ParsedSolution> {
   let zip: JSZip;
@@ -488,6 +513,7 @@ export async function parseSolutionZip(bytes: Uint8Array): Promise<ParsedSolutio
     environmentVariables: await parseEnvironmentVariables(zip),
     serviceEndpoints: parseServiceEndpoints(doc),
     steps: parseSteps(doc),
+    roles: parseRoles(doc),
   };
 }
 

@@ -24,6 +24,7 @@ import { parsePrefer } from './prefer';
 import type { Preferences } from './prefer';
 import { closeOpportunity, qualifyLead } from './salesMessages';
 import type { SalesDeps } from './salesMessages';
+import type { AccessContext, Security } from './security';
 import { ROOT_BUSINESS_UNIT_ID } from './seed';
 import { isLookupValue } from './store';
 import type { LookupValue, RecordStore, Row } from './store';
@@ -31,6 +32,9 @@ import { isGuid } from '../../../Domain/ids';
 import { attributeByWireName, bodyToRow, parseEntityReference, rowToJson, wireValue } from './values';
 
 export const API_PATH = '/api/data/v9.2/';
+
+/** The systemuser ↔ role N:N navigation property (role.md: systemuserroles_association). */
+const USER_ROLES_NAVIGATION = 'systemuserroles_association';
 
 export interface SimRequest {
   method: string;
@@ -41,6 +45,8 @@ export interface SimRequest {
   headers: Record<string, string | undefined>;
   body: string;
   caller: Caller;
+  /** The caller's privileges, read once per request. */
+  access?: AccessContext;
 }
 
 export interface SimResponse {
@@ -129,12 +135,18 @@ export class WebApi {
       importer: ImportService;
       clock: Clock;
       organization: Organization;
+      security: Security;
       baseUrl: () => string;
     },
   ) {}
 
   private get apiUrl(): string {
     return this.deps.baseUrl() + API_PATH;
+  }
+
+  private access(req: SimRequest): AccessContext {
+    req.access ??= this.deps.security.contextOf(req.caller);
+    return req.access;
   }
 
   /** One request. `scope` is set inside a `$batch` change set (already in a transaction). */
@@ -192,6 +204,10 @@ export class WebApi {
       return this.write(req, scope, (s) =>
         this.boundAction(table, id, second.name.slice('Microsoft.Dynamics.CRM.'.length), req, s),
       );
+    if (second.name === 'Microsoft.Dynamics.CRM.RetrievePrincipalAccess' && method === 'GET')
+      return this.retrievePrincipalAccess(table, id, second.key, req);
+    if (table.logicalName === 'systemuser' && second.name === USER_ROLES_NAVIGATION)
+      return this.userRoles(id, second.key, segments[2]?.name === '$ref', req, scope);
     const navigation = this.deps.metadata.navigation(table.logicalName, second.name);
     if (!navigation) throw badProperty(table.logicalName, second.name);
     if (segments[2]?.name === '$ref')
@@ -199,8 +215,15 @@ export class WebApi {
     if (method !== 'GET')
       throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
     const row = this.requireRow(table, id);
+    this.deps.security.requireAccess(this.access(req), table, row, 'Read');
     const query = this.query(req.query);
-    const expanded = this.expandOne(table, row, { navigation: navigation.name, query }, prefer);
+    const expanded = this.expandOne(
+      table,
+      row,
+      { navigation: navigation.name, query },
+      prefer,
+      this.access(req),
+    );
     return json(
       200,
       navigation.kind === 'collection'
@@ -224,6 +247,7 @@ export class WebApi {
       caller: req.caller,
       correlationId: req.headers['x-ms-correlation-request-id'] ?? randomUUID(),
       events: [],
+      access: this.access(req),
     };
     const response = await this.deps.store.transaction(() => work(own));
     this.deps.pipeline.enqueueAsynchronous(own.events);
@@ -261,7 +285,7 @@ export class WebApi {
     const query = this.query(req.query);
     return {
       '@odata.context': `${this.apiUrl}$metadata#${table.entitySetName}/$entity`,
-      ...this.format(table, row, query, prefer),
+      ...this.format(table, row, query, prefer, this.access(req)),
     };
   }
 
@@ -384,6 +408,7 @@ export class WebApi {
     row: Row,
     query: QueryOptions,
     prefer: Preferences,
+    access: AccessContext,
   ): Record<string, unknown> {
     const out = rowToJson(
       this.deps.metadata,
@@ -392,12 +417,20 @@ export class WebApi {
       { annotations: prefer.annotations, ...(query.select ? { select: query.select } : {}) },
       this.nameOf,
     );
-    for (const expand of query.expand) out[expand.navigation] = this.expandOne(table, row, expand, prefer);
+    for (const expand of query.expand)
+      out[expand.navigation] = this.expandOne(table, row, expand, prefer, access);
     return out;
   }
 
-  private expandOne(table: TableDef, row: Row, expand: ExpandOption, prefer: Preferences): unknown {
-    const { metadata, store } = this.deps;
+  /** Related rows the caller may not read are left out (a single-valued one reads as null). */
+  private expandOne(
+    table: TableDef,
+    row: Row,
+    expand: ExpandOption,
+    prefer: Preferences,
+    access: AccessContext,
+  ): unknown {
+    const { metadata, store, security } = this.deps;
     const navigation = metadata.navigation(table.logicalName, expand.navigation);
     if (!navigation) throw badProperty(table.logicalName, expand.navigation);
     const target = metadata.requireTable(navigation.target);
@@ -417,14 +450,23 @@ export class WebApi {
       const value = row[navigation.relationship.referencingAttribute];
       if (!isLookupValue(value) || value.logicalName !== target.logicalName) return null;
       const related = store.get(target.logicalName, value.id);
-      return related ? this.format(target, related, nested, prefer) : null;
+      return related && security.can(access, target, related, 'Read')
+        ? this.format(target, related, nested, prefer, access)
+        : null;
     }
     const id = row[table.primaryIdAttribute];
     const children = store.list(target.logicalName).filter((child) => {
       const value = child[navigation.relationship.referencingAttribute];
-      return isLookupValue(value) && value.id === id && value.logicalName === table.logicalName;
+      return (
+        isLookupValue(value) &&
+        value.id === id &&
+        value.logicalName === table.logicalName &&
+        security.can(access, target, child, 'Read')
+      );
     });
-    return this.select(target, children, nested).map((child) => this.format(target, child, nested, prefer));
+    return this.select(target, children, nested).map((child) =>
+      this.format(target, child, nested, prefer, access),
+    );
   }
 
   private reader(table: TableDef, row: Row): (path: string) => unknown {
@@ -476,6 +518,7 @@ export class WebApi {
 
   private retrieve(table: TableDef, id: string, req: SimRequest, prefer: Preferences): SimResponse {
     const row = this.requireRow(table, id);
+    this.deps.security.requireAccess(this.access(req), table, row, 'Read');
     const etag = etagOf(row);
     const ifNoneMatch = req.headers['if-none-match'];
     if (ifNoneMatch && ifNoneMatch !== 'null' && ifNoneMatch === etag)
@@ -485,7 +528,14 @@ export class WebApi {
 
   private retrieveMultiple(table: TableDef, req: SimRequest, prefer: Preferences): SimResponse {
     const query = this.query(req.query);
-    const all = this.select(table, this.deps.store.list(table.logicalName), { ...query, top: undefined });
+    const { security } = this.deps;
+    const access = this.access(req);
+    // No privilege at all is an error; a depth that reaches only some rows filters the others out.
+    security.requirePrivilege(access, table, 'Read');
+    const readable = this.deps.store
+      .list(table.logicalName)
+      .filter((row) => security.can(access, table, row, 'Read'));
+    const all = this.select(table, readable, { ...query, top: undefined });
     const limited = query.top !== undefined ? all.slice(0, query.top) : all;
     const skip = Number(req.query.get('$skiptoken') ?? 0) || 0;
     const pageSize = prefer.maxPageSize ?? 5000;
@@ -494,7 +544,7 @@ export class WebApi {
       '@odata.context': `${this.apiUrl}$metadata#${table.entitySetName}`,
     };
     if (query.count) body['@odata.count'] = Math.min(all.length, 5000);
-    body.value = page.map((row) => this.format(table, row, query, prefer));
+    body.value = page.map((row) => this.format(table, row, query, prefer, access));
     if (skip + pageSize < limited.length) {
       // Dataverse's skiptoken is an opaque paging cookie; ours is the offset.
       const next = new URLSearchParams(req.query);
@@ -656,6 +706,11 @@ export class WebApi {
     switch (name) {
       case 'ImportSolution':
       case 'ImportSolutionAsync': {
+        // Importing needs the Import Customizations privilege (System Administrator / Customizer roles).
+        this.deps.security.requireMiscPrivilege(
+          scope.access ?? this.deps.security.contextOf(scope.caller),
+          'prvImportCustomization',
+        );
         const file = body.CustomizationFile;
         if (typeof file !== 'string' || !file) throw badRequest('CustomizationFile (base64 zip) is required');
         const parsed = await this.deps.importer.parse(Buffer.from(file, 'base64'));
@@ -714,6 +769,111 @@ export class WebApi {
     return json(200, {
       '@odata.context': `${this.apiUrl}$metadata#Collection(Microsoft.Dynamics.CRM.crmbaseentity)`,
       value: created,
+    });
+  }
+
+  // ------------------------------------------------------------------ security
+
+  /**
+   * `systemusers(<id>)/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@p)?@p={'@odata.id':'opportunities(<id>)'}`
+   * → `{ AccessRights: "ReadAccess, WriteAccess, …" }` (web-api-functions-actions-sample.md). The
+   * alias may use single or double quotes, URL-encoded or not; the caller needs read on the target's table.
+   */
+  private retrievePrincipalAccess(
+    table: TableDef,
+    id: string,
+    key: string | undefined,
+    req: SimRequest,
+  ): SimResponse {
+    const { metadata, security } = this.deps;
+    if (table.logicalName !== 'systemuser')
+      throw new DataverseError(
+        404,
+        ErrorCodes.invalidProperty,
+        `RetrievePrincipalAccess is simulated for systemusers only, not ${table.entitySetName}.`,
+      );
+    this.requireRow(table, id);
+    const parameter = /^Target=(.+)$/.exec(key ?? '')?.[1];
+    if (!parameter) throw badRequest('RetrievePrincipalAccess needs the Target parameter.');
+    const raw = parameter.startsWith('@') ? req.query.get(parameter) : parameter;
+    if (!raw) throw badRequest(`The parameter alias ${parameter} has no value.`);
+    let reference: unknown;
+    try {
+      reference = JSON.parse(raw);
+    } catch {
+      try {
+        reference = JSON.parse(raw.replace(/'/g, '"'));
+      } catch {
+        throw badRequest(`Target must be {"@odata.id":"<entityset>(<id>)"}, not ${raw}`);
+      }
+    }
+    const odataId = (reference as Record<string, unknown> | null)?.['@odata.id'];
+    if (typeof odataId !== 'string') throw badRequest('Target must carry @odata.id.');
+    const target = parseEntityReference(metadata, odataId);
+    const targetTable = metadata.requireTable(target.logicalName);
+    const row = this.requireRow(targetTable, target.id);
+    security.requirePrivilege(this.access(req), targetTable, 'Read');
+    const principal = security.contextOf({ systemuserid: id, aadObjectId: null });
+    const rights = security.accessRights(principal, targetTable, row);
+    return json(200, {
+      '@odata.context': `${this.apiUrl}$metadata#Microsoft.Dynamics.CRM.RetrievePrincipalAccessResponse`,
+      AccessRights: rights.length ? rights.join(', ') : 'None',
+    });
+  }
+
+  /**
+   * The systemuser ↔ role N:N navigation: list (GET), associate (POST …/$ref), disassociate
+   * (DELETE …/systemuserroles_association(<roleid>)/$ref or …/$ref?$id=). Changing roles needs
+   * prvAssignRole.
+   */
+  private async userRoles(
+    userId: string,
+    roleKey: string | undefined,
+    isRef: boolean,
+    req: SimRequest,
+    scope: WriteScope | undefined,
+  ): Promise<SimResponse> {
+    const { metadata, security, store } = this.deps;
+    const userTable = metadata.requireTable('systemuser');
+    const roleTable = metadata.requireTable('role');
+    const user = this.requireRow(userTable, userId);
+    const method = req.method.toUpperCase();
+    const access = this.access(req);
+    if (method === 'GET' && !isRef) {
+      security.requireAccess(access, userTable, user, 'Read');
+      security.requirePrivilege(access, roleTable, 'Read');
+      const query = this.query(req.query);
+      const roles = security
+        .roleIdsOf(userId)
+        .map((id) => store.get('role', id))
+        .filter((r): r is Row => r !== undefined);
+      return json(200, {
+        '@odata.context': `${this.apiUrl}$metadata#roles`,
+        value: this.select(roleTable, roles, query).map((r) =>
+          this.format(roleTable, r, query, parsePrefer(req.headers.prefer), access),
+        ),
+      });
+    }
+    if (!isRef)
+      throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
+    const roleId = (): string => {
+      if (roleKey) return guidKey(roleKey);
+      const ref = this.parseBody(req)['@odata.id'] ?? req.query.get('$id');
+      if (typeof ref !== 'string') throw badRequest('@odata.id is required');
+      const parsed = parseEntityReference(metadata, ref);
+      if (parsed.logicalName !== 'role') throw badRequest('@odata.id must reference a role');
+      return parsed.id;
+    };
+    return this.write(req, scope, async () => {
+      security.requireMiscPrivilege(access, 'prvAssignRole');
+      const id = roleId();
+      this.requireRow(roleTable, id);
+      if (method === 'POST') security.associate(userId, id);
+      else if (method === 'DELETE') {
+        if (!security.disassociate(userId, id)) throw notFound('systemuserroles', id);
+      } else
+        throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
+      return noContent();
     });
   }
 

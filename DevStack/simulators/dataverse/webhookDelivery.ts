@@ -17,6 +17,8 @@ export interface WebhookEndpoint {
 export interface DeliveryAttempt {
   status: number | null;
   error?: string;
+  /** When the attempt ended (simulator clock); set by the delivery log. */
+  at?: string;
 }
 
 export interface DeliveryResult {

@@ -1,7 +1,8 @@
 /**
  * /api/* for the form scripts and the PCF control (Domain `RelayRoutes`). Each route: bearer token
- * (jose, tenant JWKS) → the user may read this opportunity (Dataverse, on the user's behalf) →
- * delegate to the queue or the preview. Dead letters need the admin app role.
+ * (jose, tenant JWKS) → the user may read (preview, live status) or change (sync, accept, decline)
+ * this opportunity (Dataverse, on the user's behalf) → delegate to the queue or the preview. Dead
+ * letters need the admin app role.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LiveStatusResponse, SyncNowResponse } from '../../../Domain/relayApi';
@@ -32,17 +33,35 @@ export function registerApi(app: FastifyInstance, deps: RelayServerDeps): void {
       }
     });
 
-    /** Guard: a well-formed id the caller may read; answers the error itself and returns null. */
-    const opportunityFor = async (request: FastifyRequest, reply: FastifyReply): Promise<string | null> => {
+    /**
+     * Guard: a well-formed id the caller may read (`read`) or change (`write`: sync, accept, decline);
+     * answers the error itself and returns null.
+     */
+    const opportunityFor = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      needs: 'read' | 'write',
+    ): Promise<string | null> => {
       const id = normalizeGuid((request.params as { id: string }).id);
       if (!id) {
         sendError(request, reply, 400, 'invalidId', 'The opportunity id must be a GUID.');
         return null;
       }
-      const permission = await deps.permissions.canReadOpportunity(request.user!, id);
+      const permission =
+        needs === 'write'
+          ? await deps.permissions.canActOnOpportunity(request.user!, id)
+          : await deps.permissions.canReadOpportunity(request.user!, id);
       if (permission === 'allowed') return id;
       if (permission === 'notFound')
         sendError(request, reply, 404, 'notFound', 'No such opportunity, or you cannot see it.');
+      else if (permission === 'readOnly')
+        sendError(
+          request,
+          reply,
+          403,
+          'writeAccessRequired',
+          'You can see this opportunity but not change it in Dynamics 365: syncing it or answering its Microsoft referral needs write access to it (its owner, or a role that reaches it).',
+        );
       else
         sendError(
           request,
@@ -60,7 +79,7 @@ export function registerApi(app: FastifyInstance, deps: RelayServerDeps): void {
     };
 
     api.post('/api/opportunities/:id/sync', async (request, reply) => {
-      const id = await opportunityFor(request, reply);
+      const id = await opportunityFor(request, reply, 'write');
       if (!id) return reply;
       const [result] = await deps.store.enqueue([
         opportunitySyncJob({ opportunityId: id, reason: 'Sync now' }, request.id),
@@ -69,13 +88,13 @@ export function registerApi(app: FastifyInstance, deps: RelayServerDeps): void {
     });
 
     api.get('/api/opportunities/:id/preview', async (request, reply) => {
-      const id = await opportunityFor(request, reply);
+      const id = await opportunityFor(request, reply, 'read');
       if (!id) return reply;
       return previewOpportunity(deps.sync, id, lcidFrom(request.query, request.headers['accept-language']));
     });
 
     api.get('/api/opportunities/:id/referral', async (request, reply) => {
-      const id = await opportunityFor(request, reply);
+      const id = await opportunityFor(request, reply, 'read');
       if (!id) return reply;
       const record = await deps.sync.dataverse.retrieve(EntitySets.opportunity, id, {
         select: [OpportunityColumns.referralId],
@@ -104,7 +123,7 @@ export function registerApi(app: FastifyInstance, deps: RelayServerDeps): void {
             'Say why the referral is declined (reason).',
           );
         }
-        const id = await opportunityFor(request, reply);
+        const id = await opportunityFor(request, reply, 'write');
         if (!id) return reply;
         const [result] = await deps.store.enqueue([
           opportunityRespondJob({ opportunityId: id, action, reason: reason?.trim() || null }, request.id),

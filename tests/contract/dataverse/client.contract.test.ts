@@ -341,6 +341,42 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
     },
   );
 
+  it('tells what a user may do with a record (RetrievePrincipalAccess)', async () => {
+    const me = await client.whoAmI();
+    const id = track(EntitySets.account, await client.create(EntitySets.account, { name: 'Access probe' }));
+    const rights = await client.retrievePrincipalAccess(me.UserId, { entitySet: EntitySets.account, id });
+    expect(rights).toEqual(expect.arrayContaining(['ReadAccess', 'WriteAccess']));
+    const gone = await client
+      .retrievePrincipalAccess(me.UserId, {
+        entitySet: EntitySets.account,
+        id: '00000000-0000-4000-8000-0000000000ee',
+      })
+      .catch((error: unknown) => error);
+    expect(gone).toBeInstanceOf(ApiError);
+    expect((gone as ApiError).status).toBe(404);
+  });
+
+  (target.name === 'simulator' ? it : it.skip)(
+    'asks on behalf of a seller what the seller may do with another user’s record',
+    async () => {
+      const asUser = createDataverseClient({
+        environmentUrl: simulator!.url,
+        tokens: staticTokenProvider('unused'),
+      });
+      const seller = {
+        userAssertion: tokenFor('5e11e500-0000-4000-8000-0000000000cc', { upn: 's@contoso.example' }),
+      };
+      const id = track(
+        EntitySets.opportunity,
+        await client.create(EntitySets.opportunity, { name: 'Not theirs' }),
+      );
+      const me = await asUser.whoAmI(seller);
+      expect(
+        await asUser.retrievePrincipalAccess(me.UserId, { entitySet: EntitySets.opportunity, id }, seller),
+      ).toEqual(['ReadAccess']);
+    },
+  );
+
   (target.name === 'simulator' ? it : it.skip)(
     'reads on behalf of a user (the user becomes the caller)',
     async () => {

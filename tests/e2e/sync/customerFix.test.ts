@@ -110,7 +110,7 @@ describe('a fixed account or contact re-syncs its deals in error', () => {
         ),
       },
     );
-    const valueId = await stack.dataverseClient.create(RegistrationEntitySets.environmentVariableValues, {
+    const valueId = await stack.adminClient.create(RegistrationEntitySets.environmentVariableValues, {
       [RegistrationColumns.environmentVariableValue.schemaName]: EnvironmentVariables.countryCodeFieldName,
       [RegistrationColumns.environmentVariableValue.value]: CODE_COLUMN,
       [`${RegistrationColumns.environmentVariableValue.definitionNavigation}@odata.bind`]: `/${RegistrationEntitySets.environmentVariableDefinitions}(${String(definition![RegistrationColumns.environmentVariableDefinition.id])})`,
@@ -136,7 +136,7 @@ describe('a fixed account or contact re-syncs its deals in error', () => {
         [OpportunityColumns.syncStatus]: SyncStatus.synced,
       });
     } finally {
-      await stack.dataverseClient.delete(RegistrationEntitySets.environmentVariableValues, valueId);
+      await stack.adminClient.delete(RegistrationEntitySets.environmentVariableValues, valueId);
       stack.relay.sync.settings.invalidate();
       await stack.relay.sync.fieldMaps.refresh();
     }

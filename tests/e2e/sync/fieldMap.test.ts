@@ -39,7 +39,7 @@ describe('field map from the published opportunity form', () => {
   const publishMap = async (map: FieldMap | string, formId = form.formid) => {
     const text = typeof map === 'string' ? map : JSON.stringify(map);
     const formxml = setFieldMapInFormXml(form.formxml, text);
-    await stack.dataverseClient.update(SYSTEMFORMS, formId, { formxml });
+    await stack.adminClient.update(SYSTEMFORMS, formId, { formxml });
     // What the cache TTL (COSELL_FIELD_MAP_REFRESH_SEC) does on its own, without waiting for it.
     return stack.relay.sync.fieldMaps.refresh();
   };
@@ -55,7 +55,7 @@ describe('field map from the published opportunity form', () => {
     (await stack.syncEvents(id)).filter((e) => e[SyncEventColumns.name] === PAUSED_TITLE);
 
   afterEach(async () => {
-    await stack.dataverseClient.update(SYSTEMFORMS, form.formid, { formxml: form.formxml });
+    await stack.adminClient.update(SYSTEMFORMS, form.formid, { formxml: form.formxml });
     await stack.relay.sync.fieldMaps.refresh();
     await stack.settle();
   });
@@ -218,7 +218,7 @@ describe('field map from the published opportunity form', () => {
     const { opportunityId } = await createSeedOpportunity(stack.sellerClient(), { name: 'Two forms' });
     await stack.settle();
     const otherMap = mapWith((entries) => entries.filter((e) => e.referral !== 'details.notes'));
-    const secondFormId = await stack.dataverseClient.create(SYSTEMFORMS, {
+    const secondFormId = await stack.adminClient.create(SYSTEMFORMS, {
       name: 'Co-sell (sales team)',
       objecttypecode: 'opportunity',
       type: 2,
@@ -252,12 +252,12 @@ describe('field map from the published opportunity form', () => {
       expect((await referralOf(opportunityId)).details?.notes).toBe('Which map applies?');
       expect((await stack.opportunity(opportunityId))[OpportunityColumns.syncStatus]).toBe(SyncStatus.synced);
     } finally {
-      await stack.dataverseClient.update(SYSTEMFORMS, secondFormId, { formactivationstate: 0 });
+      await stack.adminClient.update(SYSTEMFORMS, secondFormId, { formactivationstate: 0 });
     }
   });
   it("the control on a customizer's own form with fieldMap left empty: the default map, sync goes on", async () => {
     // The customizer adds the control to their form and never touches fieldMap (empty element).
-    const ownFormId = await stack.dataverseClient.create(SYSTEMFORMS, {
+    const ownFormId = await stack.adminClient.create(SYSTEMFORMS, {
       name: 'Opportunity (field sales)',
       objecttypecode: 'opportunity',
       type: 2,
@@ -280,7 +280,7 @@ describe('field map from the published opportunity form', () => {
       });
       expect(await pausedEvents(opportunityId)).toEqual([]);
     } finally {
-      await stack.dataverseClient.update(SYSTEMFORMS, ownFormId, { formactivationstate: 0 });
+      await stack.adminClient.update(SYSTEMFORMS, ownFormId, { formactivationstate: 0 });
     }
   });
 });

@@ -166,6 +166,8 @@ describe('with the default settings', () => {
     const deal = portal().createInPortal({ name: 'Won by the seller' });
     await stack.settle();
     const opportunityId = (await read.opportunityOf(deal.id))![OpportunityColumns.id] as string;
+    // The relay created it: routed to the seller, whose user-level write then reaches it.
+    await stack.assignTo(EntitySets.opportunity, opportunityId, stack.sellerClient());
     await stack.sellerClient().executeAction('WinOpportunity', {
       Status: 3,
       OpportunityClose: { subject: 'Won', 'opportunityid@odata.bind': `/opportunities(${opportunityId})` },

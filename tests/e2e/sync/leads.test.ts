@@ -1,6 +1,7 @@
 /**
  * Inbound referrals landing as leads (pcs_InboundReferralPolicy = lead) and the lead steps of the
- * Plugins manifest, end to end: the seller qualifies the lead (an opportunity from the lead + the lead's
+ * Plugins manifest, end to end: the lead (created by the relay's application user) is routed to a
+ * seller, whose user-level write then reaches it; the seller qualifies the lead (an opportunity from the lead + the lead's
  * state change → lead Update step), or disqualifies it; the QualifyLead step itself is posted as a
  * RemoteExecutionContext built from a real captured body, through the relay's real webhook route.
  */
@@ -145,6 +146,7 @@ describe('referrals as leads: qualify and disqualify', () => {
     const incoming = stack.partnerCenter.referrals.createIncoming({ name: 'Qualify me' });
     await stack.settle();
     const leadId = (await leadFor(incoming.id))[LeadColumns.id] as string;
+    await stack.assignTo(EntitySets.lead, leadId, stack.sellerClient());
     const opportunityId = await opportunityFromLead(leadId);
     await stack.sellerClient().update(EntitySets.lead, leadId, {
       [LeadState.stateCode]: LeadState.qualified,
@@ -197,6 +199,7 @@ describe('referrals as leads: qualify and disqualify', () => {
     const incoming = stack.partnerCenter.referrals.createIncoming({ name: 'Not for us' });
     await stack.settle();
     const leadId = (await leadFor(incoming.id))[LeadColumns.id] as string;
+    await stack.assignTo(EntitySets.lead, leadId, stack.sellerClient());
     await stack.sellerClient().update(EntitySets.lead, leadId, {
       [LeadState.stateCode]: LeadState.disqualified,
       [LeadState.statusCode]: 6,
@@ -218,6 +221,7 @@ describe('referrals as leads: qualify and disqualify', () => {
     await stack.settle();
     const leadId = (await leadFor(incoming.id))[LeadColumns.id] as string;
     const before = await stack.partnerCenterClient.getReferral(incoming.id);
+    await stack.assignTo(EntitySets.lead, leadId, stack.sellerClient());
     await stack.sellerClient().update(EntitySets.lead, leadId, { [LeadState.statusCode]: 2 });
     await stack.settle();
     expect((await stack.partnerCenterClient.getReferral(incoming.id)).eTag).toBe(before.eTag);

@@ -151,7 +151,12 @@ describe('sync lifecycle', () => {
     await stack.settle();
     const idOf = async (referralId: string) =>
       (await stack.opportunitiesOfReferral(referralId))[0]![OpportunityColumns.id] as string;
-    const token = await tokenFor(stack, stack.integrationUserId);
+    // The relay's application user owns what it created; the referrals are routed to a seller, who
+    // answers them (write access on the opportunity is what the relay checks).
+    const sellerOid = '7a1e5e11-0000-4000-8000-0000000acce9';
+    for (const referral of [toAccept, toDecline])
+      await stack.assignTo(EntitySets.opportunity, await idOf(referral.id), stack.sellerClient(sellerOid));
+    const token = await tokenFor(stack, sellerOid);
     const call = (route: string, body: unknown) =>
       fetch(stack.relayUrl + route, {
         method: 'POST',
@@ -205,7 +210,7 @@ describe('sync lifecycle', () => {
 
   it('running setup again changes nothing', async () => {
     const again = await runSetup({
-      dataverse: stack.dataverseClient,
+      dataverse: stack.adminClient,
       partnerCenter: stack.partnerCenterClient,
       relayUrl: stack.relayUrl,
       webhookKey: SANDBOX_WEBHOOK_KEY,

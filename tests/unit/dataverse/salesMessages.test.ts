@@ -17,7 +17,9 @@ let sim: DataverseSimulator;
 let hook: RecordingServer;
 
 beforeAll(async () => {
-  sim = await startDataverseSimulator({ port: 0 });
+  // The messages' rules, not security (tests/unit/dataverse/security.test.ts): the test's user
+  // registers steps, so it administers.
+  sim = await startDataverseSimulator({ port: 0, rolesOnFirstUse: { user: ['System Administrator'] } });
   closeAfterAll(() => sim.close());
   hook = await startRecordingServer({ status: 200 });
   for (const [message, table] of [

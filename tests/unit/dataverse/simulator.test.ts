@@ -131,7 +131,12 @@ async function disableStep(id: string) {
 
 beforeAll(async () => {
   hook = await startRecordingServer();
-  sim = await startDataverseSimulator({ port: 0, clock: { now: () => new Date('2025-06-01T12:00:00Z') } });
+  // Formats, not security (tests/unit/dataverse/security.test.ts): the test's user administers.
+  sim = await startDataverseSimulator({
+    port: 0,
+    clock: { now: () => new Date('2025-06-01T12:00:00Z') },
+    rolesOnFirstUse: { user: ['System Administrator'] },
+  });
   const imported = await api('POST', 'ImportSolution', {
     CustomizationFile: builtManagedZip().toString('base64'),
     OverwriteUnmanagedCustomizations: true,

@@ -96,7 +96,10 @@ describe('relay HTTP server', () => {
       integrationUserId: null,
       partnerCenterVerifier: { verify: async () => verification },
       tokens: createJwtVerifier(issuer),
-      permissions: { canReadOpportunity: async () => permission },
+      permissions: {
+        canReadOpportunity: async () => permission,
+        canActOnOpportunity: async () => permission,
+      },
       sync: createSyncTestbed().deps,
       adminRole: 'CoSell.Admin',
       devIssuer: issuer,

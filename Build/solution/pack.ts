@@ -12,7 +12,6 @@ import { SOLUTION_UNIQUE_NAME } from '../../Domain/constants';
 import { checkPackage } from './checks';
 import { REPO_ROOT, generateSolutionFiles, readVersion } from './generate';
 import { defaultInputPaths, readInputs, type InputPaths } from './inputs';
-import { defaultFieldMapJson } from './model/forms';
 import { assembleParts, solutionVersion, zipFileName, zipParts } from './packer';
 
 export interface PackResult {
@@ -22,11 +21,6 @@ export interface PackResult {
 }
 
 export async function packSolution(paths: InputPaths, outDir: string): Promise<PackResult> {
-  if (defaultFieldMapJson() === undefined) {
-    throw new Error(
-      'DEFAULT_FIELD_MAP (Domain/fieldMap.ts) is undefined: the form needs it for the control’s static fieldMap.',
-    );
-  }
   const inputs = readInputs(paths);
   const version = solutionVersion(inputs.source);
   const result: Partial<PackResult> = { version };

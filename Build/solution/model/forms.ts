@@ -1,5 +1,5 @@
 /** The forms we ship: a new opportunity main form and a main form per new table. */
-import * as fieldMapModule from '../../../Domain/fieldMap';
+import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import {
   FormHandlers,
   OpportunityColumns,
@@ -37,15 +37,8 @@ const field = (c: ColumnDef, disabled = false, lookupViewId?: string): FormCell 
   ...(lookupViewId ? { lookupViewId } : {}),
 });
 
-/**
- * The static `fieldMap` property carries the default field map as JSON so customizers can edit it in
- * the form editor. DEFAULT_FIELD_MAP is implemented by the Foundation issue; until it exists the form
- * is generated without the property and packing refuses to run (see pack.ts).
- */
-export function defaultFieldMapJson(): string | undefined {
-  const map = (fieldMapModule as { DEFAULT_FIELD_MAP?: unknown }).DEFAULT_FIELD_MAP;
-  return map === undefined ? undefined : JSON.stringify(map);
-}
+/** The static `fieldMap` property carries the default field map as JSON so customizers can edit it in the form editor. */
+export const defaultFieldMapJson = (): string => JSON.stringify(DEFAULT_FIELD_MAP);
 
 /** Static property types of the control manifest (the structural check compares them to the built manifest). */
 export const PCF_STATIC_TYPES = { [PcfProperties.fieldMap]: 'Multiple' } as const;
@@ -54,7 +47,6 @@ function pcfCell(): FormCell {
   const bound = (Object.entries(PcfBindings) as [string, string][]).map(
     ([prop, col]): [string, string, string] => [prop, col, pcfTypeFor(column(opportunityColumns, col).type)],
   );
-  const json = defaultFieldMapJson();
   return {
     kind: 'pcf',
     column: OpportunityColumns.syncWithPartnerCenter,
@@ -62,7 +54,7 @@ function pcfCell(): FormCell {
     label: label('Partner Center', 'Partner Center', 'Partner Center'),
     controlName: PcfControl.fullName,
     bound,
-    statics: json === undefined ? [] : [[PcfProperties.fieldMap, json, PCF_STATIC_TYPES.fieldMap]],
+    statics: [[PcfProperties.fieldMap, defaultFieldMapJson(), PCF_STATIC_TYPES.fieldMap]],
   };
 }
 

@@ -16,6 +16,7 @@ import type { Store } from '../ports';
 import type { SyncDeps } from '../sync/deps';
 import { createJobHandlers } from '../sync/engine';
 import { buildStepManifest, isMapDependentStep } from '../../Plugins/manifest';
+import { createDeadLetterReporter } from '../sync/failures';
 import { realignSteps } from '../../Plugins/registration';
 import { resumePaused } from '../sync/fieldMapPause';
 import { createFieldMapSource } from '../sync/fieldMapSource';
@@ -113,6 +114,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     concurrency: config.worker.concurrency,
     pollIntervalMs: config.worker.pollIntervalMs,
     random: options.random,
+    onDeadLetter: createDeadLetterReporter(sync),
   });
 
   let devIssuer: DevIssuer | null = null;

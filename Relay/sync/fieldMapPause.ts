@@ -5,23 +5,20 @@
  * written once per record and problem, not on every look-again; once the map is valid the parked
  * jobs are woken and the record's next sync writes ✔ as usual.
  */
-import { EntitySets, LeadColumns, OpportunityColumns, SyncStatus } from '../../Domain/constants';
 import type { FieldMap } from '../../Domain/fieldMap';
-import type { DataverseRecord } from '../../Domain/opportunity';
 import type { Store } from '../ports';
-import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
-import { retrieveOrNull } from './reads';
+import { failureTitle } from './failureMessages';
+import { showFailure } from './failures';
 import type { FieldMapState } from './fieldMapSource';
 import { DeferJob } from './worker';
-import { auditLine, prependAudit, writeBackOperations } from './writeBack';
 import type { Direction } from './writeBack';
 
 /** State key remembering that the job of `jobKey` is paused, with the message shown on the record. */
 const PAUSED_PREFIX = 'paused:';
 export const pausedKey = (jobKey: string) => `${PAUSED_PREFIX}${jobKey}`;
 
-export const PAUSED_TITLE = 'Sync paused: field map invalid';
+export const PAUSED_TITLE = failureTitle('paused', 1033);
 
 export interface PauseTarget {
   /** Queue key of the job being paused (Relay/sync/jobs.ts). */
@@ -86,44 +83,17 @@ async function writePauseEvent(
   record: { table: 'opportunity' | 'lead'; id: string },
   state: InvalidState,
 ): Promise<void> {
-  const now = deps.clock.now();
-  const columns: DataverseRecord = {};
-  if (record.table === 'opportunity') {
-    const row = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, record.id, {
-      select: [OpportunityColumns.name, OpportunityColumns.audit, OpportunityColumns.syncStatus],
-    });
-    if (!row) return;
-    const name = row[OpportunityColumns.name] as string | null;
-    if (name && (await deps.settings.showCheckmark()))
-      columns[OpportunityColumns.name] = withMark(name, 'failed');
-    columns[OpportunityColumns.syncStatus] = SyncStatus.error;
-    columns[OpportunityColumns.audit] = prependAudit(
-      row[OpportunityColumns.audit],
-      auditLine(now, target.direction, 'failed', state.message),
-    );
-  } else {
-    if (!(await retrieveOrNull(deps.dataverse, EntitySets.lead, record.id, { select: [LeadColumns.id] })))
-      return;
-    columns[LeadColumns.syncStatus] = SyncStatus.error;
-  }
-  await deps.dataverse.executeBatch(
-    writeBackOperations(record.table, record.id, columns, {
-      table: record.table,
-      recordId: record.id,
-      direction: target.direction,
-      outcome: 'failed',
-      title: PAUSED_TITLE,
+  await showFailure(
+    deps,
+    context,
+    { ...record, direction: target.direction, referralId: target.referralId ?? null },
+    {
+      kind: 'paused',
       message: state.message,
-      referralId: target.referralId ?? null,
-      correlationId: context.correlationId,
-      occurredOn: now,
-      changes: {
-        paused: true,
-        forms: state.forms,
-        formsToFix: state.formsToFix ?? state.forms,
-        errors: state.errors,
-      },
-    }),
+      errors: state.errors,
+      forms: state.forms,
+      formsToFix: state.formsToFix ?? state.forms,
+    },
   );
 }
 

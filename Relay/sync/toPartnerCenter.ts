@@ -8,14 +8,13 @@ import type { FieldMap } from '../../Domain/fieldMap';
 import { opportunityQuery } from '../../Domain/mapping';
 import type { OpportunitySnapshot } from '../../Domain/opportunity';
 import type { ReferralPatchOperation, StoredReferral } from '../../Domain/referral';
-import { problemMessage } from '../../Domain/rules';
 import { ApiError } from '../ports';
 import type { WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
-import { ownerLanguage } from './language';
+import { showFailure } from './failures';
 import type { PauseTarget } from './fieldMapPause';
 import { ensureConnectedReferral } from './coSellCreation';
 import { decideOutboundFor, outboundPatch, outboundSnapshot } from './outboundDecision';
@@ -164,19 +163,14 @@ export async function pushOpportunity(
     { coSellCreation },
   );
   if (decision.action === 'blocked') {
-    // The seller who owns the opportunity reads this: their language when we know it.
-    const lcid = await ownerLanguage(deps.languages, EntitySets.opportunity, payload.opportunityId);
-    const message = decision.problems.map((p) => problemMessage(p, lcid)).join(' ');
-    await writeBack(deps, context, row, {
-      outcome: 'failed',
-      title: 'Not shared: fix the opportunity',
-      message,
-      referral: null,
-      showMark,
-      changes: decision.problems,
-    });
+    const shown = await showFailure(
+      deps,
+      context,
+      { table: 'opportunity', id: payload.opportunityId, direction: 'toPartnerCenter', row },
+      { kind: 'invalid', problems: decision.problems },
+    );
     stopTimer?.();
-    return record(deps, { outcome: 'failed', message });
+    return record(deps, { outcome: 'failed', message: shown?.message ?? '' });
   }
 
   let referral: StoredReferral;

@@ -11,6 +11,13 @@ import type { SyncMetrics } from '../ports';
 
 export type JobHandler = (job: Job, context: { logger: Logger; correlationId: string }) => Promise<void>;
 
+/** Told once a job is dead-lettered, so the record it was about can show the failure. */
+export type DeadLetterHandler = (
+  job: Job,
+  error: unknown,
+  context: { logger: Logger; correlationId: string },
+) => Promise<void>;
+
 /** Thrown by a handler to park the job without counting an attempt (nothing is lost). */
 export class DeferJob extends Error {
   constructor(
@@ -36,12 +43,18 @@ export interface WorkerOptions {
   pollIntervalMs: number;
   /** Jitter source in [0, 1); tests pin it. */
   random?: () => number;
+  /** Shows a dead letter on its record (Relay/sync/failures.ts); never fails the worker. */
+  onDeadLetter?: DeadLetterHandler;
 }
 
-/** Retrying cannot fix these: a request Partner Center or Dataverse rejects as malformed, or one we
- *  refuse to build (a non-GUID where a GUID belongs), which the service would reject with 400. */
+/** Retrying cannot fix these: a request Partner Center or Dataverse rejects as malformed, one we
+ *  refuse to build (a non-GUID where a GUID belongs), which the service would reject with 400, or
+ *  data we cannot read. */
 export function isPermanent(error: unknown): boolean {
   if (isODataQueryError(error)) return true;
+  // Data that does not parse (Domain ValidationError) parses no better later; a changed referral
+  // comes with its own webhook.
+  if (error instanceof Error && error.name === 'ValidationError') return true;
   if (!(error instanceof ApiError)) return false;
   const status = error.status;
   return status !== null && status >= 400 && status < 500 && ![408, 409, 412, 423, 429].includes(status);
@@ -131,8 +144,10 @@ export class SyncWorker {
     const logger = this.options.logger.child({ jobId: job.id, kind: job.kind, key: job.key, correlationId });
     const handler = this.options.handlers[job.kind];
     if (!handler) {
-      await store.fail(job.id, `no handler for job kind ${job.kind}`, null);
+      const message = `no handler for job kind ${job.kind}`;
+      await store.fail(job.id, message, null);
       logger.error('dead letter: unknown job kind');
+      await this.deadLettered(job, new Error(message), { logger, correlationId });
       return;
     }
     const stopTimer = metrics?.jobDuration.startTimer({ kind: job.kind });
@@ -162,10 +177,25 @@ export class SyncWorker {
           );
       await store.fail(job.id, message, retryAt);
       metrics?.jobs.inc({ kind: job.kind, result: last ? 'dead' : 'retry' });
-      if (last) logger.error({ err: error, attempts: job.attempts }, 'job dead-lettered');
-      else logger.warn({ err: error, attempts: job.attempts, retryAt }, 'job failed, will retry');
+      if (last) {
+        logger.error({ err: error, attempts: job.attempts }, 'job dead-lettered');
+        await this.deadLettered(job, error, { logger, correlationId });
+      } else logger.warn({ err: error, attempts: job.attempts, retryAt }, 'job failed, will retry');
     } finally {
       stopTimer?.();
+    }
+  }
+
+  private async deadLettered(
+    job: Job,
+    error: unknown,
+    context: { logger: Logger; correlationId: string },
+  ): Promise<void> {
+    try {
+      await this.options.onDeadLetter?.(job, error, context);
+    } catch (reportError) {
+      // The job is safely in the dead-letter list already; showing it on the record is best effort.
+      context.logger.error({ err: reportError }, 'could not show the dead letter on its record');
     }
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { JobContext, SyncDeps } from '../../Relay/sync/deps';
 import { createJobHandlers } from '../../Relay/sync/engine';
+import { createDeadLetterReporter } from '../../Relay/sync/failures';
 import { createFieldMapSource } from '../../Relay/sync/fieldMapSource';
 import { createLanguageResolver } from '../../Relay/sync/language';
 import { createSettings } from '../../Relay/sync/settings';
@@ -74,6 +75,7 @@ export function createSyncTestbed(options: SyncTestbedOptions = {}): SyncTestbed
     concurrency: 1,
     pollIntervalMs: 1000,
     random: () => 0,
+    onDeadLetter: createDeadLetterReporter(deps),
   });
   return {
     deps,

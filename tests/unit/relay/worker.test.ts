@@ -1,7 +1,9 @@
 import { ApiError } from '../../../Relay/ports';
 import { silentLogger } from '../../../Relay/logging/logger';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
+import { ValidationError } from '../../../Domain/referral';
 import { DeferJob, SyncWorker, backoffMs, isPermanent } from '../../../Relay/sync/worker';
+import type { DeadLetterHandler } from '../../../Relay/sync/worker';
 
 const apiError = (status: number | null) =>
   new ApiError(`HTTP ${status}`, { service: 'partnercenter', status, method: 'GET', url: 'https://x/' });
@@ -59,6 +61,7 @@ describe('SyncWorker', () => {
     expect(isPermanent(apiError(412))).toBe(false);
     expect(isPermanent(apiError(null))).toBe(false);
     expect(isPermanent(new Error('boom'))).toBe(false);
+    expect(isPermanent(new ValidationError('$.status', 'expected one of New'))).toBe(true);
     await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: {} }]);
     await worker(async () => {
       throw apiError(400);
@@ -79,6 +82,39 @@ describe('SyncWorker', () => {
     await store.enqueue([{ kind: 'mystery', key: 'x:1', payload: {} }]);
     await worker(async () => undefined).drain();
     expect((await store.listDeadLetters())[0]!.lastError).toMatch(/no handler/);
+  });
+
+  it('tells the dead-letter hook once per dead letter, never on a retry, and survives a failing hook', async () => {
+    const told: string[] = [];
+    const hook: DeadLetterHandler = async (job, error, context) => {
+      told.push(`${job.kind} ${job.attempts} ${(error as Error).message} ${context.correlationId}`);
+      throw new Error('Dataverse is down too');
+    };
+    const w = new SyncWorker({
+      store,
+      handlers: { 'opportunity.sync': async () => Promise.reject(apiError(503)) },
+      clock,
+      logger: silentLogger,
+      maxAttempts: 2,
+      retryBaseMs: 1000,
+      concurrency: 1,
+      pollIntervalMs: 10,
+      random: () => 0.5,
+      onDeadLetter: hook,
+    });
+    await store.enqueue([
+      { kind: 'opportunity.sync', key: 'opportunity:1', payload: {}, correlationId: 'c-1' },
+      { kind: 'mystery', key: 'x:1', payload: {}, correlationId: 'c-2' },
+    ]);
+    await w.drain();
+    expect(told).toEqual(['mystery 1 no handler for job kind mystery c-2']);
+    now = new Date(now.getTime() + 60_000);
+    await w.drain();
+    expect(told).toEqual([
+      'mystery 1 no handler for job kind mystery c-2',
+      'opportunity.sync 2 HTTP 503 c-1',
+    ]);
+    expect(await store.depth()).toEqual({ queued: 0, running: 0, dead: 2 });
   });
 
   it('caps backoff', () => {

@@ -253,7 +253,7 @@ describe('Partner Center errors through the worker', () => {
   const queue = (opportunityId: string) =>
     bed.store.enqueue([opportunitySyncJob({ opportunityId, reason: 'test' })]);
 
-  it('a 4xx it cannot fix dead-letters the job at once and writes nothing back', async () => {
+  it('a 4xx it cannot fix dead-letters the job at once; the opportunity shows ✖ (tests/unit/sync/failures.test.ts)', async () => {
     const { opportunityId } = await createSeedOpportunity(bed.dataverse);
     bed.partnerCenter.failNext('createReferral', 400, 'customerProfile.address.country is invalid');
     await queue(opportunityId);
@@ -262,7 +262,13 @@ describe('Partner Center errors through the worker', () => {
     const [dead] = await bed.store.listDeadLetters();
     expect(dead).toMatchObject({ key: `opportunity:${opportunityId}`, attempts: 1 });
     expect(dead?.lastError).toMatch(/400: customerProfile.address.country is invalid/);
-    expect(bed.dataverse.batches).toEqual([]);
+    expect(opportunity(opportunityId)).toMatchObject({
+      [OpportunityColumns.name]: 'Northwind analytics platform ✖',
+      [OpportunityColumns.syncStatus]: SyncStatus.error,
+    });
+    expect(bed.dataverse.rows(EntitySets.pcs_syncevent)).toEqual([
+      expect.objectContaining({ [SyncEventColumns.outcome]: SyncOutcome.failed }),
+    ]);
     expect(bed.metrics.jobs.total({ result: 'dead' })).toBe(1);
   });
 

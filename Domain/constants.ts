@@ -74,6 +74,17 @@ export const OpportunityColumns = {
   referralStatus: 'pcs_referralstatus',
   referralSubstatus: 'pcs_referralsubstatus',
   engagementId: 'pcs_engagementid',
+  /** When an unanswered incoming referral expires (Domain/referralDeadline.ts). */
+  referralExpiresOn: 'pcs_referralexpireson',
+  /** Yes when Partner Center gave no expirationDateTime and the expiry is created + 14 days. */
+  referralExpiryEstimated: 'pcs_referralexpiryestimated',
+  /** Microsoft's side of the engagement (Domain/microsoftEngagement.ts). */
+  microsoftSellerName: 'pcs_microsoftsellername',
+  microsoftSellerEmail: 'pcs_microsoftselleremail',
+  microsoftEngagedOn: 'pcs_microsoftengagedon',
+  microsoftUpdatedOn: 'pcs_microsoftupdatedon',
+  microsoftNotes: 'pcs_microsoftnotes',
+  microsoftStatus: 'pcs_microsoftstatus',
 } as const;
 
 export const LeadColumns = {
@@ -93,6 +104,8 @@ export const LeadColumns = {
   referralStatus: 'pcs_referralstatus',
   referralSubstatus: 'pcs_referralsubstatus',
   syncStatus: 'pcs_syncstatus',
+  referralExpiresOn: 'pcs_referralexpireson',
+  referralExpiryEstimated: 'pcs_referralexpiryestimated',
 } as const;
 
 export const AccountColumns = {
@@ -328,6 +341,14 @@ export const RelayOwnedOpportunityColumns = [
   OpportunityColumns.engagementId,
   OpportunityColumns.referralStatus,
   OpportunityColumns.referralSubstatus,
+  OpportunityColumns.referralExpiresOn,
+  OpportunityColumns.referralExpiryEstimated,
+  OpportunityColumns.microsoftSellerName,
+  OpportunityColumns.microsoftSellerEmail,
+  OpportunityColumns.microsoftEngagedOn,
+  OpportunityColumns.microsoftUpdatedOn,
+  OpportunityColumns.microsoftNotes,
+  OpportunityColumns.microsoftStatus,
 ] as const;
 
 /** Partner Center referral deep link (Partner Center UI). */
@@ -422,6 +443,8 @@ export const Views = {
   opportunitySynced: 'e9780bb7-cb71-4f30-ac9d-b20f3df6ed0a',
   opportunitySyncErrors: '4880d356-01a3-4732-945e-454ab381cba8',
   syncEventFailed: '8b35df0b-65d6-41eb-aebe-6ca2c555dd1e',
+  opportunityReferralsExpiring: '3d6f7f0e-8c1b-4a47-9f0e-5b2d61c4a7e3',
+  leadReferralsExpiring: 'b0e41c57-2f6a-4d8e-a3c9-71e5d0f8b264',
   pcs_microsoftsolution: {
     public: '2000ebac-500e-48c3-afbd-9968dc3bdd69',
     advancedFind: '39eff0c3-a339-42f4-9b53-48857543acfd',

@@ -430,6 +430,13 @@ const SYNC_COLUMNS = [
   OpportunityColumns.statusCode,
   OpportunityColumns.modifiedOn,
   OpportunityColumns.audit,
+  // Relay-written from the referral too: read so an unchanged value is not written again.
+  OpportunityColumns.referralExpiresOn,
+  OpportunityColumns.referralExpiryEstimated,
+  OpportunityColumns.microsoftSellerName,
+  OpportunityColumns.microsoftSellerEmail,
+  OpportunityColumns.microsoftEngagedOn,
+  OpportunityColumns.microsoftNotes,
 ];
 
 const columnsOf = (map: FieldMap, table: FieldMapTable) =>

@@ -1,6 +1,7 @@
 /** Job kind → handler: the sync engine as the worker sees it. */
 import type { SyncDeps } from './deps';
-import { pullReferral, pullRelatedReferral } from './fromPartnerCenter';
+import { pullMicrosoftEngagement } from './engagement';
+import { pullReferral } from './fromPartnerCenter';
 import type {
   CustomerChangedPayload,
   LeadSyncPayload,
@@ -32,7 +33,10 @@ export function createJobHandlers(deps: SyncDeps): Record<string, JobHandler> {
     [JobKinds.referralPull]: async (job, context) =>
       log(await pullReferral(deps, job.payload as unknown as ReferralPullPayload, context), context),
     [JobKinds.relatedReferralPull]: async (job, context) =>
-      log(await pullRelatedReferral(deps, job.payload as unknown as ReferralPullPayload, context), context),
+      log(
+        await pullMicrosoftEngagement(deps, job.payload as unknown as ReferralPullPayload, context),
+        context,
+      ),
     [JobKinds.customerChanged]: async (job, context) =>
       log(await resyncDealsInError(deps, job.payload as unknown as CustomerChangedPayload, context), context),
     [JobKinds.solutionFromCatalogue]: async (job, context) =>

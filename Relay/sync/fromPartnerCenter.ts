@@ -24,6 +24,7 @@ import { fromReferral, opportunityQuery, snapshotFromWebApi } from '../../Domain
 import { where } from '../../Domain/odataQuery';
 import type { DataverseWrites } from '../../Domain/mapping';
 import type { DataverseRecord } from '../../Domain/opportunity';
+import { expiryColumns } from '../../Domain/referralDeadline';
 import type { StoredReferral } from '../../Domain/referral';
 import { ApiError } from '../ports';
 import type { BatchOperation, WebApiRecord } from '../ports';
@@ -215,6 +216,7 @@ async function createFromReferral(
       [LeadColumns.referralLink]: columns[OpportunityColumns.referralLink],
       [LeadColumns.referralStatus]: columns[OpportunityColumns.referralStatus],
       [LeadColumns.referralSubstatus]: columns[OpportunityColumns.referralSubstatus],
+      ...expiryColumns(referral, 'lead'),
     });
   }
   const message =
@@ -324,6 +326,7 @@ async function updateLinked(
     Object.assign(desired, {
       [LeadColumns.referralStatus]: columns[OpportunityColumns.referralStatus],
       [LeadColumns.referralSubstatus]: columns[OpportunityColumns.referralSubstatus],
+      ...expiryColumns(referral, 'lead'),
     });
   }
   // Referral fields never overwrite a record's lookups or id on update.
@@ -383,66 +386,4 @@ function relatedPatch(
   if (Object.keys(changed).length === 0) return [];
   operations.push({ method: 'PATCH', entitySet, id, record: changed });
   return Object.keys(changed).map((c) => `${entitySet}.${c}`);
-}
-
-/** Microsoft's side of an engagement changed: record its CRM id and status on our opportunity. */
-export async function pullRelatedReferral(
-  deps: SyncDeps,
-  payload: ReferralPullPayload,
-  context: JobContext,
-): Promise<PullResult> {
-  const correlation = { correlationId: context.correlationId };
-  const related = await deps.partnerCenter.getReferral(payload.referralId, correlation);
-  if (!related.engagementId)
-    return count(deps, { outcome: 'skipped', reason: 'related referral without engagement' });
-  const [opportunity] = await deps.dataverse.retrieveMultiple(EntitySets.opportunity, {
-    select: [OpportunityColumns.id, OpportunityColumns.microsoftCrmId, OpportunityColumns.audit],
-    filter: where.eq(OpportunityColumns.engagementId, related.engagementId),
-    top: 1,
-  });
-  if (!opportunity) {
-    // Our own referral may not be linked by engagement yet: pull it, then this event is moot.
-    const ours = (
-      await deps.partnerCenter.listReferrals(
-        { filter: where.eq('engagementId', related.engagementId) },
-        correlation,
-      )
-    ).filter((r) => r.id !== related.id);
-    for (const referral of ours)
-      await pullReferral(deps, { referralId: referral.id, eventName: payload.eventName }, context);
-    return count(deps, { outcome: 'skipped', reason: 'no opportunity for this engagement yet' });
-  }
-  const now = deps.clock.now();
-  const recordId = opportunity[OpportunityColumns.id] as string;
-  const msxId = related.trackingInfo?.microsoftMsxId ?? null;
-  const status = `${related.status ?? '?'}/${related.substatus ?? '?'}`;
-  const lcid = await ownerLanguage(deps.languages, EntitySets.opportunity, recordId);
-  const message = inboundText(
-    payload.eventName === 'related-referral-created' ? 'engagementJoined' : 'engagementUpdated',
-    lcid,
-    { status, crm: msxId ? inboundText('microsoftCrmId', lcid, { id: msxId }) : '' },
-  );
-  const columns: DataverseRecord = {
-    [OpportunityColumns.audit]: prependAudit(
-      opportunity[OpportunityColumns.audit],
-      auditLine(now, 'toDataverse', 'succeeded', message),
-    ),
-  };
-  if (msxId && msxId !== opportunity[OpportunityColumns.microsoftCrmId])
-    columns[OpportunityColumns.microsoftCrmId] = msxId;
-  await deps.dataverse.executeBatch([
-    { method: 'PATCH', entitySet: EntitySets.opportunity, id: recordId, record: columns },
-    syncEventOperation({
-      table: 'opportunity',
-      recordId,
-      direction: 'toDataverse',
-      outcome: 'succeeded',
-      title: inboundText('engagementTitle', lcid),
-      message,
-      referralId: related.id,
-      correlationId: context.correlationId,
-      occurredOn: now,
-    }),
-  ]);
-  return count(deps, { outcome: 'succeeded', action: 'updated', table: 'opportunity', recordId });
 }

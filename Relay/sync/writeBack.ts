@@ -15,7 +15,9 @@ import {
   SyncStatus,
   referralLink,
 } from '../../Domain/constants';
+import { invitationColumns } from '../../Domain/microsoftEngagement';
 import type { DataverseRecord } from '../../Domain/opportunity';
+import { expiryColumns } from '../../Domain/referralDeadline';
 import type { Referral } from '../../Domain/referral';
 import type { BatchOperation } from '../ports';
 
@@ -55,6 +57,7 @@ export function referralColumns(referral: Referral): DataverseRecord {
   if (referral.engagementId) columns[OpportunityColumns.engagementId] = referral.engagementId;
   const msxId = referral.trackingInfo?.microsoftMsxId;
   if (msxId) columns[OpportunityColumns.microsoftCrmId] = msxId;
+  Object.assign(columns, expiryColumns(referral), invitationColumns(referral));
   return columns;
 }
 
@@ -118,12 +121,17 @@ export function writeBackOperations(
   return operations;
 }
 
+const isDateTime = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
+
 /** Columns of `desired` whose value differs from `current` (loose: 5 and "5" are equal). */
 export function changedColumns(current: DataverseRecord, desired: DataverseRecord): DataverseRecord {
   const same = (a: unknown, b: unknown) => {
     if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
     if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
     if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
+    // Date-times: the same instant, however many fraction digits (Dataverse answers without them).
+    if (isDateTime(a) && isDateTime(b)) return Date.parse(a) === Date.parse(b);
     // Dates: Dataverse returns date-only columns as `YYYY-MM-DD` and datetimes with a time part.
     return (
       String(a) === String(b) || String(a).slice(0, 10) === String(b) || String(b).slice(0, 10) === String(a)

@@ -11,3 +11,14 @@ export const opportunityFixture = (kind: 'cosell' | 'partnerled' | 'private') =>
   readJson(path.join(DATAVERSE_ROWS, `opportunity-${kind}.json`)) as Record<string, unknown>;
 export const partnerCenter = (file: string) => readJson(path.join(PARTNER_CENTER_PAYLOADS, file));
 export const webhook = (file: string) => readJson(path.join(DATAVERSE_WEBHOOK_PAYLOADS, file));
+
+/**
+ * A documentation sample published as invalid JSON (`*.invalid-json.txt`), parsed after repairing only
+ * its syntax: a comma missing between a value and the next property, and trailing commas.
+ */
+export function publishedInvalidJson(file: string): unknown {
+  const text = readFileSync(path.join(PARTNER_CENTER_PAYLOADS, file), 'utf8')
+    .replace(/([}\]"\d])(\s*\n\s*")/g, '$1,$2')
+    .replace(/,(\s*[}\]])/g, '$1');
+  return JSON.parse(text);
+}

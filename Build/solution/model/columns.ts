@@ -89,6 +89,32 @@ function shared(table: TableName): ColumnDef[] {
     },
     {
       table,
+      logicalName: OpportunityColumns.referralExpiresOn,
+      type: { kind: 'datetime', format: 'datetime' },
+      displayName: label('Referral expires on', 'Indicação expira em', 'La referencia vence el'),
+      description: label(
+        'When Partner Center archives the referral as Expired unless it is accepted or declined: its expiration date, or 14 days after it arrived when Partner Center gives none. Empty once answered. Written by the sync service only.',
+        'Quando o Partner Center arquiva a indicação como Expirada se ela não for aceita nem recusada: a data de expiração dela ou, se o Partner Center não informar, 14 dias após a chegada. Vazio depois de respondida. Gravado somente pelo serviço de sincronização.',
+        'Cuándo Partner Center archiva la referencia como Expirada si no se acepta ni se rechaza: su fecha de vencimiento o, si Partner Center no la indica, 14 días después de su llegada. Vacío una vez respondida. Solo lo escribe el servicio de sincronización.',
+      ),
+    },
+    {
+      table,
+      logicalName: OpportunityColumns.referralExpiryEstimated,
+      type: { kind: 'bit', defaultValue: 0, ...YES_NO },
+      displayName: label(
+        'Referral expiry estimated',
+        'Expiração da indicação estimada',
+        'Vencimiento de la referencia estimado',
+      ),
+      description: label(
+        'Yes when Partner Center gave no expiration date and Referral expires on is 14 days after the referral arrived.',
+        'Sim quando o Partner Center não informou a data de expiração e Indicação expira em é 14 dias após a chegada da indicação.',
+        'Sí cuando Partner Center no indicó la fecha de vencimiento y La referencia vence el es 14 días después de la llegada de la referencia.',
+      ),
+    },
+    {
+      table,
       logicalName: OpportunityColumns.syncStatus,
       type: { kind: 'choice', options: syncStatusOptions, defaultValue: syncStatusOptions[0]!.value },
       displayName: label('Sync status', 'Status da sincronização', 'Estado de sincronización'),
@@ -235,6 +261,77 @@ const opportunityOnly: ColumnDef[] = [
       'Indica si el cliente tiene intención de comprar a través de Microsoft Marketplace. Se envía como No lo ha decidido cuando está vacía.',
     ),
   },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.microsoftSellerName,
+    type: { kind: 'text', format: 'text', maxLength: 200 },
+    searchable: true,
+    displayName: label('Microsoft seller', 'Vendedor da Microsoft', 'Vendedor de Microsoft'),
+    description: label(
+      'The Microsoft seller engaged on this co-sell deal, from Partner Center.',
+      'O vendedor da Microsoft engajado neste negócio de co-venda, do Partner Center.',
+      'El vendedor de Microsoft que participa en esta operación de venta conjunta, desde Partner Center.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.microsoftSellerEmail,
+    type: text100,
+    displayName: label(
+      'Microsoft seller email',
+      'Email do vendedor da Microsoft',
+      'Correo del vendedor de Microsoft',
+    ),
+    description: label(
+      'Email address of the Microsoft seller, from Partner Center.',
+      'Endereço de email do vendedor da Microsoft, do Partner Center.',
+      'Dirección de correo del vendedor de Microsoft, desde Partner Center.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.microsoftEngagedOn,
+    type: { kind: 'datetime', format: 'datetime' },
+    displayName: label('Microsoft engaged on', 'Microsoft engajou em', 'Microsoft se unió el'),
+    description: label(
+      'When Microsoft joined the deal or sent the referral.',
+      'Quando a Microsoft entrou no negócio ou enviou a indicação.',
+      'Cuándo Microsoft se unió a la operación o envió la referencia.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.microsoftUpdatedOn,
+    type: { kind: 'datetime', format: 'datetime' },
+    displayName: label('Microsoft updated on', 'Microsoft atualizou em', 'Microsoft actualizó el'),
+    description: label(
+      'When Microsoft last changed its side of the deal.',
+      'Quando a Microsoft alterou pela última vez o lado dela do negócio.',
+      'Cuándo cambió Microsoft por última vez su parte de la operación.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.microsoftNotes,
+    type: { kind: 'memo', maxLength: 4000 },
+    displayName: label('Microsoft notes', 'Notas da Microsoft', 'Notas de Microsoft'),
+    description: label(
+      'The Microsoft seller’s notes on the deal, from Partner Center.',
+      'As notas do vendedor da Microsoft sobre o negócio, do Partner Center.',
+      'Las notas del vendedor de Microsoft sobre la operación, desde Partner Center.',
+    ),
+  },
+  {
+    table: Tables.opportunity,
+    logicalName: OpportunityColumns.microsoftStatus,
+    type: { kind: 'choice', options: referralSubstatusOptions },
+    displayName: label('Microsoft status', 'Status da Microsoft', 'Estado de Microsoft'),
+    description: label(
+      'Status of Microsoft’s side of the co-sell deal in Partner Center (accepted, won, lost, declined).',
+      'Status do lado da Microsoft no negócio de co-venda no Partner Center (aceita, ganha, perdida, recusada).',
+      'Estado de la parte de Microsoft en la operación de venta conjunta en Partner Center (aceptada, ganada, perdida, rechazada).',
+    ),
+  },
 ];
 
 const secured = new Set<string>(SecuredOpportunityColumns);
@@ -250,6 +347,8 @@ const leadNames = new Set<string>([
   LeadColumns.referralStatus,
   LeadColumns.referralSubstatus,
   LeadColumns.syncStatus,
+  LeadColumns.referralExpiresOn,
+  LeadColumns.referralExpiryEstimated,
 ]);
 
 export const leadColumns: ColumnDef[] = shared(Tables.lead)

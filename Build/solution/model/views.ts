@@ -1,8 +1,10 @@
-/** Views: the co-sell views (synced opportunities, sync errors, failed sync events), plus the standard set of each new table. */
+/** Views: the co-sell views (synced opportunities, sync errors, failed sync events, referrals expiring this week), plus the standard set of each new table. */
 import {
+  LeadColumns,
   OpportunityColumns,
   ReferralAttributeCategoryOptions,
   ReferralAttributeColumns,
+  ReferralStatusOptions,
   SolutionDetailColumns,
   SyncEventColumns,
   SyncOutcome,
@@ -11,7 +13,7 @@ import {
   Tables,
   Views,
 } from '../../../Domain/constants';
-import type { ViewDef } from '../render/views';
+import type { Condition, ViewDef } from '../render/views';
 import { label } from './labels';
 import { newTables } from './tables';
 import type { NewTableDef } from './types';
@@ -94,6 +96,71 @@ const coSellViews: ViewDef[] = [
     ],
     order: { attribute: SyncEventColumns.occurredOn, descending: true },
     conditions: [{ attribute: SyncEventColumns.outcome, operator: 'eq', value: SyncOutcome.failed }],
+  },
+];
+
+/**
+ * Unanswered referrals whose response window closes within seven days (Partner Center archives them as
+ * Expired then), soonest first. `next-seven-days` rather than `this-week`: a referral expiring next
+ * Monday matters on Friday.
+ */
+const expiringName = label(
+  'Referrals expiring this week',
+  'Indicações que expiram nesta semana',
+  'Referencias que vencen esta semana',
+);
+const expiringDescription = label(
+  'Referrals from Partner Center not yet accepted or declined that expire within the next 7 days, soonest first.',
+  'Indicações do Partner Center ainda não aceitas nem recusadas que expiram nos próximos 7 dias, as mais próximas primeiro.',
+  'Referencias de Partner Center aún no aceptadas ni rechazadas que vencen en los próximos 7 días, las más próximas primero.',
+);
+const expiring = (column: string): Condition[] => [
+  ACTIVE,
+  { attribute: column, operator: 'eq', value: ReferralStatusOptions.New },
+];
+
+const expiringViews: ViewDef[] = [
+  {
+    id: Views.opportunityReferralsExpiring,
+    table: Tables.opportunity,
+    primaryKey: OpportunityColumns.id,
+    queryType: 0,
+    isDefault: false,
+    name: expiringName,
+    description: expiringDescription,
+    columns: [
+      [OpportunityColumns.name, 300],
+      [OpportunityColumns.parentAccount, 150],
+      [OpportunityColumns.estimatedValue, 125],
+      [OpportunityColumns.referralExpiresOn, 140],
+      [OpportunityColumns.microsoftSellerName, 150],
+      [OpportunityColumns.referralId, 150],
+    ],
+    order: { attribute: OpportunityColumns.referralExpiresOn, descending: false },
+    conditions: [
+      ...expiring(OpportunityColumns.referralStatus),
+      { attribute: OpportunityColumns.referralExpiresOn, operator: 'next-seven-days' },
+    ],
+  },
+  {
+    id: Views.leadReferralsExpiring,
+    table: Tables.lead,
+    primaryKey: LeadColumns.id,
+    queryType: 0,
+    isDefault: false,
+    name: expiringName,
+    description: expiringDescription,
+    columns: [
+      [LeadColumns.subject, 300],
+      [LeadColumns.companyName, 150],
+      [LeadColumns.referralExpiresOn, 140],
+      [LeadColumns.referralId, 150],
+    ],
+    order: { attribute: LeadColumns.referralExpiresOn, descending: false },
+    conditions: [
+      ...expiring(LeadColumns.referralStatus),
+      { attribute: LeadColumns.referralExpiresOn, operator: 'next-seven-days' },
+    ],
   },
 ];
 
@@ -233,4 +300,5 @@ export const allViews = (): ViewDef[] => [
   ...coSellViews,
   ...newTables.flatMap(standardViews),
   ...referralAttributeViews,
+  ...expiringViews,
 ];

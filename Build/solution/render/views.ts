@@ -8,7 +8,7 @@ export type QueryType = 0 | 1 | 2 | 4 | 64;
 
 export interface Condition {
   attribute: string;
-  operator: 'eq' | 'like' | 'not-null';
+  operator: 'eq' | 'like' | 'not-null' | 'next-seven-days';
   value?: string | number;
 }
 

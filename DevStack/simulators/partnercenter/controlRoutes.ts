@@ -41,22 +41,25 @@ export function registerControlRoutes(
   );
   app.post(`${c}/referrals/:id/engage`, async (req) => {
     const body = bodyOf(req.body);
+    if (body.notes !== undefined && typeof body.notes !== 'string')
+      throw badRequest('notes must be a string');
     return referrals.engage(idOf(req.params), {
       msxId: typeof body.msxId === 'string' ? body.msxId : undefined,
       seller: body.seller && typeof body.seller === 'object' ? (body.seller as Obj) : undefined,
+      notes: body.notes as string | undefined,
     });
   });
   app.post(`${c}/referrals/:id/microsoft-update`, async (req) => {
     const body = bodyOf(req.body);
     if (body.dealValue !== undefined && typeof body.dealValue !== 'number')
       throw badRequest('dealValue must be a number');
-    for (const key of ['closingDateTime', 'notes']) {
+    for (const key of ['closingDateTime', 'notes', 'substatus']) {
       if (body[key] !== undefined && typeof body[key] !== 'string')
         throw badRequest(`${key} must be a string`);
     }
     return referrals.microsoftUpdate(
       idOf(req.params),
-      body as { dealValue?: number; closingDateTime?: string; notes?: string },
+      body as { dealValue?: number; closingDateTime?: string; notes?: string; substatus?: string },
     );
   });
   app.post(`${c}/referrals/:id/expire`, async (req) => referrals.expire(idOf(req.params)));

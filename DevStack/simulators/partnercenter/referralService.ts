@@ -258,10 +258,15 @@ export class ReferralService {
   /**
    * A Microsoft seller engages on the partner's co-sell: Microsoft's related referral appears in the
    * same engagement and the partner's referral gets trackingInfo.microsoftMsxId.
+   * Shape of Microsoft's referral: `organizationId: "msft"`, `organizationName: "Microsoft"` (the
+   * published samples' Microsoft organization, partner-rest get-a-list-of-referrals / create-a-referral);
+   * the Microsoft seller in `team` as in the published sample of a Microsoft-sent referral (same page);
+   * the seller's note in `details.notes` of Microsoft's own referral (not documented: an assumption,
+   * docs/microsoft-engagement.md); the CRM id in `trackingInfo.microsoftMsxId` (connector docs).
    */
   engage(
     id: string,
-    options: { msxId?: string; seller?: Obj },
+    options: { msxId?: string; seller?: Obj; notes?: string },
   ): { referral: StoredReferral; related: StoredReferral } {
     const current = this.get(id);
     if (current.status === 'Closed') throw conflict(`Referral ${id} is closed`);
@@ -287,7 +292,8 @@ export class ReferralService {
       type: 'Shared',
       direction: 'Incoming',
       customerProfile: structuredClone(current.customerProfile),
-      details: structuredClone(current.details),
+      // Microsoft's copy of the deal; its notes are Microsoft's own, never the partner's text.
+      details: { ...structuredClone(current.details), notes: options.notes ?? null },
       team: [
         (options.seller as ReferralMember | undefined) ?? {
           firstName: 'Mia',
@@ -315,10 +321,13 @@ export class ReferralService {
     return { referral, related };
   }
 
-  /** A Microsoft seller edits deal value / close date / notes of a referral it can write. */
+  /**
+   * A Microsoft seller edits deal value / close date / notes of a referral it can write, and — on
+   * Microsoft's own referral — may close it (Won, Lost, Declined) with the documented status moves.
+   */
   microsoftUpdate(
     id: string,
-    changes: { dealValue?: number; closingDateTime?: string; notes?: string },
+    changes: { dealValue?: number; closingDateTime?: string; notes?: string; substatus?: string },
   ): StoredReferral {
     const current = this.get(id);
     if (current.status === 'Closed') throw conflict(`Referral ${id} is closed`);
@@ -326,7 +335,15 @@ export class ReferralService {
     if (changes.dealValue !== undefined) details.dealValue = Number(changes.dealValue);
     if (changes.closingDateTime !== undefined) details.closingDateTime = changes.closingDateTime;
     if (changes.notes !== undefined) details.notes = changes.notes;
-    const referral = this.stamp({ ...current, details }, current);
+    const next: StoredReferral = { ...current, details };
+    if (changes.substatus !== undefined) {
+      if (current.organizationId !== MICROSOFT_ORG_ID)
+        throw badRequest("substatus: only Microsoft's own referral is closed by Microsoft", ['substatus']);
+      if (!['Won', 'Lost', 'Declined'].includes(changes.substatus))
+        throw badRequest('substatus must be Won, Lost or Declined', ['substatus']);
+      Object.assign(next, { status: 'Closed', substatus: changes.substatus });
+    }
+    const referral = this.stamp(next, current);
     this.store.putReferral(referral);
     this.fire(
       current.organizationId === MICROSOFT_ORG_ID ? 'related-referral-updated' : 'referral-updated',

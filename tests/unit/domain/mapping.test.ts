@@ -92,7 +92,8 @@ describe('opportunityQuery', () => {
         'pcs_helpneeded,pcs_referralstatus,pcs_referralsubstatus,pcs_microsoftcrmid,pcs_engagementid,pcs_referralid,' +
         '_pcs_solutionareaid_value,_pcs_solutionplayid_value,_pcs_partnerroleid_value,pcs_customermarketplaceintent,' +
         'pcs_syncwithpartnercenter,pcs_referrallink,pcs_syncstatus,pcs_lastsyncedon,statecode,statuscode,modifiedon,' +
-        'pcs_audit' +
+        'pcs_audit,pcs_referralexpireson,pcs_referralexpiryestimated,pcs_microsoftsellername,' +
+        'pcs_microsoftselleremail,pcs_microsoftengagedon,pcs_microsoftnotes' +
         '&$expand=parentaccountid($select=accountid,name,address1_line1,address1_line2,address1_city,' +
         'address1_stateorprovince,address1_postalcode,address1_country),' +
         'parentcontactid($select=contactid,firstname,lastname,emailaddress1,telephone1),' +

@@ -42,10 +42,11 @@ describe('Solution/ source', () => {
     expect(
       paths.filter((p) => /^Entities\/[^/]+\/FormXml\/main\/\{[0-9a-f-]{36}\}\.xml$/.test(p)),
     ).toHaveLength(5);
-    // 3 co-sell views, 5 standard views of each of the 4 new tables, 3 Referral Attribute category views.
+    // 3 co-sell views, 5 standard views of each of the 4 new tables, 3 Referral Attribute category views,
+    // 2 "Referrals expiring this week" (opportunity, lead).
     expect(
       paths.filter((p) => /^Entities\/[^/]+\/SavedQueries\/\{[0-9a-f-]{36}\}\.xml$/.test(p)),
-    ).toHaveLength(26);
+    ).toHaveLength(28);
   });
 });
 

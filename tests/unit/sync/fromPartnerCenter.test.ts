@@ -2,7 +2,7 @@
  * Partner Center → Dynamics 365 for one referral, on the typed fakes with Partner Center's own
  * documentation samples: create (opportunity or lead per policy, matched-or-created account and
  * contact, currency, catalogue solutions, externalReferenceId linked back), update of the changed
- * columns only, our own echo skipped, a closed referral, Microsoft joining the engagement.
+ * columns only, our own echo skipped, a closed referral. Microsoft's side: engagement.test.ts.
  */
 import {
   AccountColumns,
@@ -24,7 +24,7 @@ import {
 } from '../../../Domain/constants';
 import type { StoredReferral } from '../../../Domain/referral';
 import { writtenEtagKey } from '../../../Relay/sync/deps';
-import { pullReferral, pullRelatedReferral } from '../../../Relay/sync/fromPartnerCenter';
+import { pullReferral } from '../../../Relay/sync/fromPartnerCenter';
 import { pushOpportunity } from '../../../Relay/sync/toPartnerCenter';
 import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { receiveReferral, referralSample } from '../../testkit/referrals';
@@ -276,31 +276,5 @@ describe('pullReferral → lead (the older pcs_InboundReferralPolicy = lead)', (
     expect(bed.dataverse.rows(EntitySets.account)).toEqual([]);
     expect(bed.dataverse.rows(EntitySets.pcs_microsoftsolution)).toEqual([]);
     expect(bed.dataverse.rows(EntitySets.opportunity)).toEqual([]);
-  });
-});
-
-describe('pullRelatedReferral', () => {
-  beforeEach(() => start());
-
-  it('records Microsoft’s CRM id and an audit line when a Microsoft seller joins the engagement', async () => {
-    const { opportunityId } = await createSeedOpportunity(bed.dataverse);
-    const pushed = await pushOpportunity(bed.deps, { opportunityId, reason: 'test' }, bed.context);
-    const { related } = bed.partnerCenter.referrals.engage(
-      (pushed as { referral: StoredReferral }).referral.id,
-      {
-        msxId: '7-ABCDEF1234',
-      },
-    );
-
-    const result = await pullRelatedReferral(
-      bed.deps,
-      { referralId: related.id, eventName: 'related-referral-created' },
-      bed.context,
-    );
-    expect(result).toMatchObject({ outcome: 'succeeded', action: 'updated', recordId: opportunityId });
-    expect(opportunity(opportunityId)[OpportunityColumns.microsoftCrmId]).toBe('7-ABCDEF1234');
-    expect(String(opportunity(opportunityId)[OpportunityColumns.audit]).split('\n')[0]).toMatch(
-      /Microsoft joined the engagement/,
-    );
   });
 });

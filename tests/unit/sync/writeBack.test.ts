@@ -63,6 +63,9 @@ describe('referralColumns', () => {
       [OpportunityColumns.referralLink]: referralLink('r-1'),
       [OpportunityColumns.referralStatus]: ReferralStatusOptions.Active,
       [OpportunityColumns.referralSubstatus]: ReferralSubstatusOptions.Accepted,
+      // Accepted: nothing expires any more (Domain/referralDeadline.ts).
+      [OpportunityColumns.referralExpiresOn]: null,
+      [OpportunityColumns.referralExpiryEstimated]: null,
     });
     expect(
       referralColumns({
@@ -150,7 +153,7 @@ describe('changedColumns', () => {
       changedColumns(current, {
         estimatedvalue: '5',
         estimatedclosedate: '2026-09-30T00:00:00Z',
-        pcs_lastsyncedon: '2026-03-01T12:00:00Z',
+        pcs_lastsyncedon: '2026-03-01T12:00:00.000Z',
         description: undefined,
         name: 'A',
         pcs_tags: { a: 1 },
@@ -158,8 +161,15 @@ describe('changedColumns', () => {
       }),
     ).toEqual({ 'parentaccountid@odata.bind': '/accounts(x)' });
     expect(
-      changedColumns(current, { estimatedvalue: 6, name: 'B', description: '', pcs_tags: { a: 2 } }),
+      changedColumns(current, {
+        estimatedvalue: 6,
+        name: 'B',
+        description: '',
+        pcs_tags: { a: 2 },
+        pcs_lastsyncedon: '2026-03-01T12:00:01Z',
+      }),
     ).toEqual({
+      pcs_lastsyncedon: '2026-03-01T12:00:01Z',
       estimatedvalue: 6,
       name: 'B',
       description: '',

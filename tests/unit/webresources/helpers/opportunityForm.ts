@@ -117,6 +117,15 @@ export function createOpportunityForm(setup: FormSetup = {}) {
   A.createString({ name: O.engagementId, value: null }, control(O.engagementId));
   A.createOptionSet({ name: O.referralStatus, value: null }, control(O.referralStatus));
   A.createOptionSet({ name: O.referralSubstatus, value: null }, control(O.referralSubstatus));
+  // Not on the shipped form (the control shows them); a customizer may add them to theirs.
+  A.createDate({ name: O.referralExpiresOn, value: null }, control(O.referralExpiresOn));
+  A.createBoolean({ name: O.referralExpiryEstimated, value: null }, control(O.referralExpiryEstimated));
+  A.createString({ name: O.microsoftSellerName, value: null }, control(O.microsoftSellerName));
+  A.createString({ name: O.microsoftSellerEmail, value: null }, control(O.microsoftSellerEmail));
+  A.createDate({ name: O.microsoftEngagedOn, value: null }, control(O.microsoftEngagedOn));
+  A.createDate({ name: O.microsoftUpdatedOn, value: null }, control(O.microsoftUpdatedOn));
+  A.createString({ name: O.microsoftNotes, value: null }, control(O.microsoftNotes));
+  A.createOptionSet({ name: O.microsoftStatus, value: null }, control(O.microsoftStatus));
 
   return XrmMockGenerator.getFormContext();
 }

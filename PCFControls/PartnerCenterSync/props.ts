@@ -83,11 +83,13 @@ export function buildProps(context: ControlContext, services: ControlServices): 
   const lastSyncedOn = p.lastSyncedOn.raw ?? null;
   const audit = textOf(p.audit);
   const info = context.mode.contextInfo;
+  const now = services.now();
 
   return {
     t: translator((id) => context.resources.getString(id)),
     lcid,
     locale,
+    now,
     recordId: recordIdOf(info),
     toggle: toggleView({
       syncEnabled,
@@ -95,7 +97,7 @@ export function buildProps(context: ControlContext, services: ControlServices): 
       entityTypeName: info?.entityTypeName ?? null,
       entityId: info?.entityId ?? null,
     }),
-    status: statusView({ syncStatus, syncEnabled, lastSyncedOn, audit }, services.now(), locale),
+    status: statusView({ syncStatus, syncEnabled, lastSyncedOn, audit }, now, locale),
     referral: referralView({
       referralId: textOf(p.referralId),
       referralLink: textOf(p.referralLink),

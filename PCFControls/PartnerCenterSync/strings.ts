@@ -79,6 +79,16 @@ export const StringKeys = {
   Relay_NotConfigured: 'Relay_NotConfigured',
   FieldMap_Invalid: 'FieldMap_Invalid',
   FieldMap_Entry: 'FieldMap_Entry',
+  Microsoft_Title: 'Microsoft_Title',
+  Microsoft_Seller: 'Microsoft_Seller',
+  Microsoft_Status: 'Microsoft_Status',
+  Microsoft_Engaged: 'Microsoft_Engaged',
+  Microsoft_Updated: 'Microsoft_Updated',
+  Microsoft_Notes: 'Microsoft_Notes',
+  Expiry_In: 'Expiry_In',
+  Expiry_Passed: 'Expiry_Passed',
+  Expiry_Estimated: 'Expiry_Estimated',
+  Expiry_Hint: 'Expiry_Hint',
 } as const;
 
 export type StringKey = (typeof StringKeys)[keyof typeof StringKeys];

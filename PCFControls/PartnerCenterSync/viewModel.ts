@@ -8,6 +8,7 @@ import {
   referralLink,
 } from '../../Domain/constants';
 import type { Problem, ProblemCode } from '../../Domain/opportunity';
+import { expiryState } from '../../Domain/referralDeadline';
 import { StringKeys, type StringKey } from './strings';
 
 export type StatusKind = 'synced' | 'error' | 'pending' | 'off';
@@ -166,3 +167,57 @@ export function preflightChecklist(problems: Problem[], describe: (p: Problem) =
   if (others.length) items.push({ label: StringKeys.Preflight_Other, ok: false, fixes: others });
   return items;
 }
+
+export interface ExpiryView {
+  /** "in 3 days" / "em 3 dias" / "dentro de 3 días" (or "2 hours ago" once passed). */
+  relative: string;
+  /** The date and time, for the tooltip. */
+  date: string;
+  /** Less than three days left: warning style. */
+  warning: boolean;
+  expired: boolean;
+  /** Partner Center gave no expiration date: created + 14 days. */
+  estimated: boolean;
+}
+
+const DEADLINE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 24 * 3600_000],
+  ['hour', 3600_000],
+  ['minute', 60_000],
+];
+
+/**
+ * A deadline in whole days while a day or more is left ("in 13 days", never "in 1 week": sellers
+ * count days to a deadline), then hours, then minutes; numeric, so "in 1 day" is not read as the
+ * calendar's "tomorrow".
+ */
+export function deadlineText(msLeft: number, locale: string): string {
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  for (const [unit, size] of DEADLINE_UNITS) {
+    if (Math.abs(msLeft) >= size) return format.format(Math.trunc(msLeft / size), unit);
+  }
+  return format.format(msLeft < 0 ? -0 : 0, 'minute');
+}
+
+/** The expiry of a referral still waiting for an answer (status New), against the injected clock. */
+export function expiryView(
+  input: { expiresOn: Date | null; estimated: boolean; referral: ReferralView | null },
+  now: Date,
+  locale: string,
+): ExpiryView | null {
+  if (!input.expiresOn || input.referral?.statusKey !== StringKeys.ReferralStatus_New) return null;
+  const state = expiryState(input.expiresOn, now);
+  return {
+    relative: deadlineText(state.msLeft, locale),
+    date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
+      input.expiresOn,
+    ),
+    warning: state.warning,
+    expired: state.expired,
+    estimated: input.estimated,
+  };
+}
+
+/** Label key of a Microsoft status (pcs_microsoftstatus holds a substatus option value). */
+export const microsoftStatusKey = (value: number | null): StringKey | null =>
+  keyOfOption(ReferralSubstatusOptions, value, 'ReferralSubstatus_');

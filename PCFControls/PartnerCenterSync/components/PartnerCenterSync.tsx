@@ -1,7 +1,10 @@
 import * as React from 'react';
-import type { OpportunityData, SyncEventView } from '../data';
+import type { DealSide, OpportunityData, SyncEventView } from '../data';
+import { expiryView } from '../viewModel';
 import { FieldMapErrors } from './FieldMapErrors';
+import { MicrosoftSection } from './MicrosoftSection';
 import { PreflightChecklist } from './PreflightChecklist';
+import { ReferralDeadline } from './ReferralDeadline';
 import { ReferralDetails } from './ReferralDetails';
 import { RelayActions } from './RelayActions';
 import { StatusBadge } from './StatusBadge';
@@ -58,11 +61,35 @@ function useSyncEvents(data: OpportunityData, recordId: string | null, revision:
   return { ...state, more: () => load(state.next, true) };
 }
 
+/** Expiry and Microsoft's side, re-read whenever the relay wrote back; null until loaded (or unreadable). */
+function useDealSide(data: OpportunityData, recordId: string | null, revision: string): DealSide | null {
+  const [deal, setDeal] = React.useState<DealSide | null>(null);
+  React.useEffect(() => {
+    if (!recordId) return undefined;
+    let current = true;
+    // Unreadable (no privilege, columns of an older solution): the sections stay hidden.
+    data.dealSide(recordId).then(
+      (loaded) => current && setDeal(loaded),
+      () => current && setDeal(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [data, recordId, revision]);
+  return deal;
+}
+
 export const PartnerCenterSync: React.FC<PartnerCenterSyncProps> = (props) => {
   const { t, recordId, toggle, status, referral, fieldMap, data, relay } = props;
   const history = useSyncEvents(data, recordId, props.revision);
+  const deal = useDealSide(data, recordId, props.revision);
   const newest = history.events[0];
   const failureMessage = newest?.outcome === 'failed' && newest.message ? newest.message : null;
+  const expiry = expiryView(
+    { expiresOn: deal?.expiresOn ?? null, estimated: deal?.expiryEstimated ?? false, referral },
+    props.now,
+    props.locale,
+  );
 
   return (
     <div className="pcs-root">
@@ -72,6 +99,14 @@ export const PartnerCenterSync: React.FC<PartnerCenterSyncProps> = (props) => {
         <StatusBadge status={status} failureMessage={failureMessage} t={t} />
       </div>
       {referral ? <ReferralDetails referral={referral} t={t} copyText={props.copyText} /> : null}
+      {expiry ? <ReferralDeadline expiry={expiry} t={t} /> : null}
+      <MicrosoftSection
+        microsoft={deal?.microsoft ?? null}
+        microsoftCrmId={referral?.microsoftCrmId ?? null}
+        now={props.now}
+        locale={props.locale}
+        t={t}
+      />
       {toggle.checked && fieldMap.ok && recordId ? (
         <PreflightChecklist
           recordId={recordId}

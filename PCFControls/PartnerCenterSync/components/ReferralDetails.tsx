@@ -42,12 +42,6 @@ export const ReferralDetails: React.FC<ReferralDetailsProps> = ({ referral, t, c
           <dd className="pcs-referral__status">{status}</dd>
         </>
       ) : null}
-      {referral.microsoftCrmId ? (
-        <>
-          <dt>{t(StringKeys.MicrosoftCrmId_Label)}</dt>
-          <dd className="pcs-referral__crm">{referral.microsoftCrmId}</dd>
-        </>
-      ) : null}
     </dl>
   );
 };

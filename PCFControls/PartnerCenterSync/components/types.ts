@@ -12,6 +12,8 @@ export interface PartnerCenterSyncProps {
   lcid: number;
   /** BCP 47 tag for dates. */
   locale: string;
+  /** When the view was built: relative times and deadlines are measured from it. */
+  now: Date;
   /** Bare GUID of the opportunity; null when the host has no saved record. */
   recordId: string | null;
   toggle: ToggleView;

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { HelpNeededOptions, OpportunityColumns as O } from '../../../Domain/constants';
 import { parseResx } from '../../../DevStack/demo/client/model/manifest';
 import { sandboxExtra } from '../../../DevStack/demo/sandboxExtra';
+import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { startSandbox, type Sandbox } from '../../../DevStack/sandbox/sandbox';
 import { DIST_DIR, REPO_ROOT } from '../../testkit/paths';
 import { publishScreenshot } from '../../testkit/screenshots';
@@ -268,6 +269,77 @@ jest.setTimeout(120_000);
     await page.waitForSelector('[data-testid=pc-dealvalue]:has-text("77777")', { timeout: 60_000 });
     expect(await page.textContent('[data-testid=pc-referral]')).not.toContain('Seller note that must stay');
     await shot(page, '9-fieldmap-effect');
+    await page.close();
+  });
+
+  /** Refresh the form until the control contains `text` (the relay writes back asynchronously). */
+  async function waitForControlText(page: Page, text: string): Promise<void> {
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      if ((await pcf(page).textContent())?.includes(text)) return;
+      await page.click('[data-testid=cmd-refresh]');
+      await page.waitForTimeout(1000);
+    }
+    throw new Error(`the control never showed ${text}`);
+  }
+
+  it('Partner Center rejects the create (400): ✖ and a message the seller can act on', async () => {
+    await createSeedOpportunity(sandbox.stack.sellerClient(), {
+      name: 'Fabrikam rejected by Partner Center',
+      account: 'Fabrikam Rejected',
+      sync: false,
+    });
+    const page = await newPage();
+    await page.click('[data-testid=ms-fault-400]');
+    await page.waitForSelector('[data-testid=ms-message]:has-text("Reject next create: done")');
+    await openOpportunity(page, 'Fabrikam rejected by Partner Center');
+    await pcf(page).locator('[role=switch]').click();
+    await page.click('[data-testid=cmd-save]');
+    await waitForBadge(page, '✖');
+    await waitForControlText(page, 'Partner Center did not accept the referral.');
+    const control = (await pcf(page).textContent()) ?? '';
+    expect(control).toContain('select Sync now');
+    expect(control).not.toMatch(/Injected fault|PartnerAPI/);
+    await shot(page, '11-rejected-by-partner-center');
+    await page.close();
+  });
+
+  it('a Microsoft seller engages: who, when, the note, the status and the CRM id in the control', async () => {
+    const page = await newPage();
+    await openOpportunity(page, 'Northwind analytics platform');
+    await page.waitForSelector('[data-testid=pc-referral]');
+    await page.click('[data-testid=ms-engage]');
+    await page.waitForSelector('[data-testid=ms-won]');
+    await waitForControlText(page, 'Mia Seller');
+    const section = pcf(page).locator('.pcs-microsoft');
+    expect(await section.textContent()).toContain(
+      'I will bring the Azure specialist to the next customer call.',
+    );
+    expect(await section.textContent()).toMatch(/Accepted.*Microsoft CRM ID7-/);
+    expect(await section.locator('a[href="mailto:mia.seller@microsoft.example"]').count()).toBe(1);
+    await page.fill('[data-testid=ms-notes]', 'Customer signed the Azure commitment.');
+    await page.click('[data-testid=ms-won]');
+    await waitForControlText(page, 'Customer signed the Azure commitment.');
+    expect(await section.textContent()).toContain('Won');
+    expect(await pcf(page).locator('.pcs-events').textContent()).toContain('Microsoft joined the engagement');
+    await shot(page, '12-microsoft-engaged');
+    await page.close();
+  });
+
+  it('an incoming referral shows when it expires, as a warning under three days', async () => {
+    const page = await newPage();
+    const name = 'Contoso — referral expiring soon';
+    await page.fill('[data-testid=ms-name]', name);
+    await page.fill('[data-testid=ms-company]', 'Contoso Expiring');
+    await page.fill('[data-testid=ms-expires-days]', '2.5');
+    await page.click('[data-testid=ms-create]');
+    await page.waitForSelector(`[data-testid=opportunity-list] a:has-text("${name}")`, { timeout: 60_000 });
+    await openOpportunity(page, name);
+    await waitForControlText(page, 'Expires in 2 days');
+    const warning = pcf(page).locator('.pcs-deadline--warning');
+    expect(await warning.textContent()).toContain('Accept or decline it before then');
+    // Microsoft sent it: the Microsoft seller and message from the referral's team and invite context.
+    expect(await pcf(page).locator('.pcs-microsoft').textContent()).toContain('John Doe');
+    await shot(page, '13-referral-expiring');
     await page.close();
   });
 

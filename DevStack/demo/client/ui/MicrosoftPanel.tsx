@@ -1,7 +1,8 @@
 /**
  * Microsoft's side of the deal, through the Partner Center simulator's control API: create an
- * incoming referral, engage on the partner's co-sell, update it as a Microsoft seller — and Partner
- * Center's own view of the open record's referral, side by side with the form.
+ * incoming referral (with its expiry), engage on the partner's co-sell as a named Microsoft seller with
+ * a note, update it as a Microsoft seller or close Microsoft's side as won, make Partner Center reject
+ * the next create — and Partner Center's own view of the open record's referral, beside the form.
  */
 import * as React from 'react';
 
@@ -37,6 +38,7 @@ interface Referral {
   };
   customerProfile?: { name?: string; team?: { email?: string }[] };
   trackingInfo?: { microsoftMsxId?: string };
+  expirationDateTime?: string | null;
   consent?: { consentToShareReferralWithMicrosoftSellers?: boolean };
 }
 
@@ -45,6 +47,13 @@ export function MicrosoftPanel({ referralId, onChanged }: { referralId: string |
   const [company, setCompany] = React.useState('Fabrikam Inc');
   const [dealValue, setDealValue] = React.useState('25000');
   const [notes, setNotes] = React.useState('Updated by the Microsoft seller');
+  const [expiresInDays, setExpiresInDays] = React.useState('14');
+  const [seller, setSeller] = React.useState('Mia Seller');
+  const [sellerEmail, setSellerEmail] = React.useState('mia.seller@microsoft.example');
+  const [engageNote, setEngageNote] = React.useState(
+    'I will bring the Azure specialist to the next customer call.',
+  );
+  const [relatedId, setRelatedId] = React.useState<string | null>(null);
   const [referral, setReferral] = React.useState<Referral | null>(null);
   const [message, setMessage] = React.useState('');
 
@@ -62,6 +71,8 @@ export function MicrosoftPanel({ referralId, onChanged }: { referralId: string |
     const timer = window.setInterval(() => void loadReferral(), 2000);
     return () => window.clearInterval(timer);
   }, [loadReferral]);
+
+  React.useEffect(() => setRelatedId(null), [referralId]);
 
   const act = async (label: string, run: () => Promise<unknown>) => {
     try {
@@ -98,6 +109,17 @@ export function MicrosoftPanel({ referralId, onChanged }: { referralId: string |
           value={dealValue}
           onChange={(e) => setDealValue(e.target.value)}
         />
+        <label>
+          expires in (days){' '}
+          <input
+            data-testid="ms-expires-days"
+            aria-label="expires in days"
+            type="number"
+            step="0.5"
+            value={expiresInDays}
+            onChange={(e) => setExpiresInDays(e.target.value)}
+          />
+        </label>
         <button
           data-testid="ms-create"
           onClick={() =>
@@ -106,6 +128,7 @@ export function MicrosoftPanel({ referralId, onChanged }: { referralId: string |
                 name,
                 customerProfile: { name: company },
                 details: { dealValue: Number(dealValue) },
+                expirationDateTime: new Date(Date.now() + Number(expiresInDays) * 86_400_000).toISOString(),
               }),
             )
           }
@@ -113,17 +136,78 @@ export function MicrosoftPanel({ referralId, onChanged }: { referralId: string |
           Create incoming referral
         </button>
       </fieldset>
+      <fieldset>
+        <legend>Partner Center faults</legend>
+        <button
+          data-testid="ms-fault-400"
+          onClick={() =>
+            void act('Reject next create', () =>
+              call('POST', `${CONTROL}/faults`, {
+                method: 'POST',
+                path: '/v1.0/engagements/referrals',
+                status: 400,
+              }),
+            )
+          }
+        >
+          Reject the next referral create (400)
+        </button>
+      </fieldset>
       {referralId && (
         <fieldset>
           <legend>This record&apos;s referral</legend>
+          <input
+            data-testid="ms-seller"
+            aria-label="Microsoft seller"
+            value={seller}
+            onChange={(e) => setSeller(e.target.value)}
+          />
+          <input
+            data-testid="ms-seller-email"
+            aria-label="Microsoft seller email"
+            value={sellerEmail}
+            onChange={(e) => setSellerEmail(e.target.value)}
+          />
+          <input
+            data-testid="ms-engage-note"
+            aria-label="Microsoft seller note"
+            value={engageNote}
+            onChange={(e) => setEngageNote(e.target.value)}
+          />
           <button
             data-testid="ms-engage"
             onClick={() =>
-              void act('Engage', () => call('POST', `${CONTROL}/referrals/${referralId}/engage`, {}))
+              void act('Engage', async () => {
+                const [firstName, ...last] = seller.trim().split(/\s+/);
+                const result = await call<{ related: { id: string } }>(
+                  'POST',
+                  `${CONTROL}/referrals/${referralId}/engage`,
+                  {
+                    seller: { firstName, lastName: last.join(' '), email: sellerEmail },
+                    notes: engageNote,
+                  },
+                );
+                setRelatedId(result.related.id);
+              })
             }
           >
             Engage on co-sell
           </button>
+          {relatedId && (
+            <button
+              data-testid="ms-won"
+              onClick={() =>
+                void act("Microsoft's side won", () =>
+                  call('POST', `${CONTROL}/referrals/${relatedId}/microsoft-update`, {
+                    substatus: 'Won',
+                    notes,
+                  }),
+                )
+              }
+            >
+              Close Microsoft&apos;s side as won
+            </button>
+          )}
           <input
             data-testid="ms-notes"
             aria-label="notes"
@@ -174,6 +258,8 @@ export function MicrosoftPanel({ referralId, onChanged }: { referralId: string |
           <dd>{String(referral.consent?.consentToShareReferralWithMicrosoftSellers ?? '')}</dd>
           <dt>Microsoft CRM id</dt>
           <dd>{referral.trackingInfo?.microsoftMsxId}</dd>
+          <dt>Expires</dt>
+          <dd data-testid="pc-expires">{referral.expirationDateTime}</dd>
           <dt>Notes</dt>
           <dd>{referral.details?.notes}</dd>
         </dl>

@@ -146,6 +146,9 @@ describe('a referral Microsoft sends (published 2019 sample)', () => {
   };
 
   it('arrives with the Microsoft seller, the message and when it expires', async () => {
+    bed = createSyncTestbed({
+      environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'opportunity' },
+    });
     const referral = bed.partnerCenter.receive(sample());
     await bed.store.enqueue([
       referralPullJob({ referralId: referral.id, eventName: 'referral-created' }, false),
@@ -163,9 +166,9 @@ describe('a referral Microsoft sends (published 2019 sample)', () => {
     });
   });
 
-  it('as a lead (pcs_InboundReferralPolicy = lead): the expiry, estimated when Partner Center gives none', async () => {
+  it('as a lead (pcs_MicrosoftReferralTarget = lead): the expiry, estimated when Partner Center gives none', async () => {
     bed = createSyncTestbed({
-      environmentVariables: { [EnvironmentVariables.inboundReferralPolicy]: 'lead' },
+      environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'lead' },
     });
     const referral = bed.partnerCenter.receive({ ...sample(), expirationDateTime: null });
     await bed.store.enqueue([

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   EntitySets,
+  EnvironmentVariables,
   LeadColumns,
   OpportunityColumns,
   SyncDirection,
@@ -203,6 +204,10 @@ it('a paused field map: ✖ and the pause in the owner’s language, the job par
 });
 
 it('a referral Partner Center sends that does not parse: the linked opportunity says so', async () => {
+  bed = createSyncTestbed({
+    maxAttempts: 3,
+    environmentVariables: { [EnvironmentVariables.microsoftReferralTarget]: 'opportunity' },
+  });
   const referral = receiveReferral(bed.partnerCenter);
   await bed.store.enqueue([
     referralPullJob({ referralId: referral.id, eventName: 'referral-created' }, false),

@@ -13,12 +13,12 @@ import {
   SyncOutcome,
 } from '../../../Domain/constants';
 import { RelayRoutes } from '../../../Domain/relayApi';
-import { startTestStack, type TestStack } from '../../testkit/stack';
+import { MICROSOFT_REFERRALS_AS_OPPORTUNITIES, startTestStack, type TestStack } from '../../testkit/stack';
 
 describe('Microsoft engagement and referral deadlines', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ environmentVariables: MICROSOFT_REFERRALS_AS_OPPORTUNITIES });
   });
 
   const referralIdOf = async (opportunityId: string) =>

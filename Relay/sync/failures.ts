@@ -282,7 +282,8 @@ async function deadLetterTarget(
   const text = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : null);
   switch (job.kind) {
     case JobKinds.opportunitySync:
-    case JobKinds.opportunityRespond: {
+    case JobKinds.opportunityRespond:
+    case JobKinds.solutionFromCatalogue: {
       const id = text('opportunityId');
       return id ? { table: 'opportunity', id, direction: 'toPartnerCenter' } : null;
     }
@@ -299,6 +300,7 @@ async function deadLetterTarget(
       return id ? linkedToEngagement(deps, id, context) : null;
     }
     default:
+      // customer.changed concerns every deal of an account or contact: the log and dead-letter list say so.
       return null;
   }
 }

@@ -299,7 +299,7 @@ jest.setTimeout(120_000);
     const control = (await pcf(page).textContent()) ?? '';
     expect(control).toContain('select Sync now');
     expect(control).not.toMatch(/Injected fault|PartnerAPI/);
-    await shot(page, '11-rejected-by-partner-center');
+    await shot(page, '11-rejected-by-partner-center', 'demo-rejected-by-partner-center.png');
     await page.close();
   });
 
@@ -321,7 +321,7 @@ jest.setTimeout(120_000);
     await waitForControlText(page, 'Customer signed the Azure commitment.');
     expect(await section.textContent()).toContain('Won');
     expect(await pcf(page).locator('.pcs-events').textContent()).toContain('Microsoft joined the engagement');
-    await shot(page, '12-microsoft-engaged');
+    await shot(page, '12-microsoft-engaged', 'demo-microsoft-engaged.png');
     await page.close();
   });
 
@@ -339,7 +339,7 @@ jest.setTimeout(120_000);
     expect(await warning.textContent()).toContain('Accept or decline it before then');
     // Microsoft sent it: the Microsoft seller and message from the referral's team and invite context.
     expect(await pcf(page).locator('.pcs-microsoft').textContent()).toContain('John Doe');
-    await shot(page, '13-referral-expiring');
+    await shot(page, '13-referral-expiring', 'demo-referral-expiring.png');
     await page.close();
   });
 

@@ -20,7 +20,13 @@ import {
 import { setFieldMapInFormXml } from '../../../Domain/formXmlControls';
 import { columnName, lookup } from '../../../Domain/odataQuery';
 import { ValidationError } from '../../../Domain/referral';
-import { ApiError, leadSyncJob, opportunitySyncJob, referralPullJob } from '../../../Relay/ports';
+import {
+  ApiError,
+  leadSyncJob,
+  opportunitySyncJob,
+  referralPullJob,
+  solutionFromCatalogueJob,
+} from '../../../Relay/ports';
 import { fieldsOfPaths } from '../../../Relay/sync/failureMessages';
 import { failureOf } from '../../../Relay/sync/failures';
 import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
@@ -252,6 +258,24 @@ it('a lead whose referral answer keeps failing: sync status Error and the event 
       [`_${SyncEventColumns.lead}_value`]: leadId,
       [SyncEventColumns.outcome]: SyncOutcome.failed,
       [SyncEventColumns.referralId]: referral.id,
+    }),
+  ]);
+});
+
+it('copying a catalogue solution that Dataverse refuses: the opportunity says a permission is missing', async () => {
+  const id = await deal(undefined, 'Catalogue copy refused');
+  bed.dataverse.failNext('retrieveMultiple', 403, 'principal user is missing prvReadpcs_microsoftsolution');
+  await bed.store.enqueue([
+    solutionFromCatalogueJob({ opportunityId: id, solutionRowId: null, reason: 'test' }),
+  ]);
+  await bed.drain();
+  expect(opportunity(id)[OpportunityColumns.name]).toBe('Catalogue copy refused ✖');
+  expect(events()).toEqual([
+    expect.objectContaining({
+      [SyncEventColumns.name]: 'Sync not allowed: a permission is missing',
+      [SyncEventColumns.message]: expect.stringMatching(
+        /^The sync service lacks a permission in Dynamics 365/,
+      ),
     }),
   ]);
 });

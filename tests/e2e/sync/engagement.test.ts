@@ -6,6 +6,7 @@
  * expirationDateTime), which is cleared once the seller accepts it.
  */
 import {
+  EntitySets,
   OpportunityColumns,
   ReferralSubstatusOptions,
   SyncDirection,
@@ -87,7 +88,10 @@ describe('Microsoft engagement and referral deadlines', () => {
     );
 
     const opportunityId = row![OpportunityColumns.id] as string;
-    const token = (await stack.relay.devIssuer!.issue(stack.integrationUserId)).access_token;
+    // The relay created it; routed to a seller, who answers it (the relay checks their write access).
+    const sellerOid = '7a1e5e11-0000-4000-8000-0000000e4b1e';
+    await stack.assignTo(EntitySets.opportunity, opportunityId, stack.sellerClient(sellerOid));
+    const token = (await stack.relay.devIssuer!.issue(sellerOid)).access_token;
     const accepted = await fetch(stack.relayUrl + RelayRoutes.accept(opportunityId), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -14,6 +14,7 @@ import {
 } from '../../../Domain/constants';
 import { RelayRoutes } from '../../../Domain/relayApi';
 import { REFERRALS_PATH } from '../../../DevStack/simulators/partnercenter/referralService';
+import { SANDBOX_SELLER_OBJECT_ID } from '../../../DevStack/sandbox/sandbox';
 import { startTestStack, type TestStack } from '../../testkit/stack';
 
 describe('terminal failures on the record', () => {
@@ -24,7 +25,8 @@ describe('terminal failures on the record', () => {
   afterEach(() => stack.partnerCenter.routeFaults.clear());
 
   const syncNow = async (opportunityId: string) => {
-    const token = (await stack.relay.devIssuer!.issue(stack.integrationUserId)).access_token;
+    // The seller who created the deal presses Sync now (the relay checks their write access).
+    const token = (await stack.relay.devIssuer!.issue(SANDBOX_SELLER_OBJECT_ID)).access_token;
     const response = await fetch(stack.relayUrl + RelayRoutes.syncNow(opportunityId), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },

@@ -22,7 +22,7 @@ import {
   staticTokenProvider as partnerCenterTokens,
 } from '../../Relay/partnercenter';
 import type { PartnerCenterApi, Logger } from '../../Relay/ports';
-import { createRelay, SANDBOX_AUDIENCE } from '../../Relay/server/relay';
+import { createRelay } from '../../Relay/server/relay';
 import { createThrottleMeter } from '../../Relay/server/throttleMeter';
 import type { Relay } from '../../Relay/server/relay';
 import { startDataverseSimulator } from '../simulators/dataverse';
@@ -161,7 +161,6 @@ async function openLocalStack(
     COSELL_DATAVERSE_WEBHOOK_KEY: SANDBOX_WEBHOOK_KEY,
     COSELL_DATAVERSE_INTEGRATION_USER_ID: integrationUserId,
     COSELL_PC_CERT_HOSTS: certificateHost,
-    COSELL_AUTH_AUDIENCE: SANDBOX_AUDIENCE,
     COSELL_RETRY_BASE_MS: '200',
     COSELL_POLL_INTERVAL_MS: '200',
     COSELL_FIELD_MAP_REFRESH_SEC: '2',

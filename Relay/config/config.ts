@@ -3,6 +3,7 @@
  * start. Every error names the variable, what is wrong and what to set, so an admin fixes it in one
  * go instead of discovering problems one request at a time.
  */
+import { BlockList, isIP } from 'node:net';
 import * as z from 'zod';
 import { parseYesNo } from '../../Domain/environmentVariables';
 import { isGuid } from '../../Domain/ids';
@@ -114,6 +115,52 @@ const HINTS: Record<string, string> = {
   COSELL_PUBLIC_URL: 'the https address where Dataverse and Partner Center can reach this relay',
 };
 
+/**
+ * Addresses only this machine can reach: 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`, which
+ * RFC 6761 §6.3 reserves for loopback. A wildcard (0.0.0.0, ::) or a named host is not loopback.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (bare === 'localhost') return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare)?.[1];
+  const address = mapped ?? bare;
+  const family = isIP(address);
+  return family !== 0 && LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+/**
+ * Sandbox mode trusts a development token issuer and serves /dev/token, which signs admin tokens
+ * for anyone who asks: safe only where nobody else can connect, and never beside a real identity
+ * provider an operator meant to be in force.
+ */
+function sandboxProblems(e: z.infer<typeof EnvSchema>): string[] {
+  if (!e.COSELL_SANDBOX) return [];
+  const problems: string[] = [];
+  if (!isLoopbackHost(e.COSELL_HOST)) {
+    problems.push(
+      `COSELL_SANDBOX=true needs COSELL_HOST to be a loopback address (127.0.0.1, ::1 or localhost), not ${e.COSELL_HOST}: ` +
+        'sandbox mode hands out admin tokens to any caller',
+    );
+  }
+  const authSet = AUTH_VARIABLES.filter((name) => e[name] !== undefined);
+  if (authSet.length) {
+    problems.push(
+      `COSELL_SANDBOX=true cannot be combined with ${authSet.join(', ')}: sandbox mode replaces Entra ID ` +
+        'validation; unset COSELL_SANDBOX to use the identity provider, or unset those variables',
+    );
+  }
+  return problems;
+}
+
+const AUTH_VARIABLES = ['COSELL_AUTH_ISSUER', 'COSELL_AUTH_AUDIENCE', 'COSELL_AUTH_JWKS_URI'] as const;
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): RelayConfig {
   // Empty strings mean "unset" (shells and .env files produce them).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -129,7 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
-  const problems: string[] = [];
+  const problems: string[] = sandboxProblems(e);
   // Not in sandbox mode, /api needs a real identity provider: refuse to start half-configured.
   const authVars = [e.COSELL_AUTH_ISSUER, e.COSELL_AUTH_AUDIENCE, e.COSELL_AUTH_JWKS_URI];
   if (!e.COSELL_SANDBOX && authVars.some(Boolean) && !authVars.every(Boolean)) {

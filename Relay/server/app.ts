@@ -18,7 +18,7 @@ import { sendError } from './errors';
 import type { RelayMetrics } from './metrics';
 import { registerApi } from './routes/api';
 import { registerDataverseWebhook } from './routes/dataverseWebhook';
-import { registerDevToken } from './routes/devToken';
+import { DEV_TOKEN_PATH, registerDevToken } from './routes/devToken';
 import { registerHealth } from './routes/health';
 import { registerPartnerCenterWebhook } from './routes/partnerCenterWebhook';
 
@@ -114,6 +114,15 @@ export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyIn
   });
   registerHealth(app, deps);
   registerApi(app, deps);
-  if (deps.devIssuer) registerDevToken(app, deps.devIssuer);
+  if (deps.devIssuer) {
+    registerDevToken(app, deps.devIssuer);
+    // Loud on every start: an operator must not mistake a sandbox for a configured relay.
+    app.addHook('onReady', async () => {
+      app.log.warn(
+        { devTokenPath: DEV_TOKEN_PATH },
+        'SANDBOX MODE: Entra ID validation is replaced by a development issuer and /dev/token hands out admin tokens; never run this in production',
+      );
+    });
+  }
   return app;
 }

@@ -62,6 +62,8 @@ const EnvSchema = z.object({
   COSELL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   COSELL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
   COSELL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+  /** A claimed job is its worker's for this long, renewed while it runs; a dead worker's job is taken over after it. */
+  COSELL_JOB_LEASE_SEC: z.coerce.number().int().min(1).max(3600).default(30),
   COSELL_RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(0).default(300),
   COSELL_FIELD_MAP_REFRESH_SEC: z.coerce.number().int().min(1).default(300),
 });
@@ -96,6 +98,7 @@ export interface RelayConfig {
     maxAttempts: number;
     retryBaseMs: number;
     pollIntervalMs: number;
+    jobLeaseSec: number;
     reconcileIntervalSec: number;
     fieldMapRefreshSec: number;
   };
@@ -222,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAttempts: e.COSELL_MAX_ATTEMPTS,
       retryBaseMs: e.COSELL_RETRY_BASE_MS,
       pollIntervalMs: e.COSELL_POLL_INTERVAL_MS,
+      jobLeaseSec: e.COSELL_JOB_LEASE_SEC,
       reconcileIntervalSec: e.COSELL_RECONCILE_INTERVAL_SEC,
       fieldMapRefreshSec: e.COSELL_FIELD_MAP_REFRESH_SEC,
     },

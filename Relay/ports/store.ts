@@ -30,6 +30,8 @@ export interface Job extends Required<Omit<NewJob, 'runAt' | 'correlationId'>> {
   updatedAt: Date;
   lastError: string | null;
   correlationId: string | null;
+  /** While running: the claim holds until then unless renewed; afterwards any worker may take the job over. */
+  leaseUntil: Date | null;
 }
 
 export interface EnqueueOptions {
@@ -55,17 +57,23 @@ export interface QueueDepth {
 }
 
 export interface Store {
+  /** How long a claim lasts; the worker renews it while the job runs (Relay/sync/worker.ts). */
+  readonly leaseMs: number;
   /** Enqueue jobs atomically (all or none), recording the receipt in the same transaction. */
   enqueue(jobs: NewJob[], options?: EnqueueOptions): Promise<EnqueueResult[]>;
-  /** Claim the oldest due job whose key has no running job, marking it running. */
+  /**
+   * Claim the oldest due job whose key has no running job, marking it running under a lease of
+   * `leaseMs`. A running job whose lease lapsed (its claimer died) is claimable again: that is how
+   * interrupted work is recovered, and only once its claimer stopped renewing.
+   */
   claim(now: Date): Promise<Job | null>;
+  /** Extend a running job's lease to now + leaseMs; false when it is no longer running. */
+  renewLease(jobId: string, now: Date): Promise<boolean>;
   complete(jobId: string): Promise<void>;
   /** Failed attempt: requeue at `retryAt`, or dead-letter when `retryAt` is null. */
   fail(jobId: string, error: string, retryAt: Date | null): Promise<void>;
   /** Put a running job back without counting an attempt (e.g. sync paused until the field map is fixed). */
   defer(jobId: string, runAt: Date, reason: string): Promise<void>;
-  /** Jobs left running by a crash go back to the queue; returns how many. */
-  recoverInterrupted(): Promise<number>;
   listDeadLetters(): Promise<Job[]>;
   /** Requeue a dead letter now with its attempts reset; false when no such dead letter. */
   retryDeadLetter(jobId: string, now: Date): Promise<boolean>;

@@ -54,7 +54,10 @@ export interface Relay {
   metrics: RelayMetrics;
   sync: SyncDeps;
   devIssuer: DevIssuer | null;
-  /** Listen, recover interrupted jobs, start the worker and reconciliation. Returns the base URL. */
+  /**
+   * Listen, start the worker and reconciliation. Jobs a crash left running are taken over by the
+   * worker once their lease lapses. Returns the base URL.
+   */
   start(options?: { worker?: boolean }): Promise<string>;
   /** Stop accepting, let running jobs finish, close the store. */
   stop(): Promise<void>;
@@ -175,8 +178,6 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     devIssuer,
     reconcileNow,
     async start(startOptions = {}) {
-      const recovered = await store.recoverInterrupted();
-      if (recovered) logger.warn({ recovered }, 'requeued jobs interrupted by the last stop');
       const address = await app.listen({ host: config.host, port: config.port });
       if (startOptions.worker === false) return address;
       worker.start();

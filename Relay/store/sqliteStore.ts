@@ -1,15 +1,20 @@
 /**
  * Store on embedded SQLite (better-sqlite3) in WAL mode: every enqueue is a committed transaction
  * before the webhook answers, readers never block the writer, and a restart finds the queue intact.
- * better-sqlite3 is synchronous; the async Store interface wraps it.
+ * better-sqlite3 is synchronous; the async Store interface wraps it. The relay opens it as the
+ * queue's single owner (./queueOwnership); CLI readers open it without.
  */
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from '../ports';
+import { acquireQueueOwnership } from './queueOwnership';
+import type { QueueOwnership } from './queueOwnership';
 
-const SCHEMA = `
+/** Versioned schema: entry i takes PRAGMA user_version from i to i + 1. */
+const MIGRATIONS = [
+  `
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -27,7 +32,13 @@ CREATE INDEX IF NOT EXISTS jobs_due ON jobs (status, run_at);
 CREATE INDEX IF NOT EXISTS jobs_key ON jobs (key, status);
 CREATE TABLE IF NOT EXISTS receipts (receipt TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
+`,
+  // A running job is its claimer's until lease_until; past it (the claimer died) it may be claimed again.
+  // Rows left running by a version without leases have none, so they are claimable at once.
+  `ALTER TABLE jobs ADD COLUMN lease_until INTEGER;`,
+];
+
+export const DEFAULT_LEASE_MS = 30_000;
 
 interface JobRow {
   id: string;
@@ -41,6 +52,7 @@ interface JobRow {
   updated_at: number;
   last_error: string | null;
   correlation_id: string | null;
+  lease_until: number | null;
 }
 
 const toJob = (row: JobRow): Job => ({
@@ -55,6 +67,7 @@ const toJob = (row: JobRow): Job => ({
   updatedAt: new Date(row.updated_at),
   lastError: row.last_error,
   correlationId: row.correlation_id,
+  leaseUntil: row.lease_until === null ? null : new Date(row.lease_until),
 });
 
 export interface SqliteStoreOptions {
@@ -64,24 +77,51 @@ export interface SqliteStoreOptions {
   now?: () => Date;
   /** Receipts older than this are pruned on enqueue (default 7 days: longer than any platform retry). */
   receiptTtlMs?: number;
+  /** How long a claim lasts without renewal (default 30 s). */
+  leaseMs?: number;
+  /**
+   * Open as the queue's single owner (the relay): refuse with QueueOwnedError while another process
+   * owns it. Readers (`cosell dead-letters`) leave it off.
+   */
+  owner?: boolean;
 }
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly now: () => Date;
   private readonly receiptTtlMs: number;
+  private readonly ownership: QueueOwnership | null;
+  readonly leaseMs: number;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.filename !== ':memory:')
-      mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
-    this.db = new Database(options.filename);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a committed enqueue survives power loss, which is what the 202 promises.
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    const inMemory = options.filename === ':memory:';
+    if (!inMemory) mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
+    // Ownership first: a second relay must not touch (or migrate) the queue at all.
+    this.ownership = options.owner && !inMemory ? acquireQueueOwnership(options.filename) : null;
+    try {
+      this.db = new Database(options.filename);
+      this.db.pragma('journal_mode = WAL');
+      // FULL: a committed enqueue survives power loss, which is what the 202 promises.
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+    } catch (error) {
+      this.ownership?.release();
+      throw error;
+    }
     this.now = options.now ?? (() => new Date());
     this.receiptTtlMs = options.receiptTtlMs ?? 7 * 24 * 3600 * 1000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  private migrate(): void {
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        for (let i = version; i < MIGRATIONS.length; i += 1) this.db.exec(MIGRATIONS[i]!);
+        if (version < MIGRATIONS.length) this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+      })
+      .immediate();
   }
 
   async enqueue(jobs: NewJob[], options: EnqueueOptions = {}): Promise<EnqueueResult[]> {
@@ -128,20 +168,36 @@ export class SqliteStore implements Store {
   async claim(now: Date): Promise<Job | null> {
     const t = now.getTime();
     const run = this.db.transaction((): Job | null => {
+      // Due queued jobs, and running jobs whose claimer let the lease lapse (it died). A key's
+      // lapsed job goes first: it is older than anything queued behind it.
       const row = this.db
         .prepare(
-          `SELECT * FROM jobs j WHERE j.status = 'queued' AND j.run_at <= ?
-             AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.key = j.key AND r.status = 'running')
-           ORDER BY j.run_at, j.created_at LIMIT 1`,
+          `SELECT * FROM jobs j
+           WHERE ((j.status = 'queued' AND j.run_at <= @t)
+               OR (j.status = 'running' AND (j.lease_until IS NULL OR j.lease_until <= @t)))
+             AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.key = j.key AND r.id <> j.id
+                             AND r.status = 'running' AND r.lease_until > @t)
+           ORDER BY j.status = 'running' DESC, j.run_at, j.created_at LIMIT 1`,
         )
-        .get(t) as JobRow | undefined;
+        .get({ t }) as JobRow | undefined;
       if (!row) return null;
+      const leaseUntil = t + this.leaseMs;
       this.db
-        .prepare("UPDATE jobs SET status = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ?")
-        .run(this.now().getTime(), row.id);
-      return toJob({ ...row, status: 'running', attempts: row.attempts + 1 });
+        .prepare(
+          "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ? WHERE id = ?",
+        )
+        .run(leaseUntil, this.now().getTime(), row.id);
+      return toJob({ ...row, status: 'running', attempts: row.attempts + 1, lease_until: leaseUntil });
     });
     return run.immediate();
+  }
+
+  async renewLease(jobId: string, now: Date): Promise<boolean> {
+    return (
+      this.db
+        .prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND status = 'running'")
+        .run(now.getTime() + this.leaseMs, jobId).changes > 0
+    );
   }
 
   async complete(jobId: string): Promise<void> {
@@ -152,11 +208,15 @@ export class SqliteStore implements Store {
     const now = this.now().getTime();
     if (retryAt) {
       this.db
-        .prepare("UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, updated_at = ? WHERE id = ?")
+        .prepare(
+          "UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+        )
         .run(retryAt.getTime(), error, now, jobId);
     } else {
       this.db
-        .prepare("UPDATE jobs SET status = 'dead', last_error = ?, updated_at = ? WHERE id = ?")
+        .prepare(
+          "UPDATE jobs SET status = 'dead', last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+        )
         .run(error, now, jobId);
     }
   }
@@ -164,15 +224,9 @@ export class SqliteStore implements Store {
   async defer(jobId: string, runAt: Date, reason: string): Promise<void> {
     this.db
       .prepare(
-        "UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0), run_at = ?, last_error = ?, updated_at = ? WHERE id = ?",
+        "UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0), run_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
       )
       .run(runAt.getTime(), reason, this.now().getTime(), jobId);
-  }
-
-  async recoverInterrupted(): Promise<number> {
-    return this.db
-      .prepare("UPDATE jobs SET status = 'queued', updated_at = ? WHERE status = 'running'")
-      .run(this.now().getTime()).changes;
   }
 
   async listDeadLetters(): Promise<Job[]> {
@@ -247,5 +301,6 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.ownership?.release();
   }
 }

@@ -151,6 +151,17 @@ export class SyncWorker {
       return;
     }
     const stopTimer = metrics?.jobDuration.startTimer({ kind: job.kind });
+    // Renew well before the lease lapses: a lapsed lease lets another worker (or replica) take the job.
+    const renewal = setInterval(
+      () => {
+        store.renewLease(job.id, clock.now()).then(
+          (held) => held || logger.warn('job lease lost while running'),
+          (error: unknown) => logger.warn({ err: error }, 'could not renew the job lease'),
+        );
+      },
+      Math.max(1, Math.floor(store.leaseMs / 3)),
+    );
+    renewal.unref?.();
     try {
       await handler(job, { logger, correlationId });
       await store.complete(job.id);
@@ -182,6 +193,7 @@ export class SyncWorker {
         await this.deadLettered(job, error, { logger, correlationId });
       } else logger.warn({ err: error, attempts: job.attempts, retryAt }, 'job failed, will retry');
     } finally {
+      clearInterval(renewal);
       stopTimer?.();
     }
   }

@@ -14,6 +14,12 @@ export function registerRelay(program: Command, io: CliIo): void {
     .description('run the relay (configuration from COSELL_* environment variables; see Relay/README.md)')
     .action(async () => {
       const config = loadConfig();
+      // Before anything else: a second relay on this queue must leave it untouched.
+      const store = new SqliteStore({
+        filename: path.join(config.dataDir, 'relay.sqlite'),
+        owner: true,
+        leaseMs: config.worker.jobLeaseSec * 1000,
+      });
       const logger = createLogger({ level: config.logLevel });
       const clients = createClients(config, logger);
       if (!config.dataverse.integrationUserId) {
@@ -22,7 +28,7 @@ export function registerRelay(program: Command, io: CliIo): void {
       }
       const relay = await createRelay({
         config,
-        store: new SqliteStore({ filename: path.join(config.dataDir, 'relay.sqlite') }),
+        store,
         ...clients,
         logger,
       });

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { QueueOwnedError } from '../../../Relay/store/queueOwnership';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
 
 const at = (iso: string) => new Date(iso);
@@ -74,21 +76,75 @@ describe('SqliteStore', () => {
     expect((await store.claim(now))!.attempts).toBe(1);
   });
 
-  it('keeps queued and interrupted jobs across a restart (file database, WAL)', async () => {
+  it('keeps queued and running jobs across a restart; a running job is taken over only when its lease lapsed', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cosell-store-'));
     try {
       const filename = path.join(dir, 'relay.sqlite');
-      const first = new SqliteStore({ filename, now: clock });
+      const first = new SqliteStore({ filename, now: clock, leaseMs: 30_000 });
       await first.enqueue([job('opportunity:1'), job('referral:2', {}, 'referral.pull')]);
-      await first.claim(now); // "crash" while running
+      const running = await first.claim(now); // "crash" while running
+      expect(running!.leaseUntil).toEqual(at('2026-01-01T00:00:30Z'));
       await first.setState('watermark', '2026-01-01T00:00:00.000Z');
       await first.close();
 
-      const second = new SqliteStore({ filename, now: clock });
-      expect(await second.recoverInterrupted()).toBe(1);
-      expect(await second.depth()).toEqual({ queued: 2, running: 0, dead: 0 });
+      const second = new SqliteStore({ filename, now: clock, leaseMs: 30_000 });
+      expect(await second.depth()).toEqual({ queued: 1, running: 1, dead: 0 });
+      expect((await second.claim(now))!.key).toBe('referral:2');
+      // The lease still holds: nobody else runs opportunity:1…
+      expect(await second.claim(at('2026-01-01T00:00:29Z'))).toBeNull();
+      // …until it lapses; then the attempt counts.
+      const takenOver = await second.claim(at('2026-01-01T00:00:30Z'));
+      expect(takenOver).toMatchObject({ id: running!.id, attempts: 2, status: 'running' });
       expect(await second.getState('watermark')).toBe('2026-01-01T00:00:00.000Z');
       await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a renewed lease keeps the job with its worker', async () => {
+    await store.enqueue([job('opportunity:1')]);
+    const claimed = await store.claim(now);
+    now = at('2026-01-01T00:00:50Z');
+    expect(await store.renewLease(claimed!.id, now)).toBe(true);
+    expect(await store.claim(at('2026-01-01T00:01:00Z'))).toBeNull();
+    await store.complete(claimed!.id);
+    expect(await store.renewLease(claimed!.id, now)).toBe(false);
+  });
+
+  it('one owner per queue file: a second owner is refused before it touches a job', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cosell-store-'));
+    try {
+      const filename = path.join(dir, 'relay.sqlite');
+      const owner = new SqliteStore({ filename, now: clock, owner: true });
+      await owner.enqueue([job('opportunity:1')]);
+      const running = await owner.claim(now);
+      expect(() => new SqliteStore({ filename, now: clock, owner: true })).toThrow(QueueOwnedError);
+      // A reader (cosell dead-letters) still opens it, and the job is still the owner's.
+      const reader = new SqliteStore({ filename, now: clock });
+      expect(await reader.getJob(running!.id)).toMatchObject({ status: 'running', attempts: 1 });
+      await reader.close();
+      await owner.close();
+      const next = new SqliteStore({ filename, now: clock, owner: true });
+      await next.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('upgrades a queue written before leases: its running jobs are claimable at once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cosell-store-'));
+    try {
+      const filename = path.join(dir, 'relay.sqlite');
+      const old = new Database(filename);
+      old.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL,
+        status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, run_at INTEGER NOT NULL, created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL, last_error TEXT, correlation_id TEXT);
+        INSERT INTO jobs VALUES ('j1', 'opportunity.sync', 'opportunity:1', '{}', 'running', 1, 0, 0, 0, NULL, NULL);`);
+      old.close();
+      const upgraded = new SqliteStore({ filename, now: clock });
+      expect(await upgraded.claim(now)).toMatchObject({ id: 'j1', attempts: 2 });
+      await upgraded.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,64 +8,164 @@ import * as z from 'zod';
 import { parseYesNo } from '../../Domain/environmentVariables';
 import { isGuid } from '../../Domain/ids';
 
-const bool = z.string().transform((text, context) => {
-  const value = parseYesNo(text);
-  if (value === null) context.addIssue({ code: 'custom', message: 'expected true, false, yes, no, 1 or 0' });
-  return value === true;
-});
-const guid = z.string().refine(isGuid, 'must be a GUID');
-const httpUrl = z.url({ protocol: /^https?$/ });
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
+// `kind` names the value's type in docs/configuration.md (see ./schemaFields.ts).
+const bool = z
+  .string()
+  .transform((text, context) => {
+    const value = parseYesNo(text);
+    if (value === null)
+      context.addIssue({ code: 'custom', message: 'expected true, false, yes, no, 1 or 0' });
+    return value === true;
+  })
+  .meta({ kind: 'boolean (true/false, yes/no, 1/0)' });
+const guid = z.string().refine(isGuid, 'must be a GUID').meta({ kind: 'GUID' });
+const httpUrl = z.url({ protocol: /^https?$/ }).meta({ kind: 'http(s) URL' });
+const list = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .meta({ kind: 'comma-separated list' });
 
-/** Variable name → schema; the variable names are the documented interface. */
-const EnvSchema = z.object({
-  COSELL_HOST: z.string().default('127.0.0.1'),
-  COSELL_PORT: z.coerce.number().int().min(0).max(65535).default(7071),
-  /** The address Dataverse and Partner Center call back (webhook URLs are built from it). */
-  COSELL_PUBLIC_URL: httpUrl.optional(),
-  COSELL_DATA_DIR: z.string().min(1).default('.relay'),
-  COSELL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  COSELL_SANDBOX: bool.default(false),
+/**
+ * Variable name → schema; the variable names are the documented interface. Each `description` is
+ * the text of docs/configuration.md (`npm run build:config-doc`); `secret` values are never printed.
+ */
+export const EnvSchema = z.object({
+  COSELL_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .meta({ description: 'Address the HTTP server binds to; `0.0.0.0` in a container.' }),
+  COSELL_PORT: z.coerce.number().int().min(0).max(65535).default(7071).meta({
+    description:
+      'TCP port of the HTTP server (webhooks, `/api`, `/healthz`, `/metrics`); 0 picks a free one.',
+  }),
+  COSELL_PUBLIC_URL: httpUrl.optional().meta({
+    description:
+      'The https address where Dataverse and Partner Center reach this relay; `cosell setup` builds both webhook URLs from it.',
+  }),
+  COSELL_DATA_DIR: z.string().min(1).default('.relay').meta({
+    description: 'Directory of the durable queue (`relay.sqlite`); mount it as a volume and back it up.',
+  }),
+  COSELL_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .meta({ description: 'Minimum level of the JSON log lines written to stdout.' }),
+  COSELL_SANDBOX: bool.default(false).meta({
+    description:
+      'Local development only: `/api` accepts tokens of a built-in issuer. Never set it on a reachable relay.',
+  }),
 
-  COSELL_DATAVERSE_URL: httpUrl,
-  /** Shared secret Dataverse sends (WebhookKey `?code=` or the header below). */
-  COSELL_DATAVERSE_WEBHOOK_KEY: z.string().min(32, 'must be at least 32 characters of random text'),
-  /** When set, the key is expected in this header (service endpoint auth type HttpHeader). */
-  COSELL_DATAVERSE_WEBHOOK_HEADER: z.string().min(1).optional(),
-  /** The relay's application user in Dataverse; its own writes are never synced back. */
-  COSELL_DATAVERSE_INTEGRATION_USER_ID: guid.optional(),
-  COSELL_DATAVERSE_TENANT_ID: z.string().optional(),
-  COSELL_DATAVERSE_CLIENT_ID: z.string().optional(),
-  COSELL_DATAVERSE_CLIENT_SECRET: z.string().optional(),
+  COSELL_DATAVERSE_URL: httpUrl.meta({
+    description: 'The Dataverse environment URL, e.g. `https://contoso.crm.dynamics.com`.',
+  }),
+  COSELL_DATAVERSE_WEBHOOK_KEY: z.string().min(32, 'must be at least 32 characters of random text').meta({
+    description:
+      'Shared secret Dataverse sends with every webhook (WebhookKey `?code=` or the header below); `cosell setup` registers it.',
+    secret: true,
+  }),
+  COSELL_DATAVERSE_WEBHOOK_HEADER: z.string().min(1).optional().meta({
+    description:
+      'When set, the key is expected in this header (service endpoint auth type HttpHeader) instead of `?code=`.',
+  }),
+  COSELL_DATAVERSE_INTEGRATION_USER_ID: guid.optional().meta({
+    description:
+      "The relay's application user in Dataverse (its own writes are never synced back); asked with WhoAmI when unset.",
+  }),
+  COSELL_DATAVERSE_TENANT_ID: z.string().optional().meta({
+    description: 'Entra ID tenant of the Dataverse environment (client-credentials sign-in).',
+  }),
+  COSELL_DATAVERSE_CLIENT_ID: z.string().optional().meta({
+    description:
+      'Application (client) id of the relay app registration used as the Dataverse application user.',
+  }),
+  COSELL_DATAVERSE_CLIENT_SECRET: z.string().optional().meta({
+    description: 'Client secret of that app registration.',
+    secret: true,
+  }),
 
-  COSELL_PC_BASE_URL: httpUrl.default('https://api.partner.microsoft.com'),
-  COSELL_PC_WEBHOOK_BASE_URL: httpUrl.default('https://api.partnercenter.microsoft.com'),
-  COSELL_PC_TENANT_ID: z.string().optional(),
-  COSELL_PC_CLIENT_ID: z.string().optional(),
-  COSELL_PC_REFRESH_TOKEN: z.string().optional(),
-  /** Hosts allowed in X-MS-Certificate-Url (documented Microsoft host by default). */
-  COSELL_PC_CERT_HOSTS: list.default(['3psostorageacct.blob.core.windows.net']),
+  COSELL_PC_BASE_URL: httpUrl
+    .default('https://api.partner.microsoft.com')
+    .meta({ description: 'Partner Center Referrals API base URL (the simulator in development).' }),
+  COSELL_PC_WEBHOOK_BASE_URL: httpUrl
+    .default('https://api.partnercenter.microsoft.com')
+    .meta({ description: 'Partner Center webhook registration API base URL.' }),
+  COSELL_PC_TENANT_ID: z
+    .string()
+    .optional()
+    .meta({ description: "The partner's Entra ID tenant (Partner Center sign-in)." }),
+  COSELL_PC_CLIENT_ID: z.string().optional().meta({
+    description: 'Application (client) id of the app registration with the Partner Center API permission.',
+  }),
+  COSELL_PC_REFRESH_TOKEN: z.string().optional().meta({
+    description:
+      'Refresh token of the Referrals-admin user (app + user sign-in, as the Referrals API requires).',
+    secret: true,
+  }),
+  COSELL_PC_CERT_HOSTS: list.default(['3psostorageacct.blob.core.windows.net']).meta({
+    description:
+      'Hosts allowed in `X-MS-Certificate-Url` of Partner Center webhooks (the documented Microsoft host by default).',
+  }),
 
-  /** Entra ID issuer, audience (the relay API's app id URI / client id) and JWKS of /api tokens. */
-  COSELL_AUTH_ISSUER: z.string().min(1).optional(),
-  COSELL_AUTH_AUDIENCE: z.string().min(1).optional(),
-  COSELL_AUTH_JWKS_URI: httpUrl.optional(),
-  /** App role that may list and retry dead letters. */
-  COSELL_ADMIN_ROLE: z.string().min(1).default('CoSell.Admin'),
+  COSELL_AUTH_ISSUER: z.string().min(1).optional().meta({
+    description:
+      'Issuer of `/api` tokens, e.g. `https://login.microsoftonline.com/<tenant>/v2.0` (set with the two below).',
+  }),
+  COSELL_AUTH_AUDIENCE: z.string().min(1).optional().meta({
+    description: "Audience of `/api` tokens: the relay API's app id URI or client id.",
+  }),
+  COSELL_AUTH_JWKS_URI: httpUrl.optional().meta({
+    description:
+      'Signing keys of `/api` tokens, e.g. `https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys`.',
+  }),
+  COSELL_ADMIN_ROLE: z
+    .string()
+    .min(1)
+    .default('CoSell.Admin')
+    .meta({ description: 'App role that may list and retry dead letters through `/api`.' }),
 
-  COSELL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
-  COSELL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  COSELL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(2000),
-  COSELL_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
-  /** A claimed job is its worker's for this long, renewed while it runs; a dead worker's job is taken over after it. */
-  COSELL_JOB_LEASE_SEC: z.coerce.number().int().min(1).max(3600).default(30),
-  COSELL_RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(0).default(300),
-  COSELL_FIELD_MAP_REFRESH_SEC: z.coerce.number().int().min(1).default(300),
+  COSELL_WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(32)
+    .default(4)
+    .meta({ description: 'Jobs the worker runs at once (never two of the same record).' }),
+  COSELL_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(8)
+    .meta({ description: 'Attempts of a job before it becomes a dead letter.' }),
+  COSELL_RETRY_BASE_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(2000)
+    .meta({ description: 'First retry delay of a failed job; it doubles with each attempt (with jitter).' }),
+  COSELL_POLL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(500)
+    .meta({ description: 'How often an idle worker looks for due jobs.' }),
+  COSELL_JOB_LEASE_SEC: z.coerce.number().int().min(1).max(3600).default(30).meta({
+    description:
+      "Seconds a claimed job stays its worker's, renewed while it runs; a dead worker's job is taken over after it.",
+  }),
+  COSELL_RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(0).default(300).meta({
+    description: 'Seconds between reconciliation runs that catch missed webhooks; 0 turns them off.',
+  }),
+  COSELL_FIELD_MAP_REFRESH_SEC: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(300)
+    .meta({ description: 'Seconds the field map read from the form is cached.' }),
 });
 
 export interface RelayConfig {

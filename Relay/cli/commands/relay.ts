@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { loadConfig } from '../../config/config';
+import { printableConfig } from '../../config/printConfig';
 import { createLogger } from '../../logging/logger';
 import { createClients } from '../../server/clients';
 import { createRelay } from '../../server/relay';
@@ -12,7 +13,12 @@ export function registerRelay(program: Command, io: CliIo): void {
   program
     .command('relay')
     .description('run the relay (configuration from COSELL_* environment variables; see Relay/README.md)')
-    .action(async () => {
+    .option('--print-config', 'print the effective configuration (secrets masked) and exit')
+    .action(async (options: { printConfig?: boolean }) => {
+      if (options.printConfig) {
+        io.stdout(printableConfig(process.env));
+        return;
+      }
       const config = loadConfig();
       // Before anything else: a second relay on this queue must leave it untouched.
       const store = new SqliteStore({

@@ -56,7 +56,7 @@ export const EnvSchema = z.object({
     .meta({ description: 'Minimum level of the JSON log lines written to stdout.' }),
   COSELL_SANDBOX: bool.default(false).meta({
     description:
-      'Local development only: `/api` accepts tokens of a built-in issuer. Never set it on a reachable relay.',
+      'Local development only: `/api` accepts tokens of a built-in issuer. Refused unless COSELL_HOST is loopback and no COSELL_AUTH_* is set.',
   }),
 
   COSELL_DATAVERSE_URL: httpUrl.meta({

@@ -8,9 +8,11 @@ import {
   PublicClientApplication,
   type AccountInfo,
   type AuthenticationResult,
+  type INetworkModule,
 } from '@azure/msal-node';
 import { ApiError, type Clock } from '../ports';
 import { redactSecrets } from '../http';
+import type { SignInApp, SignInStore } from './tokenStore';
 
 export type PartnerCenterAudience = 'referrals' | 'webhooks';
 
@@ -132,14 +134,10 @@ export function createRefreshTokenProvider(options: RefreshTokenProviderOptions)
     (options.clientSecret
       ? new ConfidentialClientApplication({ auth: { ...auth, clientSecret: options.clientSecret } })
       : new PublicClientApplication({ auth }));
-  const now = () => (options.clock?.now() ?? new Date()).getTime();
-  const margin = options.refreshMarginMs ?? 5 * 60_000;
-  const cache = new Map<PartnerCenterAudience, { token: string; expiresAt: number }>();
-  const pending = new Map<PartnerCenterAudience, Promise<string>>();
   // After the first redemption MSAL holds the (rotated) refresh token in its cache for this account.
   let account: AccountInfo | null = null;
 
-  async function acquire(audience: PartnerCenterAudience): Promise<string> {
+  async function acquire(audience: PartnerCenterAudience): Promise<Acquired> {
     const scopes = [PARTNER_CENTER_SCOPES[audience]];
     let result: AuthenticationResult | null;
     try {
@@ -154,21 +152,117 @@ export function createRefreshTokenProvider(options: RefreshTokenProviderOptions)
     if (!result?.accessToken)
       throw credentialError(new Error('no access token returned'), audience, authority);
     account = result.account ?? account;
-    const expiresAt = result.expiresOn ? result.expiresOn.getTime() : now() + 3600_000;
-    cache.set(audience, { token: result.accessToken, expiresAt });
-    return result.accessToken;
+    return { token: result.accessToken, expiresOn: result.expiresOn };
   }
 
+  return cachePerAudience(acquire, options);
+}
+
+interface Acquired {
+  token: string;
+  expiresOn: Date | null;
+}
+
+/** Tokens cached per audience until `refreshMarginMs` before expiry; concurrent callers share one request. */
+function cachePerAudience(
+  acquire: (audience: PartnerCenterAudience) => Promise<Acquired>,
+  options: { clock?: Clock; refreshMarginMs?: number },
+): PartnerCenterTokenProvider {
+  const now = () => (options.clock?.now() ?? new Date()).getTime();
+  const margin = options.refreshMarginMs ?? 5 * 60_000;
+  const cache = new Map<PartnerCenterAudience, { token: string; expiresAt: number }>();
+  const pending = new Map<PartnerCenterAudience, Promise<string>>();
+  const fetch = async (audience: PartnerCenterAudience) => {
+    const { token, expiresOn } = await acquire(audience);
+    cache.set(audience, { token, expiresAt: expiresOn ? expiresOn.getTime() : now() + 3600_000 });
+    return token;
+  };
   return {
     getToken(audience) {
       const cached = cache.get(audience);
       if (cached && cached.expiresAt - margin > now()) return Promise.resolve(cached.token);
       let inFlight = pending.get(audience);
       if (!inFlight) {
-        inFlight = acquire(audience).finally(() => pending.delete(audience));
+        inFlight = fetch(audience).finally(() => pending.delete(audience));
         pending.set(audience, inFlight);
       }
       return inFlight;
     },
   };
+}
+
+export const defaultAuthority = (tenantId: string): string => `https://login.microsoftonline.com/${tenantId}`;
+
+/** The public client of a stored sign-in. A non-default authority is trusted as given (no instance
+ *  discovery): sovereign clouds and the tests' local authority. */
+function signInClient(app: SignInApp, store: SignInStore, networkClient?: INetworkModule, fresh = false) {
+  const custom = app.authority !== defaultAuthority(app.tenantId);
+  return new PublicClientApplication({
+    auth: {
+      clientId: app.clientId,
+      authority: app.authority,
+      ...(custom ? { knownAuthorities: [new URL(app.authority).host] } : {}),
+    },
+    cache: { cachePlugin: store.cachePlugin(app, { freshSignIn: fresh }) },
+    system: networkClient ? { networkClient } : {},
+  });
+}
+
+export interface DeviceCodeSignInOptions extends SignInApp {
+  store: SignInStore;
+  /** Shows Microsoft's instruction (URL and code) to the person signing in. */
+  showCode(message: string): void;
+  /** Give up after this many seconds (default: when the code expires). */
+  timeoutSec?: number;
+  networkClient?: INetworkModule;
+}
+
+/**
+ * Device-code sign-in of the Referrals-admin account (App+User with MFA; the Referrals API takes no
+ * app-only token, partner-center-api.md §2.1), https://learn.microsoft.com/entra/identity-platform/v2-oauth2-device-code.
+ * The refresh token lands in `store`; returns who signed in.
+ */
+export async function deviceCodeSignIn(options: DeviceCodeSignInOptions): Promise<{ username: string }> {
+  const { store, showCode, timeoutSec, networkClient, ...app } = options;
+  const client = signInClient(app, store, networkClient, true);
+  let result: AuthenticationResult | null;
+  try {
+    result = await client.acquireTokenByDeviceCode({
+      scopes: [PARTNER_CENTER_SCOPES.referrals],
+      deviceCodeCallback: (response) => showCode(response.message),
+      ...(timeoutSec ? { timeout: timeoutSec } : {}),
+    });
+  } catch (error) {
+    throw credentialError(error, 'referrals', app.authority);
+  }
+  if (!result?.account) throw credentialError(new Error('no account returned'), 'referrals', app.authority);
+  return { username: result.account.username };
+}
+
+/**
+ * Tokens from the sign-in `cosell login partner-center` stored: MSAL redeems the stored refresh token
+ * (for either audience) and writes the rotated one back to the store.
+ */
+export function createSignedInTokenProvider(options: {
+  store: SignInStore;
+  clock?: Clock;
+  refreshMarginMs?: number;
+  networkClient?: INetworkModule;
+}): PartnerCenterTokenProvider {
+  const app = options.store.app();
+  if (!app)
+    throw new Error(
+      `Nobody signed in to Partner Center: run \`cosell login partner-center\` (${options.store.file})`,
+    );
+  const client = signInClient(app, options.store, options.networkClient);
+  return cachePerAudience(async (audience) => {
+    try {
+      const [account] = await client.getTokenCache().getAllAccounts();
+      if (!account) throw new Error('AADSTS700082: the stored sign-in holds no account');
+      const result = await client.acquireTokenSilent({ account, scopes: [PARTNER_CENTER_SCOPES[audience]] });
+      return { token: result.accessToken, expiresOn: result.expiresOn };
+    } catch (error) {
+      throw credentialError(error, audience, app.authority);
+    }
+  }, options);
 }

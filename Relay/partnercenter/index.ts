@@ -4,10 +4,16 @@ export type { PartnerCenterClientOptions } from './client';
 export {
   PARTNER_CENTER_SCOPES,
   createRefreshTokenProvider,
+  createSignedInTokenProvider,
   credentialError,
+  defaultAuthority,
+  deviceCodeSignIn,
   staticTokenProvider,
 } from './auth';
+export { createSignInStore, REFRESH_TOKEN_LIFETIME_MS, SIGN_IN_FILE } from './tokenStore';
+export type { SignInApp, SignInStore } from './tokenStore';
 export type {
+  DeviceCodeSignInOptions,
   MsalTokenClient,
   PartnerCenterAudience,
   PartnerCenterTokenProvider,

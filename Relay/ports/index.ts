@@ -7,3 +7,4 @@ export * from './services';
 export * from './store';
 export * from './jobs';
 export * from './metrics';
+export * from './signIn';

@@ -11,9 +11,11 @@ import {
   createCertificateFetcher,
   createPartnerCenterClient,
   createRefreshTokenProvider,
+  createSignedInTokenProvider,
+  createSignInStore,
   createWebhookVerifier,
 } from '../partnercenter';
-import type { WebhookVerifier } from '../partnercenter';
+import type { PartnerCenterTokenProvider, SignInStore, WebhookVerifier } from '../partnercenter';
 import type { Logger, PartnerCenterApi } from '../ports';
 import { createThrottleMeter } from './throttleMeter';
 import type { ThrottleMeter } from './throttleMeter';
@@ -24,28 +26,40 @@ export interface RelayClients {
   partnerCenterVerifier: WebhookVerifier;
   /** Hand to createRelay (the CLI spreads the clients into its options): counts retried 429s. */
   throttleMeter: ThrottleMeter;
+  /** The stored Partner Center sign-in (`cosell login partner-center`); null with COSELL_PC_REFRESH_TOKEN. */
+  signIn: SignInStore | null;
 }
 
 export function createClients(config: RelayConfig, logger?: Logger): RelayClients {
   const dv = config.dataverse;
   const pc = config.partnerCenter;
+  // The sign-in `cosell login partner-center` stored brings its own tenant and app.
+  const store = pc.refreshToken ? null : createSignInStore(config.dataDir);
+  const signIn = store?.app() ? store : null;
   const missing = [
     !dv.tenantId && 'COSELL_DATAVERSE_TENANT_ID',
     !dv.clientId && 'COSELL_DATAVERSE_CLIENT_ID',
     !dv.clientSecret && 'COSELL_DATAVERSE_CLIENT_SECRET',
-    !pc.tenantId && 'COSELL_PC_TENANT_ID',
-    !pc.clientId && 'COSELL_PC_CLIENT_ID',
-    !pc.refreshToken && 'COSELL_PC_REFRESH_TOKEN',
+    !signIn && !pc.tenantId && 'COSELL_PC_TENANT_ID',
+    !signIn && !pc.clientId && 'COSELL_PC_CLIENT_ID',
+    !signIn && !pc.refreshToken && 'COSELL_PC_REFRESH_TOKEN',
   ].filter((v): v is string => Boolean(v));
   if (missing.length) {
     throw new ConfigError(
       missing.map((name) =>
         name.startsWith('COSELL_PC_REFRESH')
-          ? `${name} is not set: sign in once as the Referrals-admin account (with MFA) and store its refresh token`
+          ? `nobody signed in to Partner Center: run \`cosell login partner-center\` as the Referrals-admin account (or set ${name})`
           : `${name} is not set (the relay's Entra app registration)`,
       ),
     );
   }
+  const partnerCenterTokens: PartnerCenterTokenProvider = signIn
+    ? createSignedInTokenProvider({ store: signIn })
+    : createRefreshTokenProvider({
+        tenantId: pc.tenantId!,
+        clientId: pc.clientId!,
+        refreshToken: pc.refreshToken!,
+      });
   const throttleMeter = createThrottleMeter();
   const httpLogger = throttleMeter.logger(logger);
   const dataverse = createDataverseClient({
@@ -59,11 +73,7 @@ export function createClients(config: RelayConfig, logger?: Logger): RelayClient
     http: { logger: httpLogger },
   });
   const partnerCenter = createPartnerCenterClient({
-    tokens: createRefreshTokenProvider({
-      tenantId: pc.tenantId!,
-      clientId: pc.clientId!,
-      refreshToken: pc.refreshToken!,
-    }),
+    tokens: partnerCenterTokens,
     referralsUrl: `${pc.baseUrl.replace(/\/+$/, '')}/v1.0/engagements/referrals`,
     webhooksUrl: `${pc.webhookBaseUrl.replace(/\/+$/, '')}/webhooks/v1/registration`,
     http: { logger: httpLogger },
@@ -73,5 +83,5 @@ export function createClients(config: RelayConfig, logger?: Logger): RelayClient
     fetchCertificate: createCertificateFetcher(),
     trustedCertificateHosts: pc.certificateHosts,
   });
-  return { dataverse, partnerCenter, partnerCenterVerifier, throttleMeter };
+  return { dataverse, partnerCenter, partnerCenterVerifier, throttleMeter, signIn };
 }

@@ -5,6 +5,7 @@ import { registerParseEvent } from './parseEvent';
 import { registerRelay } from './relay';
 import { registerSetup } from './setup';
 import { registerDeadLetters } from './deadLetters';
+import { registerLogin } from './login';
 
 /** A command module adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -16,4 +17,5 @@ export const commands: RegisterCommand[] = [
   registerRelay,
   registerSetup,
   registerDeadLetters,
+  registerLogin,
 ];

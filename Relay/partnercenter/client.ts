@@ -11,6 +11,7 @@ import {
   type Logger,
   type PartnerCenterApi,
   type ReferralListQuery,
+  type ReferralPage,
   type ValidationEventStatus,
   type WebhookRegistration,
 } from '../ports';
@@ -125,8 +126,8 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     async listReferrals(query: ReferralListQuery, callOptions) {
       const items: StoredReferral[] = [];
       const seen = new Set<string>();
-      let url: string | null = `${referralsUrl}${listQueryString(query)}`;
-      for (let page = 0; url; page++) {
+      let next: string | null = null;
+      for (let page = 0; page === 0 || next; page++) {
         if (page >= maxPages) {
           options.logger?.warn(
             { maxPages },
@@ -134,22 +135,29 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
           );
           break;
         }
-        seen.add(url);
-        const { res, req } = await call('referrals', { method: 'GET', url }, callOptions);
-        const body = json(res, req) as Obj;
-        if (!body || !Array.isArray(body.value)) throw malformed(res, req, 'a list without "value"');
-        for (const item of body.value) {
-          items.push(stored(item, res, req, false));
+        if (next) seen.add(next);
+        const read: ReferralPage = await api.listReferralPage(query, next, callOptions);
+        for (const item of read.items) {
+          items.push(item);
           if (query.top !== undefined && items.length >= query.top) return items;
         }
-        const next =
-          typeof body['@odata.nextLink'] === 'string'
-            ? rebaseNextLink(body['@odata.nextLink'], referralsUrl)
-            : null;
         // A server repeating its nextLink would loop forever.
-        url = next && !seen.has(next) ? next : null;
+        next = read.next && !seen.has(read.next) ? read.next : null;
       }
       return items;
+    },
+
+    async listReferralPage(query: ReferralListQuery, next, callOptions) {
+      // The nextLink carries the whole query (its $skiptoken); only the first page sends `query`.
+      const url = next ? rebaseNextLink(next, referralsUrl) : `${referralsUrl}${listQueryString(query)}`;
+      const { res, req } = await call('referrals', { method: 'GET', url }, callOptions);
+      const body = json(res, req) as Obj;
+      if (!body || !Array.isArray(body.value)) throw malformed(res, req, 'a list without "value"');
+      const nextLink = body['@odata.nextLink'];
+      return {
+        items: body.value.map((item: unknown) => stored(item, res, req, false)),
+        next: typeof nextLink === 'string' ? rebaseNextLink(nextLink, referralsUrl) : null,
+      };
     },
 
     async findByExternalReferenceId(externalReferenceId, callOptions) {

@@ -64,6 +64,13 @@ export interface ReferralListQuery {
   top?: number;
 }
 
+/** One page of the Referrals list. */
+export interface ReferralPage {
+  items: StoredReferral[];
+  /** The page's @odata.nextLink (opaque: hand it back for the following page); null on the last page. */
+  next: string | null;
+}
+
 export interface WebhookRegistration {
   subscriberId?: string;
   webhookUrl: string;
@@ -93,6 +100,15 @@ export interface PartnerCenterApi {
   getReferral(id: string, options?: CallOptions): Promise<StoredReferral>;
   /** Follows @odata.nextLink until `top` items or the end. */
   listReferrals(query: ReferralListQuery, options?: CallOptions): Promise<StoredReferral[]>;
+  /**
+   * One page of the list: the first for `query`, or the one `next` (a previous page's link) names.
+   * For readers that stop part-way, e.g. at a watermark.
+   */
+  listReferralPage(
+    query: ReferralListQuery,
+    next?: string | null,
+    options?: CallOptions,
+  ): Promise<ReferralPage>;
   findByExternalReferenceId(
     externalReferenceId: string,
     options?: CallOptions,

@@ -55,8 +55,9 @@ export interface Relay {
   sync: SyncDeps;
   devIssuer: DevIssuer | null;
   /**
-   * Listen, start the worker and reconciliation. Jobs a crash left running are taken over by the
-   * worker once their lease lapses. Returns the base URL.
+   * Listen, start the worker and reconciliation (one run before returning, then on the interval).
+   * Jobs a crash left running are taken over by the worker once their lease lapses. Returns the base
+   * URL.
    */
   start(options?: { worker?: boolean }): Promise<string>;
   /** Stop accepting, let running jobs finish, close the store. */
@@ -168,6 +169,20 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
 
   let reconcileTimer: NodeJS.Timeout | null = null;
   const reconcileNow = () => reconcile(sync, logger.child({ component: 'reconcile' }));
+  let reconciling: Promise<void> | null = null;
+  /**
+   * A run of the schedule: what it queued goes to the worker; a failure waits for the next run. A
+   * tick that finds the previous run still reading skips (two runs would queue everything twice).
+   */
+  const scheduledReconciliation = () => {
+    reconciling ??= reconcileNow()
+      .then(() => worker.poke())
+      .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'))
+      .finally(() => {
+        reconciling = null;
+      });
+    return reconciling;
+  };
 
   return {
     app,
@@ -182,11 +197,10 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       if (startOptions.worker === false) return address;
       worker.start();
       if (config.worker.reconcileIntervalSec > 0) {
-        reconcileTimer = setInterval(() => {
-          reconcileNow()
-            .then(() => worker.poke())
-            .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'));
-        }, config.worker.reconcileIntervalSec * 1000);
+        // Once now: what changed while the relay was down (webhooks Partner Center and Dataverse gave
+        // up on) must not wait a whole interval for the first tick.
+        await scheduledReconciliation();
+        reconcileTimer = setInterval(scheduledReconciliation, config.worker.reconcileIntervalSec * 1000);
         reconcileTimer.unref();
       }
       logger.info({ address }, 'relay listening');
@@ -194,6 +208,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
     async stop() {
       if (reconcileTimer) clearInterval(reconcileTimer);
+      await reconciling;
       await app.close();
       await worker.stop();
       await store.close();

@@ -7,7 +7,7 @@
  */
 import { EntitySets, OpportunityColumns, SystemColumns } from '../../Domain/constants';
 import { where } from '../../Domain/odataQuery';
-import type { Logger } from '../ports';
+import type { Logger, ReferralListQuery, ReferralPage } from '../ports';
 import type { SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import { opportunitySyncJob, referralPullJob } from '../ports';
@@ -18,16 +18,20 @@ export const WATERMARKS = {
   opportunities: 'watermark:opportunities',
 } as const;
 
+/** Referrals (id, updatedDateTime) read within the overlap below the referral watermark. */
+const REFERRALS_IN_OVERLAP = 'watermark:referrals:overlap';
 /** How far back the first run looks. */
 const FIRST_RUN_LOOKBACK_MS = 24 * 3600 * 1000;
 /** Overlap between runs: clocks of three systems disagree by a little. */
 const OVERLAP_MS = 60_000;
-const PAGE = 200;
 
 export interface ReconcileResult {
   referrals: number;
   opportunities: number;
 }
+
+/** Partner Center's list, most recently changed first: reading stops at the watermark. */
+const NEWEST_FIRST: ReferralListQuery = { orderBy: [{ column: 'updatedDateTime', descending: true }] };
 
 export async function reconcile(deps: SyncDeps, logger: Logger): Promise<ReconcileResult> {
   const startedAt = deps.clock.now();
@@ -38,29 +42,7 @@ export async function reconcile(deps: SyncDeps, logger: Logger): Promise<Reconci
       : new Date(startedAt.getTime() - FIRST_RUN_LOOKBACK_MS);
   };
 
-  // Filtering on updatedDateTime is undocumented (partner-center-api.md §1.3): order by it and stop
-  // reading at the watermark instead.
-  const referralsSince = await since(WATERMARKS.referrals);
-  const referrals = await deps.partnerCenter.listReferrals({
-    orderBy: [{ column: 'updatedDateTime', descending: true }],
-    top: PAGE,
-  });
-  let queuedReferrals = 0;
-  let newest = referralsSince;
-  for (const referral of referrals) {
-    const updated = referral.updatedDateTime ? new Date(referral.updatedDateTime) : null;
-    if (updated && updated < referralsSince) break;
-    if (updated && updated > newest) newest = updated;
-    if ((await deps.store.getState(writtenEtagKey(referral.id))) === referral.eTag) continue;
-    await deps.store.enqueue([
-      referralPullJob(
-        { referralId: referral.id, eventName: 'reconcile', changedAt: referral.updatedDateTime },
-        false,
-      ),
-    ]);
-    queuedReferrals += 1;
-  }
-  await deps.store.setState(WATERMARKS.referrals, newest.toISOString());
+  const queuedReferrals = await queueChangedReferrals(deps, startedAt);
 
   // Solution rows picked from the catalogue whose id was never copied (the step's event was lost);
   // queued before the opportunity syncs below so that a sync of the same opportunity runs after it.
@@ -88,4 +70,55 @@ export async function reconcile(deps: SyncDeps, logger: Logger): Promise<Reconci
   const result = { referrals: queuedReferrals, opportunities: opportunities.length };
   logger.info(result, 'reconciliation queued syncs');
   return result;
+}
+
+/**
+ * Pulls every referral changed since the watermark. Filtering on updatedDateTime is undocumented
+ * (partner-center-api.md §1.3), so the list is read newest first, page by page along its
+ * @odata.nextLink, until an item older than the watermark (minus the overlap) or the last page.
+ * Offset paging over a list ordered this way can only repeat an item (a change moves it to the
+ * front), never skip one. The watermark moves to the newest change read, and only once reading
+ * reached the old watermark: a run that fails part-way leaves it, and the next run reads it all again.
+ * Changes inside the overlap that the previous run already queued are not queued twice.
+ */
+async function queueChangedReferrals(deps: SyncDeps, startedAt: Date): Promise<number> {
+  const stored = await deps.store.getState(WATERMARKS.referrals);
+  const since = stored
+    ? new Date(Date.parse(stored) - OVERLAP_MS)
+    : new Date(startedAt.getTime() - FIRST_RUN_LOOKBACK_MS);
+  const queuedBefore = new Map<string, string>(
+    JSON.parse((await deps.store.getState(REFERRALS_IN_OVERLAP)) ?? '[]') as Array<[string, string]>,
+  );
+  // Never moves back: a run that reads only the overlap keeps the stored watermark.
+  let newest = stored ? new Date(stored) : since;
+  const read = new Map<string, string>();
+  let queued = 0;
+  let next: string | null = null;
+  let reachedWatermark = false;
+  do {
+    const page: ReferralPage = await deps.partnerCenter.listReferralPage(NEWEST_FIRST, next);
+    const jobs = [];
+    for (const referral of page.items) {
+      const changedAt = referral.updatedDateTime;
+      const updated = changedAt ? new Date(changedAt) : null;
+      if (updated && updated < since) {
+        reachedWatermark = true;
+        break;
+      }
+      if (updated && updated > newest) newest = updated;
+      if (changedAt) read.set(referral.id, changedAt);
+      if (changedAt && queuedBefore.get(referral.id) === changedAt) continue;
+      if ((await deps.store.getState(writtenEtagKey(referral.id))) === referral.eTag) continue;
+      jobs.push(referralPullJob({ referralId: referral.id, eventName: 'reconcile', changedAt }, false));
+    }
+    // Queued page by page: what was read is never lost to a failure on a later page.
+    if (jobs.length) await deps.store.enqueue(jobs);
+    queued += jobs.length;
+    next = page.next;
+  } while (!reachedWatermark && next);
+  const overlapStart = newest.getTime() - OVERLAP_MS;
+  const inOverlap = [...read].filter(([, changedAt]) => Date.parse(changedAt) >= overlapStart);
+  await deps.store.setState(REFERRALS_IN_OVERLAP, JSON.stringify(inOverlap));
+  await deps.store.setState(WATERMARKS.referrals, newest.toISOString());
+  return queued;
 }

@@ -172,17 +172,31 @@ export class FakePartnerCenter implements PartnerCenterApi {
   }
 
   async listReferrals(query: ReferralListQuery, options?: CallOptions) {
-    return this.call(
-      'listReferrals',
-      undefined,
-      options,
-      () =>
-        this.referrals.list({
-          filter: query.filter && filterText(query.filter),
-          orderby: query.orderBy && orderByText(query.orderBy),
-          top: query.top === undefined ? undefined : String(query.top),
-        }).items,
-    );
+    return this.call('listReferrals', undefined, options, () => {
+      const items: StoredReferral[] = [];
+      for (let page = this.page(query, null); ; page = this.page(query, page.skiptoken)) {
+        items.push(...page.items);
+        if (query.top !== undefined && items.length >= query.top) return items.slice(0, query.top);
+        if (!page.skiptoken) return items;
+      }
+    });
+  }
+
+  /** `next` is the simulator's $skiptoken (the part of its nextLink that matters). */
+  async listReferralPage(query: ReferralListQuery, next?: string | null, options?: CallOptions) {
+    return this.call('listReferralPage', undefined, options, () => {
+      const page = this.page(query, next ?? null);
+      return { items: page.items, next: page.skiptoken };
+    });
+  }
+
+  private page(query: ReferralListQuery, skiptoken: string | null) {
+    return this.referrals.list({
+      filter: query.filter && filterText(query.filter),
+      orderby: query.orderBy && orderByText(query.orderBy),
+      top: query.top === undefined ? undefined : String(query.top),
+      skiptoken: skiptoken ?? undefined,
+    });
   }
 
   async findByExternalReferenceId(externalReferenceId: string, options?: CallOptions) {

@@ -14,6 +14,7 @@ import { startLocalStack } from '../../../DevStack/sandbox/stack';
 import { MICROSOFT_REFERRALS_AS_OPPORTUNITIES, startTestStack, type TestStack } from '../../testkit/stack';
 import { WATERMARKS } from '../../../Relay/sync/reconcile';
 import { closeAfterTest } from '../../testkit/cleanup';
+import { where } from '../../../Domain/odataQuery';
 
 describe('reconciliation repairs what webhooks missed', () => {
   let stack: TestStack;
@@ -75,6 +76,29 @@ describe('reconciliation repairs what webhooks missed', () => {
     await stack.relay.reconcileNow();
     await stack.settle();
     expect(await find()).toHaveLength(1);
+  });
+
+  it('260 referrals whose webhooks were all dropped are all created: reading follows the list past its first pages', async () => {
+    // The simulator pages its list 20 at a time: 13 pages, more than the 200 a single read once took.
+    const created = stack.partnerCenter.referrals;
+    stack.partnerCenter.dispatcher.faults.drop = 260;
+    const ids = Array.from({ length: 260 }, (_, i) => created.createIncoming({ name: `Lost ${i}` }).id);
+    await stack.settle();
+    expect(stack.partnerCenter.dispatcher.faults.drop).toBe(0);
+
+    expect((await stack.relay.reconcileNow()).referrals).toBe(260);
+    await stack.settle();
+    const landed = await stack.adminClient.retrieveMultiple(EntitySets.opportunity, {
+      select: [OpportunityColumns.referralId],
+      filter: where.isNotNull(OpportunityColumns.referralId),
+    });
+    const referralIds = new Set(landed.map((row) => row[OpportunityColumns.referralId] as string));
+    expect(ids.filter((id) => !referralIds.has(id))).toEqual([]);
+    expect(landed.filter((row) => ids.includes(row[OpportunityColumns.referralId] as string))).toHaveLength(
+      260,
+    );
+    // The watermark reached the newest of them; nothing is pulled twice.
+    expect((await stack.relay.reconcileNow()).referrals).toBe(0);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Reconciliation's watermarks with the typed fakes and a fake clock: referrals are read newest first
  * and reading stops at the watermark (minus the clock-skew overlap); referrals whose eTag we wrote are
- * not pulled; opportunities are queued when sync is on and they changed since the watermark.
+ * not pulled; opportunities are queued when sync is on and they changed since the watermark. The
+ * referral list is followed page by page (the fake pages 100 at a time, as the simulator does) until
+ * the watermark, and the watermark moves only over what was read.
  */
 import { EntitySets, OpportunityColumns } from '../../../Domain/constants';
 import { silentLogger } from '../../../Relay/logging/logger';
@@ -70,14 +72,94 @@ describe('reconcile', () => {
       [OpportunityColumns.description]: 'v2',
     });
     bed.clock.set('2026-03-01T12:10:00Z');
-    expect(await reconcile(bed.deps, silentLogger)).toEqual({ referrals: 2, opportunities: 1 });
-    // The watermark was 11:00, so reading goes back to 10:59: ours (11:00) is in the overlap, day is not.
-    expect(await queuedKeys()).toEqual(
-      [`opportunity:${ids.synced}`, `referral:${fresh.id}`, `referral:${ids.ours}`].sort(),
-    );
+    expect(await reconcile(bed.deps, silentLogger)).toEqual({ referrals: 1, opportunities: 1 });
+    // The watermark was 11:00, so reading goes back to 10:59: ours (11:00) is in the overlap, but the
+    // run before queued it at this very version; day is not in the overlap.
+    expect(await queuedKeys()).toEqual([`opportunity:${ids.synced}`, `referral:${fresh.id}`].sort());
     expect(bed.dataverse.callsOf('retrieveMultiple', EntitySets.opportunity).at(-1)?.query).toContain(
       'modifiedon gt 2026-03-01T11:59:00.000Z',
     );
     expect(await bed.store.getState(WATERMARKS.referrals)).toBe('2026-03-01T12:05:00.000Z');
+  });
+});
+
+describe('reconcile follows the referral list page by page', () => {
+  let bed: SyncTestbed;
+  const pages = () => bed.partnerCenter.callsOf('listReferralPage').length;
+  const queued = async () => (await bed.store.depth()).queued;
+
+  /** Microsoft sends `count` referrals a second apart, and every webhook is lost. */
+  const dropped = (count: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      bed.clock.advance(1000);
+      ids.push(bed.partnerCenter.referrals.createIncoming({}).id);
+    }
+    return ids;
+  };
+
+  beforeEach(() => {
+    bed = createSyncTestbed({ now: '2026-03-01T08:00:00Z' });
+  });
+
+  it('recovers all 260 referrals whose webhooks were dropped, then reads one page when nothing changed', async () => {
+    dropped(260);
+    bed.clock.set('2026-03-01T12:00:00Z');
+    expect((await reconcile(bed.deps, silentLogger)).referrals).toBe(260);
+    expect(await queued()).toBe(260);
+    expect(pages()).toBe(3);
+    expect(await bed.store.getState(WATERMARKS.referrals)).toBe('2026-03-01T08:04:20.000Z');
+
+    bed.clock.set('2026-03-01T12:05:00Z');
+    // The one-minute overlap is read again, but its 61 referrals were queued at these versions already.
+    expect((await reconcile(bed.deps, silentLogger)).referrals).toBe(0);
+    expect(pages()).toBe(4);
+    expect(await bed.store.getState(WATERMARKS.referrals)).toBe('2026-03-01T08:04:20.000Z');
+  });
+
+  it('stops at the watermark: only the pages newer than it are read', async () => {
+    dropped(150);
+    bed.clock.set('2026-03-01T12:00:00Z');
+    await reconcile(bed.deps, silentLogger);
+    bed.clock.set('2026-03-01T12:01:00Z');
+    const fresh = dropped(130);
+    bed.clock.set('2026-03-01T12:10:00Z');
+    const before = pages();
+    // 130 new ones and one page of older ones to reach the watermark: 2 pages of 100, not all 3.
+    expect((await reconcile(bed.deps, silentLogger)).referrals).toBe(130);
+    expect(pages() - before).toBe(2);
+    expect(await bed.store.getState(WATERMARKS.referrals)).toBe(
+      new Date(Date.parse(bed.partnerCenter.referral(fresh.at(-1)!).updatedDateTime!)).toISOString(),
+    );
+  });
+
+  it('keeps the watermark when a page fails part-way, and the next run reads everything again', async () => {
+    dropped(260);
+    bed.clock.set('2026-03-01T12:00:00Z');
+    const original = bed.partnerCenter.listReferralPage.bind(bed.partnerCenter);
+    const spy = jest
+      .spyOn(bed.partnerCenter, 'listReferralPage')
+      .mockImplementationOnce(original)
+      .mockImplementationOnce(async () => {
+        throw new Error('Partner Center unavailable');
+      });
+    await expect(reconcile(bed.deps, silentLogger)).rejects.toThrow('Partner Center unavailable');
+    // The first page's 100 are queued; the watermark did not move past the 160 never read.
+    expect(await queued()).toBe(100);
+    expect(await bed.store.getState(WATERMARKS.referrals)).toBeNull();
+    spy.mockRestore();
+
+    expect((await reconcile(bed.deps, silentLogger)).referrals).toBe(260);
+    expect(await queued()).toBe(260); // the first page's jobs were already there
+    expect(await bed.store.getState(WATERMARKS.referrals)).toBe('2026-03-01T08:04:20.000Z');
+  });
+
+  it('never moves the watermark back while nothing changes', async () => {
+    await reconcile(bed.deps, silentLogger);
+    const first = await bed.store.getState(WATERMARKS.referrals);
+    expect(first).toBe('2026-02-28T08:00:00.000Z'); // the first run's one-day look-back
+    bed.clock.advance(5 * 60_000);
+    await reconcile(bed.deps, silentLogger);
+    expect(await bed.store.getState(WATERMARKS.referrals)).toBe(first);
   });
 });

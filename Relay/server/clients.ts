@@ -3,9 +3,14 @@
  * app-only MSAL token (and on-behalf-of for /api), Partner Center with the Referrals-admin refresh
  * token, and the webhook verifier with the configured certificate host allow-list.
  */
+import { UnsecuredJWT } from 'jose';
 import { ConfigError } from '../config/config';
 import type { RelayConfig } from '../config/config';
-import { createDataverseClient, createMsalTokenProvider } from '../dataverse';
+import {
+  createDataverseClient,
+  createMsalTokenProvider,
+  staticTokenProvider as staticDataverseTokens,
+} from '../dataverse';
 import type { DataverseClient } from '../dataverse';
 import {
   createCertificateFetcher,
@@ -14,6 +19,7 @@ import {
   createSignedInTokenProvider,
   createSignInStore,
   createWebhookVerifier,
+  staticTokenProvider as staticPartnerCenterTokens,
 } from '../partnercenter';
 import type { PartnerCenterTokenProvider, SignInStore, WebhookVerifier } from '../partnercenter';
 import type { Logger, PartnerCenterApi } from '../ports';
@@ -30,7 +36,51 @@ export interface RelayClients {
   signIn: SignInStore | null;
 }
 
+/**
+ * Entra object id the relay presents to the simulators in sandbox mode (its application user there).
+ * Sandbox tokens are unsigned: the simulators decode a token only to learn the caller's `oid`, and a
+ * real Dataverse or Partner Center rejects them, so sandbox mode cannot reach a real tenant.
+ */
+export const SANDBOX_RELAY_OBJECT_ID = '5b0f6c1e-2a41-4c47-9d7e-c05e11a70001';
+
+function sandboxClients(config: RelayConfig, logger?: Logger): RelayClients {
+  const pc = config.partnerCenter;
+  const throttleMeter = createThrottleMeter();
+  const httpLogger = throttleMeter.logger(logger);
+  const appToken = new UnsecuredJWT({
+    oid: SANDBOX_RELAY_OBJECT_ID,
+    appid: 'cosell-relay',
+    idtyp: 'app',
+  }).encode();
+  return {
+    dataverse: createDataverseClient({
+      environmentUrl: config.dataverse.url,
+      tokens: staticDataverseTokens(appToken),
+      http: { logger: httpLogger },
+    }),
+    partnerCenter: createPartnerCenterClient({
+      tokens: staticPartnerCenterTokens({
+        referrals: 'sandbox-referrals-token',
+        webhooks: 'sandbox-webhooks-token',
+      }),
+      referralsUrl: `${pc.baseUrl.replace(/\/+$/, '')}/v1.0/engagements/referrals`,
+      webhooksUrl: `${pc.webhookBaseUrl.replace(/\/+$/, '')}/webhooks/v1/registration`,
+      http: { logger: httpLogger },
+      logger: httpLogger,
+    }),
+    partnerCenterVerifier: createWebhookVerifier({
+      fetchCertificate: createCertificateFetcher(),
+      trustedCertificateHosts: pc.certificateHosts,
+      // The Partner Center simulator serves its signing certificate over http on loopback.
+      allowInsecureCertificateUrls: true,
+    }),
+    throttleMeter,
+  };
+}
+
 export function createClients(config: RelayConfig, logger?: Logger): RelayClients {
+  // Sandbox mode talks to the local simulators (`cosell simulate …`), which need no credentials.
+  if (config.sandbox) return sandboxClients(config, logger);
   const dv = config.dataverse;
   const pc = config.partnerCenter;
   // The sign-in `cosell login partner-center` stored brings its own tenant and app.

@@ -116,6 +116,11 @@ export function registerControlRoutes(
         throw badRequest(`${key} must be a non-negative integer`);
       next[key] = body[key] as number;
     }
+    if (body.copies !== undefined) {
+      if (!Number.isInteger(body.copies) || (body.copies as number) < 2)
+        throw badRequest('copies must be an integer of at least 2');
+      next.copies = body.copies as number;
+    }
     dispatcher.faults = next;
     return next;
   });

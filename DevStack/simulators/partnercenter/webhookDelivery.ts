@@ -30,8 +30,10 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
 export interface DeliveryFaults {
   /** Silently lose the next n deliveries (recorded with status "dropped"). */
   drop: number;
-  /** Send the next n deliveries twice. */
+  /** Send the next n deliveries `copies` times each. */
   duplicate: number;
+  /** Deliveries of a duplicated event in all (default 2), like the Dataverse simulator's. */
+  copies?: number;
   /** Hold the next n deliveries, then send them in reverse order. */
   reorder: number;
 }
@@ -95,9 +97,11 @@ export class WebhookDispatcher {
     }
     if (this.faults.duplicate > 0) {
       this.faults.duplicate--;
-      const copy: DeliveryRecord = { ...record, id: randomUUID(), copyOf: record.id, attempts: [] };
-      this.store.state.deliveries.push(copy);
-      this.start(copy);
+      for (let n = 1; n < (this.faults.copies ?? 2); n++) {
+        const copy: DeliveryRecord = { ...record, id: randomUUID(), copyOf: record.id, attempts: [] };
+        this.store.state.deliveries.push(copy);
+        this.start(copy);
+      }
     }
     if (this.faults.reorder > 0) {
       this.faults.reorder--;

@@ -419,6 +419,23 @@ describe('webhooks, Microsoft side and faults', () => {
     );
   });
 
+  it('sends a duplicated delivery `copies` times, and refuses fewer than 2 copies', async () => {
+    expect((await call('PUT', `${sim.url}/_control/delivery-faults`, { copies: 1 })).status).toBe(400);
+    await call('PUT', `${sim.url}/_control/delivery-faults`, { duplicate: 1, copies: 3 });
+    const tripled = sim.referrals.createIncoming({ name: 'tripled' });
+    const once = sim.referrals.createIncoming({ name: 'once' });
+    await sim.whenIdle();
+    expect(receiver.received.map((r) => JSON.parse(r.body).ResourceUri).sort()).toEqual(
+      [
+        sim.referrals.resourceUri(tripled.id),
+        sim.referrals.resourceUri(tripled.id),
+        sim.referrals.resourceUri(tripled.id),
+        sim.referrals.resourceUri(once.id),
+      ].sort(),
+    );
+    await call('DELETE', `${sim.url}/_control/delivery-faults`);
+  });
+
   it('sends the signature in x-ms-signature when SignatureTokenToMsSignatureHeader is set; validation events are limited to 2/min', async () => {
     await call('PUT', sim.webhooksUrl, {
       webhookUrl: `${receiver.url}/hook2`,

@@ -1,0 +1,102 @@
+/**
+ * `npm run test:reliability [-- --short] [-- --only crash,fuzz]`: the reliability suite. Runs each
+ * scenario on its own relay and simulator processes, prints a table of the figures and goals, and
+ * writes them to bench/results/reliability.json + .md (the full run) or test-results/ (--short, as
+ * CI runs it). Exits 1 when a goal is missed.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../testkit/paths';
+import { runScenario, SCENARIOS } from './scenarios';
+import type { ScenarioResult, Sizes } from './scenarios';
+import { renderMarkdown } from './report';
+
+const FULL: Sizes = {
+  crashBurst: 500,
+  secondRelayBurst: 150,
+  faultsBurst: 200,
+  faultsIncoming: 50,
+  throttleBurst: 150,
+  fuzzRequests: 5000,
+  reconcileIntervalSec: 60,
+};
+
+const SHORT: Sizes = {
+  crashBurst: 60,
+  secondRelayBurst: 40,
+  faultsBurst: 40,
+  faultsIncoming: 10,
+  throttleBurst: 40,
+  fuzzRequests: 600,
+  reconcileIntervalSec: 30,
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { short: { type: 'boolean', default: false }, only: { type: 'string' } },
+  });
+  const sizes = values.short ? SHORT : FULL;
+  const names = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(SCENARIOS);
+  const unknown = names.filter((n) => !SCENARIOS[n]);
+  if (unknown.length) {
+    process.stderr.write(
+      `unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}\n`,
+    );
+    return 2;
+  }
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'cosell-reliability-'));
+  process.stdout.write(
+    `reliability suite (${values.short ? 'short' : 'full'}); processes' logs in ${workDir}\n`,
+  );
+  const results: ScenarioResult[] = [];
+  for (const name of names) {
+    process.stdout.write(`- ${name} …\n`);
+    try {
+      results.push(await runScenario(name, path.join(workDir, name.replace(/\W+/g, '-')), sizes));
+    } catch (error) {
+      results.push({
+        scenario: name,
+        figures: { error: String((error as Error).stack ?? error).slice(0, 2000) },
+        goals: [{ goal: `${name}: ran to the end`, actual: String((error as Error).message), met: false }],
+        seconds: 0,
+      });
+    }
+    const last = results.at(-1)!;
+    for (const g of last.goals) process.stdout.write(`    ${g.met ? '✔' : '✖'} ${g.goal}: ${g.actual}\n`);
+  }
+  const report = {
+    suite: 'reliability',
+    mode: values.short ? 'short' : 'full',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    sizes,
+    goalsMet: results.every((r) => r.goals.every((g) => g.met)),
+    scenarios: results,
+  };
+  const markdown = renderMarkdown(report);
+  process.stdout.write(`\n${markdown}\n`);
+  // A run of some scenarios only, or the short one, never replaces the committed full figures.
+  const outDir =
+    values.short || values.only
+      ? path.join(REPO_ROOT, 'test-results')
+      : path.join(REPO_ROOT, 'bench', 'results');
+  const base = values.short ? 'reliability-short' : values.only ? 'reliability-partial' : 'reliability';
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(outDir, `${base}.md`), markdown);
+  process.stdout.write(`written ${path.relative(REPO_ROOT, path.join(outDir, `${base}.json`))}\n`);
+  return report.goalsMet ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String((error as Error).stack ?? error)}\n`);
+    process.exitCode = 1;
+  },
+);

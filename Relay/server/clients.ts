@@ -75,6 +75,8 @@ function sandboxClients(config: RelayConfig, logger?: Logger): RelayClients {
       allowInsecureCertificateUrls: true,
     }),
     throttleMeter,
+    // No Partner Center sign-in to watch: the simulator takes any token.
+    signIn: null,
   };
 }
 

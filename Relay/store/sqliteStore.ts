@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from '../ports';
+import { GroupCommit } from './groupCommit';
+import type { Outcome } from './groupCommit';
 import { acquireQueueOwnership } from './queueOwnership';
 import type { QueueOwnership } from './queueOwnership';
 
@@ -36,9 +38,21 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   // A running job is its claimer's until lease_until; past it (the claimer died) it may be claimed again.
   // Rows left running by a version without leases have none, so they are claimable at once.
   `ALTER TABLE jobs ADD COLUMN lease_until INTEGER;`,
+  // Clean-up finds expired receipts by age; without this index it scanned the whole 7-day table.
+  `CREATE INDEX IF NOT EXISTS receipts_received_at ON receipts (received_at);`,
 ];
 
 export const DEFAULT_LEASE_MS = 30_000;
+/** Expired receipts are deleted at most this often, this many at a time, inside an enqueue's commit. */
+export const RECEIPT_PRUNE_INTERVAL_MS = 60_000;
+export const RECEIPT_PRUNE_BATCH = 1_000;
+
+interface PendingEnqueue {
+  jobs: NewJob[];
+  options: EnqueueOptions;
+  /** When it arrived (ms): stamps its receipt and jobs. */
+  at: number;
+}
 
 interface JobRow {
   id: string;
@@ -75,7 +89,7 @@ export interface SqliteStoreOptions {
   filename: string;
   /** Wall clock for created/updated stamps (tests inject a fake). */
   now?: () => Date;
-  /** Receipts older than this are pruned on enqueue (default 7 days: longer than any platform retry). */
+  /** Receipts are kept this long (default 7 days: longer than any platform retry), then pruned. */
   receiptTtlMs?: number;
   /** How long a claim lasts without renewal (default 30 s). */
   leaseMs?: number;
@@ -92,6 +106,11 @@ export class SqliteStore implements Store {
   private readonly receiptTtlMs: number;
   private readonly ownership: QueueOwnership | null;
   readonly leaseMs: number;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly enqueues: GroupCommit<PendingEnqueue, EnqueueResult[]>;
+  /** One delivery's writes, all or none (a savepoint inside the group's transaction). */
+  private readonly enqueueAtomically: (item: PendingEnqueue) => EnqueueResult[];
+  private nextPruneAt = 0;
 
   constructor(options: SqliteStoreOptions) {
     const inMemory = options.filename === ':memory:';
@@ -112,6 +131,18 @@ export class SqliteStore implements Store {
     this.now = options.now ?? (() => new Date());
     this.receiptTtlMs = options.receiptTtlMs ?? 7 * 24 * 3600 * 1000;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.enqueueAtomically = this.db.transaction((item: PendingEnqueue) => this.enqueueOneDelivery(item));
+    this.enqueues = new GroupCommit((items) => this.commitEnqueues(items));
+  }
+
+  /** Prepared once, reused: preparing costs more than running most of these statements. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   private migrate(): void {
@@ -124,44 +155,85 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
+  /**
+   * Resolves after the commit that holds these jobs (and their receipt): enqueues from the same event
+   * loop turn share that commit (./groupCommit), so concurrent webhooks share one fsync.
+   */
   async enqueue(jobs: NewJob[], options: EnqueueOptions = {}): Promise<EnqueueResult[]> {
-    const now = this.now().getTime();
-    const run = this.db.transaction((): EnqueueResult[] => {
-      if (options.receipt) {
-        this.db.prepare('DELETE FROM receipts WHERE received_at < ?').run(now - this.receiptTtlMs);
-        const inserted = this.db
-          .prepare('INSERT OR IGNORE INTO receipts (receipt, received_at) VALUES (?, ?)')
-          .run(options.receipt, now);
-        if (inserted.changes === 0)
-          return jobs.map(() => ({ jobId: null, coalesced: false, duplicate: true }));
-      }
-      return jobs.map((job) => this.enqueueOne(job, now));
-    });
-    return run.immediate();
+    return this.enqueues.submit({ jobs, options, at: this.now().getTime() });
+  }
+
+  private commitEnqueues(items: PendingEnqueue[]): Array<Outcome<EnqueueResult[]>> {
+    return this.db
+      .transaction(() => {
+        this.pruneReceipts(this.now().getTime());
+        return items.map((item): Outcome<EnqueueResult[]> => {
+          try {
+            // A nested transaction is a savepoint: a failing enqueue undoes only its own writes.
+            return { ok: true, value: this.enqueueAtomically(item) };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        });
+      })
+      .immediate();
+  }
+
+  private enqueueOneDelivery({ jobs, options, at }: PendingEnqueue): EnqueueResult[] {
+    if (options.receipt && !this.recordReceipt(options.receipt, at)) {
+      return jobs.map(() => ({ jobId: null, coalesced: false, duplicate: true }));
+    }
+    return jobs.map((job) => this.enqueueOne(job, at));
+  }
+
+  /**
+   * True when the receipt is new, or its earlier copy has expired (the delivery is then treated as
+   * new, as if clean-up had already removed it). Clean-up itself runs in batches (pruneReceipts).
+   */
+  private recordReceipt(receipt: string, at: number): boolean {
+    return (
+      this.sql(
+        `INSERT INTO receipts (receipt, received_at) VALUES (?, ?)
+         ON CONFLICT (receipt) DO UPDATE SET received_at = excluded.received_at WHERE receipts.received_at < ?`,
+      ).run(receipt, at, at - this.receiptTtlMs).changes > 0
+    );
+  }
+
+  /**
+   * Deletes expired receipts, at most RECEIPT_PRUNE_BATCH per call and (once caught up) once per
+   * RECEIPT_PRUNE_INTERVAL_MS, by the received_at index: a bounded cost per commit whatever the
+   * table's size, where deleting on every webhook scanned all 7 days of receipts.
+   */
+  private pruneReceipts(now: number): void {
+    if (now < this.nextPruneAt) return;
+    const removed = this.sql(
+      `DELETE FROM receipts WHERE rowid IN
+         (SELECT rowid FROM receipts WHERE received_at < ? ORDER BY received_at LIMIT ?)`,
+    ).run(now - this.receiptTtlMs, RECEIPT_PRUNE_BATCH).changes;
+    this.nextPruneAt = removed === RECEIPT_PRUNE_BATCH ? now : now + RECEIPT_PRUNE_INTERVAL_MS;
   }
 
   private enqueueOne(job: NewJob, now: number): EnqueueResult {
     const runAt = job.runAt?.getTime() ?? now;
-    const waiting = this.db
-      .prepare(
-        "SELECT * FROM jobs WHERE key = ? AND kind = ? AND status = 'queued' ORDER BY created_at LIMIT 1",
-      )
-      .get(job.key, job.kind) as JobRow | undefined;
+    const waiting = this.sql(
+      "SELECT * FROM jobs WHERE key = ? AND kind = ? AND status = 'queued' ORDER BY created_at LIMIT 1",
+    ).get(job.key, job.kind) as JobRow | undefined;
     if (waiting) {
       // Later requests win field by field; the job runs no later than either asked.
       const payload = { ...(JSON.parse(waiting.payload) as object), ...job.payload };
-      this.db
-        .prepare('UPDATE jobs SET payload = ?, run_at = MIN(run_at, ?), updated_at = ? WHERE id = ?')
-        .run(JSON.stringify(payload), runAt, now, waiting.id);
+      this.sql('UPDATE jobs SET payload = ?, run_at = MIN(run_at, ?), updated_at = ? WHERE id = ?').run(
+        JSON.stringify(payload),
+        runAt,
+        now,
+        waiting.id,
+      );
       return { jobId: waiting.id, coalesced: true, duplicate: false };
     }
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO jobs (id, kind, key, payload, status, attempts, run_at, created_at, updated_at, correlation_id)
+    this.sql(
+      `INSERT INTO jobs (id, kind, key, payload, status, attempts, run_at, created_at, updated_at, correlation_id)
          VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
-      )
-      .run(id, job.kind, job.key, JSON.stringify(job.payload), runAt, now, now, job.correlationId ?? null);
+    ).run(id, job.kind, job.key, JSON.stringify(job.payload), runAt, now, now, job.correlationId ?? null);
     return { jobId: id, coalesced: false, duplicate: false };
   }
 
@@ -170,23 +242,19 @@ export class SqliteStore implements Store {
     const run = this.db.transaction((): Job | null => {
       // Due queued jobs, and running jobs whose claimer let the lease lapse (it died). A key's
       // lapsed job goes first: it is older than anything queued behind it.
-      const row = this.db
-        .prepare(
-          `SELECT * FROM jobs j
+      const row = this.sql(
+        `SELECT * FROM jobs j
            WHERE ((j.status = 'queued' AND j.run_at <= @t)
                OR (j.status = 'running' AND (j.lease_until IS NULL OR j.lease_until <= @t)))
              AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.key = j.key AND r.id <> j.id
                              AND r.status = 'running' AND r.lease_until > @t)
            ORDER BY j.status = 'running' DESC, j.run_at, j.created_at LIMIT 1`,
-        )
-        .get({ t }) as JobRow | undefined;
+      ).get({ t }) as JobRow | undefined;
       if (!row) return null;
       const leaseUntil = t + this.leaseMs;
-      this.db
-        .prepare(
-          "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ? WHERE id = ?",
-        )
-        .run(leaseUntil, this.now().getTime(), row.id);
+      this.sql(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ? WHERE id = ?",
+      ).run(leaseUntil, this.now().getTime(), row.id);
       return toJob({ ...row, status: 'running', attempts: row.attempts + 1, lease_until: leaseUntil });
     });
     return run.immediate();
@@ -194,65 +262,58 @@ export class SqliteStore implements Store {
 
   async renewLease(jobId: string, now: Date): Promise<boolean> {
     return (
-      this.db
-        .prepare("UPDATE jobs SET lease_until = ? WHERE id = ? AND status = 'running'")
-        .run(now.getTime() + this.leaseMs, jobId).changes > 0
+      this.sql("UPDATE jobs SET lease_until = ? WHERE id = ? AND status = 'running'").run(
+        now.getTime() + this.leaseMs,
+        jobId,
+      ).changes > 0
     );
   }
 
   async complete(jobId: string): Promise<void> {
-    this.db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId);
+    this.sql('DELETE FROM jobs WHERE id = ?').run(jobId);
   }
 
   async fail(jobId: string, error: string, retryAt: Date | null): Promise<void> {
     const now = this.now().getTime();
     if (retryAt) {
-      this.db
-        .prepare(
-          "UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-        )
-        .run(retryAt.getTime(), error, now, jobId);
+      this.sql(
+        "UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+      ).run(retryAt.getTime(), error, now, jobId);
     } else {
-      this.db
-        .prepare(
-          "UPDATE jobs SET status = 'dead', last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-        )
-        .run(error, now, jobId);
+      this.sql(
+        "UPDATE jobs SET status = 'dead', last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+      ).run(error, now, jobId);
     }
   }
 
   async defer(jobId: string, runAt: Date, reason: string): Promise<void> {
-    this.db
-      .prepare(
-        "UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0), run_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-      )
-      .run(runAt.getTime(), reason, this.now().getTime(), jobId);
+    this.sql(
+      "UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0), run_at = ?, last_error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+    ).run(runAt.getTime(), reason, this.now().getTime(), jobId);
   }
 
   async listDeadLetters(): Promise<Job[]> {
-    const rows = this.db
-      .prepare("SELECT * FROM jobs WHERE status = 'dead' ORDER BY updated_at DESC")
-      .all() as JobRow[];
+    const rows = this.sql(
+      "SELECT * FROM jobs WHERE status = 'dead' ORDER BY updated_at DESC",
+    ).all() as JobRow[];
     return rows.map(toJob);
   }
 
   async retryDeadLetter(jobId: string, now: Date): Promise<boolean> {
     return (
-      this.db
-        .prepare(
-          "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'",
-        )
-        .run(now.getTime(), this.now().getTime(), jobId).changes > 0
+      this.sql(
+        "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, updated_at = ? WHERE id = ? AND status = 'dead'",
+      ).run(now.getTime(), this.now().getTime(), jobId).changes > 0
     );
   }
 
   async getJob(jobId: string): Promise<Job | null> {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
+    const row = this.sql('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
     return row ? toJob(row) : null;
   }
 
   async depth(): Promise<QueueDepth> {
-    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all() as Array<{
+    const rows = this.sql('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all() as Array<{
       status: JobStatus;
       n: number;
     }>;
@@ -262,44 +323,44 @@ export class SqliteStore implements Store {
   }
 
   async nextRunAt(): Promise<Date | null> {
-    const row = this.db.prepare("SELECT MIN(run_at) AS t FROM jobs WHERE status = 'queued'").get() as {
+    const row = this.sql("SELECT MIN(run_at) AS t FROM jobs WHERE status = 'queued'").get() as {
       t: number | null;
     };
     return row.t === null ? null : new Date(row.t);
   }
 
   async getState(key: string): Promise<string | null> {
-    const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as
-      { value: string } | undefined;
+    const row = this.sql('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   async setState(key: string, value: string): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+    this.sql(
+      'INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
   }
 
   async deleteState(key: string): Promise<void> {
-    this.db.prepare('DELETE FROM state WHERE key = ?').run(key);
+    this.sql('DELETE FROM state WHERE key = ?').run(key);
   }
 
   async listState(prefix: string): Promise<Array<{ key: string; value: string }>> {
     // substr rather than LIKE: keys hold '_' and '%' would be wildcards.
-    return this.db
-      .prepare('SELECT key, value FROM state WHERE substr(key, 1, ?) = ? ORDER BY key')
-      .all(prefix.length, prefix) as Array<{ key: string; value: string }>;
+    return this.sql('SELECT key, value FROM state WHERE substr(key, 1, ?) = ? ORDER BY key').all(
+      prefix.length,
+      prefix,
+    ) as Array<{ key: string; value: string }>;
   }
 
   async wake(key: string, now: Date): Promise<number> {
-    return this.db
-      .prepare("UPDATE jobs SET run_at = MIN(run_at, ?), updated_at = ? WHERE key = ? AND status = 'queued'")
-      .run(now.getTime(), this.now().getTime(), key).changes;
+    return this.sql(
+      "UPDATE jobs SET run_at = MIN(run_at, ?), updated_at = ? WHERE key = ? AND status = 'queued'",
+    ).run(now.getTime(), this.now().getTime(), key).changes;
   }
 
   async close(): Promise<void> {
+    // Enqueues still waiting for their commit get it (their callers are awaiting a durable answer).
+    if (this.db.open) this.enqueues.flush();
     if (this.db.open) this.db.close();
     this.ownership?.release();
   }

@@ -3,7 +3,6 @@
  * It lives in form config (the PCF control's static `fieldMap` property) so customizers can change it
  * in the form editor; an empty property means DEFAULT_FIELD_MAP.
  */
-import * as z from 'zod/mini';
 import type { TableName } from './constants';
 import {
   AccountColumns,
@@ -70,7 +69,7 @@ export interface FieldMapOverrides {
   countryCodeFieldName?: string | null;
 }
 
-// ---- schema ----
+// ---- shape ----
 
 export const FIELD_MAP_TABLES = [
   Tables.opportunity,
@@ -85,27 +84,75 @@ export const FIELD_DIRECTIONS = ['both', 'toPartnerCenter', 'toDataverse'] as co
 /** Dataverse logical names are lower case (schema names carry the capitals). */
 export const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
 
-const scalar = z.union([z.string(), z.number(), z.boolean()], 'expected text, a number or true/false');
+/** The JSON types a valueMap value or a default may have. */
+export type FieldMapScalar = string | number | boolean;
 
-export const FieldMapEntrySchema = z.object(
-  {
-    referral: z.string('expected a referral path (text)').check(z.minLength(1, 'referral path is empty')),
-    // zod/mini ships no locale: say what is allowed ourselves.
-    table: z.enum(FIELD_MAP_TABLES, `expected one of ${FIELD_MAP_TABLES.join(', ')}`),
-    column: z
-      .string('expected a column logical name (text)')
-      .check(z.regex(LOGICAL_NAME, 'not a Dataverse logical name (lower-case a-z, 0-9, _)')),
-    direction: z.enum(FIELD_DIRECTIONS, `expected one of ${FIELD_DIRECTIONS.join(', ')}`),
-    valueMap: z.optional(z.record(z.string(), scalar, 'expected an object of referral value → option value')),
-    default: z.optional(scalar),
-  },
-  'expected an entry object',
-);
+const isScalar = (value: unknown): value is FieldMapScalar =>
+  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 
-export const FieldMapSchema = z.object({
-  version: z.literal(1),
-  entries: z.array(FieldMapEntrySchema),
-});
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const SCALAR_EXPECTED = 'expected text, a number or true/false';
+
+/** One shape problem: where (`column`, `valueMap.x`, `''` for the value itself) and why. */
+export interface FieldMapShapeIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Shape of one entry, checked by hand: this module runs in the PCF bundle, where a schema library
+ * would cost more bytes than the rest of the field map. Unknown properties are dropped.
+ * Domain/fieldMapJsonSchema.ts publishes the same shape as JSON Schema (tests keep both in step).
+ */
+export function checkFieldMapEntryShape(
+  raw: unknown,
+): { entry: FieldMapEntry; issues?: undefined } | { issues: FieldMapShapeIssue[] } {
+  if (!isObject(raw)) return { issues: [{ path: '', message: 'expected an entry object' }] };
+  const issues: FieldMapShapeIssue[] = [];
+  const { referral, table, column, direction, valueMap } = raw;
+  if (typeof referral !== 'string') {
+    issues.push({ path: 'referral', message: 'expected a referral path (text)' });
+  } else if (referral.length < 1) issues.push({ path: 'referral', message: 'referral path is empty' });
+  if (!(FIELD_MAP_TABLES as readonly unknown[]).includes(table)) {
+    issues.push({ path: 'table', message: `expected one of ${FIELD_MAP_TABLES.join(', ')}` });
+  }
+  if (typeof column !== 'string') {
+    issues.push({ path: 'column', message: 'expected a column logical name (text)' });
+  } else if (!LOGICAL_NAME.test(column)) {
+    issues.push({ path: 'column', message: 'not a Dataverse logical name (lower-case a-z, 0-9, _)' });
+  }
+  if (!(FIELD_DIRECTIONS as readonly unknown[]).includes(direction)) {
+    issues.push({ path: 'direction', message: `expected one of ${FIELD_DIRECTIONS.join(', ')}` });
+  }
+  if (valueMap !== undefined) {
+    if (!isObject(valueMap)) {
+      issues.push({ path: 'valueMap', message: 'expected an object of referral value → option value' });
+    } else {
+      for (const [key, value] of Object.entries(valueMap)) {
+        if (!isScalar(value)) issues.push({ path: `valueMap.${key}`, message: SCALAR_EXPECTED });
+      }
+    }
+  }
+  if (raw.default !== undefined && !isScalar(raw.default)) {
+    issues.push({ path: 'default', message: SCALAR_EXPECTED });
+  }
+  if (issues.length) return { issues };
+  const entry = { referral, table, column, direction } as FieldMapEntry;
+  if (valueMap !== undefined) entry.valueMap = { ...(valueMap as Record<string, FieldMapScalar>) };
+  if (raw.default !== undefined) entry.default = raw.default as FieldMapScalar;
+  return { entry };
+}
+
+/** Shape of the document around the entries: `{ version: 1, entries: [...] }`. */
+export function checkFieldMapDocumentShape(doc: unknown): FieldMapShapeIssue[] {
+  if (!isObject(doc)) return [{ path: '', message: 'expected an object { version: 1, entries: [...] }' }];
+  const issues: FieldMapShapeIssue[] = [];
+  if (doc.version !== 1) issues.push({ path: 'version', message: 'expected 1' });
+  if (!Array.isArray(doc.entries)) issues.push({ path: 'entries', message: 'expected a list of entries' });
+  return issues;
+}
 
 // ---- default map ----
 
@@ -264,20 +311,13 @@ export function parseFieldMap(input: unknown): FieldMapResult {
   }
   const parsed = parseJsonText(input);
   if ('error' in parsed) return { ok: false, errors: [{ entry: null, message: parsed.error }] };
-  const doc = parsed.value as { entries?: unknown };
-
-  const shape = z
-    .object(
-      { version: z.literal(1, 'expected 1'), entries: z.array(z.unknown(), 'expected a list of entries') },
-      'expected an object { version: 1, entries: [...] }',
-    )
-    .safeParse(doc);
-  if (!shape.success) {
+  const documentIssues = checkFieldMapDocumentShape(parsed.value);
+  if (documentIssues.length) {
     return {
       ok: false,
-      errors: shape.error.issues.map((issue) => ({
+      errors: documentIssues.map((issue) => ({
         entry: null,
-        message: `${issue.path.length ? issue.path.join('.') : 'field map'}: ${issue.message}`,
+        message: `${issue.path || 'field map'}: ${issue.message}`,
       })),
     };
   }
@@ -285,19 +325,19 @@ export function parseFieldMap(input: unknown): FieldMapResult {
   const errors: FieldMapError[] = [];
   const entries: FieldMapEntry[] = [];
   const inboundTargets = new Map<string, number>();
-  shape.data.entries.forEach((raw, index) => {
+  (parsed.value as { entries: unknown[] }).entries.forEach((raw, index) => {
     const referral =
       typeof (raw as FieldMapEntry | null)?.referral === 'string'
         ? (raw as FieldMapEntry).referral
         : undefined;
     const fail = (message: string) =>
       errors.push({ entry: index, ...(referral ? { referral } : {}), message });
-    const result = FieldMapEntrySchema.safeParse(raw);
-    if (!result.success) {
-      for (const issue of result.error.issues) fail(`${issue.path.join('.') || 'entry'}: ${issue.message}`);
+    const result = checkFieldMapEntryShape(raw);
+    if (result.issues) {
+      for (const issue of result.issues) fail(`${issue.path || 'entry'}: ${issue.message}`);
       return;
     }
-    const e = result.data as FieldMapEntry;
+    const e = result.entry;
     const problem = semanticError(e);
     if (problem) return fail(problem);
     if (e.direction !== 'toPartnerCenter' && e.table !== Tables.microsoftSolution) {

@@ -3,16 +3,16 @@
  * `kind` (Domain/relayApi.ts); the words come from our resx so they match the rest of the control.
  */
 import type { RelayFailureKind } from '../../Domain/relayApi';
-import { StringKeys, type StringKey, type Translate } from './strings';
+import type { StringKey, Translate } from './strings';
 
 const KEYS: Record<RelayFailureKind, StringKey> = {
-  unreachable: StringKeys.Relay_unreachable,
-  timeout: StringKeys.Relay_timeout,
-  unauthorized: StringKeys.Relay_unauthorized,
-  forbidden: StringKeys.Relay_forbidden,
-  notFound: StringKeys.Relay_notFound,
-  badRequest: StringKeys.Relay_badRequest,
-  server: StringKeys.Relay_server,
+  unreachable: 'Relay_unreachable',
+  timeout: 'Relay_timeout',
+  unauthorized: 'Relay_unauthorized',
+  forbidden: 'Relay_forbidden',
+  notFound: 'Relay_notFound',
+  badRequest: 'Relay_badRequest',
+  server: 'Relay_server',
 };
 
 interface RelayFailure {
@@ -28,8 +28,8 @@ export const NOT_CONFIGURED_CODE = 'notConfigured';
 export function relayErrorText(error: unknown, t: Translate): string {
   const failure: RelayFailure =
     typeof error === 'object' && error !== null ? error : { message: String(error) };
-  if (failure.code === NOT_CONFIGURED_CODE) return t(StringKeys.Relay_NotConfigured);
+  if (failure.code === NOT_CONFIGURED_CODE) return t('Relay_NotConfigured');
   const detail = String(failure.serverMessage ?? failure.message ?? '');
   const key = typeof failure.kind === 'string' ? KEYS[failure.kind as RelayFailureKind] : undefined;
-  return t(key ?? StringKeys.Relay_server, detail);
+  return t(key ?? 'Relay_server', detail);
 }

@@ -1,6 +1,11 @@
+import type { Problem, ProblemCode } from '../../Domain/opportunity';
+import { interpolate } from '../../Domain/messages';
+
 /**
  * Runtime strings. Every key exists in strings/PartnerCenterSync.{1033,1046,3082}.resx (checked by
- * manifest.test.ts); components receive a `Translate` function, never the PCF context.
+ * manifest.test.ts); components receive a `Translate` function, never the PCF context. Code names a
+ * key as a literal typed `StringKey` (`t('Toggle_Label')`): the compiler checks it, and this table
+ * (read by the tests) stays out of bundle.js, where it would cost ~4 KB.
  */
 export const StringKeys = {
   Toggle_Label: 'Toggle_Label',
@@ -89,6 +94,21 @@ export const StringKeys = {
   Expiry_Passed: 'Expiry_Passed',
   Expiry_Estimated: 'Expiry_Estimated',
   Expiry_Hint: 'Expiry_Hint',
+  Problem_nameMissing: 'Problem_nameMissing',
+  Problem_accountMissing: 'Problem_accountMissing',
+  Problem_customerContactMissing: 'Problem_customerContactMissing',
+  Problem_contactDetailsMissing: 'Problem_contactDetailsMissing',
+  Problem_solutionMissing: 'Problem_solutionMissing',
+  Problem_countryMissing: 'Problem_countryMissing',
+  Problem_countryNotIso2: 'Problem_countryNotIso2',
+  Problem_dealValueMissing: 'Problem_dealValueMissing',
+  Problem_closeDateMissing: 'Problem_closeDateMissing',
+  Problem_visibilityRequiredForHelp: 'Problem_visibilityRequiredForHelp',
+  Problem_visibilityCannotRevert: 'Problem_visibilityCannotRevert',
+  Problem_fieldMapInvalid: 'Problem_fieldMapInvalid',
+  Problem_solutionAreaMissing: 'Problem_solutionAreaMissing',
+  Problem_solutionPlayMissing: 'Problem_solutionPlayMissing',
+  Problem_partnerRoleMissing: 'Problem_partnerRoleMissing',
 } as const;
 
 export type StringKey = (typeof StringKeys)[keyof typeof StringKeys];
@@ -108,3 +128,15 @@ export function fillPlaceholders(template: string, args: readonly (string | numb
 export function translator(getString: (id: string) => string): Translate {
   return (key, ...args) => fillPlaceholders(getString(key), args);
 }
+
+/** The resx key of a sharing problem's fix (texts equal Domain/messages.ts, checked by manifest.test.ts). */
+export const problemKey = (code: ProblemCode): StringKey => `Problem_${code}` satisfies StringKey;
+
+/**
+ * A sharing problem in the user's language, from the resx the platform loaded for that language: the
+ * three-language table of Domain/messages.ts would triple the bundle's share of these texts.
+ */
+export const describeProblem =
+  (t: Translate) =>
+  (problem: Problem): string =>
+    interpolate(t(problemKey(problem.code)), problem.params);

@@ -9,7 +9,7 @@ import {
 } from '../../Domain/constants';
 import type { Problem, ProblemCode } from '../../Domain/opportunity';
 import { expiryState } from '../../Domain/referralDeadline';
-import { StringKeys, type StringKey } from './strings';
+import type { StringKey } from './strings';
 
 export type StatusKind = 'synced' | 'error' | 'pending' | 'off';
 
@@ -114,14 +114,14 @@ export function toggleView(input: {
   return { checked: input.syncEnabled, disabledReason };
 }
 
-const keyOfOption = <K extends string>(
+/** `ReferralStatus_Active`…; the return type makes the compiler check that every option has a resx key. */
+const keyOfOption = <K extends string, P extends 'ReferralStatus_' | 'ReferralSubstatus_'>(
   options: Record<K, number>,
   value: number | null,
-  prefix: 'ReferralStatus_' | 'ReferralSubstatus_',
-): StringKey | null => {
+  prefix: P,
+): `${P}${K}` | null => {
   const name = (Object.keys(options) as K[]).find((k) => options[k] === value);
-  const key = name ? `${prefix}${name}` : null;
-  return key && key in StringKeys ? (key as StringKey) : null;
+  return name ? `${prefix}${name}` : null;
 };
 
 export function referralView(input: {
@@ -149,11 +149,11 @@ export function referralView(input: {
 }
 
 const CHECKS: { label: StringKey; codes: ProblemCode[] }[] = [
-  { label: StringKeys.Preflight_Contact, codes: ['customerContactMissing', 'contactDetailsMissing'] },
-  { label: StringKeys.Preflight_Solution, codes: ['solutionMissing'] },
-  { label: StringKeys.Preflight_Country, codes: ['accountMissing', 'countryMissing', 'countryNotIso2'] },
-  { label: StringKeys.Preflight_DealValue, codes: ['dealValueMissing'] },
-  { label: StringKeys.Preflight_CloseDate, codes: ['closeDateMissing'] },
+  { label: 'Preflight_Contact', codes: ['customerContactMissing', 'contactDetailsMissing'] },
+  { label: 'Preflight_Solution', codes: ['solutionMissing'] },
+  { label: 'Preflight_Country', codes: ['accountMissing', 'countryMissing', 'countryNotIso2'] },
+  { label: 'Preflight_DealValue', codes: ['dealValueMissing'] },
+  { label: 'Preflight_CloseDate', codes: ['closeDateMissing'] },
 ];
 
 /** The five checks sellers see first (the pre-flight list), then anything else the shared rules reported. */
@@ -164,7 +164,7 @@ export function preflightChecklist(problems: Problem[], describe: (p: Problem) =
   });
   const known = new Set(CHECKS.flatMap((c) => c.codes));
   const others = problems.filter((p) => !known.has(p.code)).map(describe);
-  if (others.length) items.push({ label: StringKeys.Preflight_Other, ok: false, fixes: others });
+  if (others.length) items.push({ label: 'Preflight_Other', ok: false, fixes: others });
   return items;
 }
 
@@ -205,7 +205,7 @@ export function expiryView(
   now: Date,
   locale: string,
 ): ExpiryView | null {
-  if (!input.expiresOn || input.referral?.statusKey !== StringKeys.ReferralStatus_New) return null;
+  if (!input.expiresOn || input.referral?.statusKey !== 'ReferralStatus_New') return null;
   const state = expiryState(input.expiresOn, now);
   return {
     relative: deadlineText(state.msLeft, locale),

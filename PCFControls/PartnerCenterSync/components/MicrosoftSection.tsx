@@ -1,7 +1,7 @@
 import { Link, Persona, PersonaSize } from '@fluentui/react';
 import * as React from 'react';
 import type { MicrosoftSide } from '../data';
-import { StringKeys, type StringKey, type Translate } from '../strings';
+import type { StringKey, Translate } from '../strings';
 import { microsoftStatusKey, relativeTime } from '../viewModel';
 
 export interface MicrosoftSectionProps {
@@ -36,7 +36,7 @@ export const MicrosoftSection: React.FC<MicrosoftSectionProps> = (props) => {
   const email = microsoft?.sellerEmail;
   return (
     <section className="pcs-microsoft" aria-labelledby="pcs-microsoft-title">
-      <h3 id="pcs-microsoft-title">{t(StringKeys.Microsoft_Title)}</h3>
+      <h3 id="pcs-microsoft-title">{t('Microsoft_Title')}</h3>
       {microsoft?.sellerName || email ? (
         <Persona
           className="pcs-microsoft__seller"
@@ -44,18 +44,18 @@ export const MicrosoftSection: React.FC<MicrosoftSectionProps> = (props) => {
           text={microsoft?.sellerName ?? email ?? ''}
           secondaryText={email ?? undefined}
           onRenderSecondaryText={() => (email ? <Link href={`mailto:${email}`}>{email}</Link> : null)}
-          aria-label={t(StringKeys.Microsoft_Seller)}
+          aria-label={t('Microsoft_Seller')}
         />
       ) : null}
       <dl className="pcs-referral">
-        {fact(StringKeys.Microsoft_Status, statusKey && t(statusKey))}
-        {fact(StringKeys.Microsoft_Engaged, microsoft?.engagedOn && when(microsoft.engagedOn))}
-        {fact(StringKeys.Microsoft_Updated, microsoft?.updatedOn && when(microsoft.updatedOn))}
-        {fact(StringKeys.MicrosoftCrmId_Label, microsoftCrmId)}
+        {fact('Microsoft_Status', statusKey && t(statusKey))}
+        {fact('Microsoft_Engaged', microsoft?.engagedOn && when(microsoft.engagedOn))}
+        {fact('Microsoft_Updated', microsoft?.updatedOn && when(microsoft.updatedOn))}
+        {fact('MicrosoftCrmId_Label', microsoftCrmId)}
       </dl>
       {microsoft?.notes ? (
         <figure className="pcs-microsoft__notes">
-          <figcaption>{t(StringKeys.Microsoft_Notes)}</figcaption>
+          <figcaption>{t('Microsoft_Notes')}</figcaption>
           <blockquote>{microsoft.notes}</blockquote>
         </figure>
       ) : null}

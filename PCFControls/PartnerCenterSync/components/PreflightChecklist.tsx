@@ -2,9 +2,9 @@ import { Spinner, SpinnerSize } from '@fluentui/react';
 import * as React from 'react';
 import type { FieldMap } from '../../../Domain/fieldMap';
 import type { DataverseRecord } from '../../../Domain/opportunity';
-import { checkSharingRules, problemMessage } from '../../../Domain/rules';
+import { checkSharingRules } from '../../../Domain/rules';
 import type { OpportunityData } from '../data';
-import { StringKeys, type Translate } from '../strings';
+import { describeProblem, type Translate } from '../strings';
 import { preflightChecklist } from '../viewModel';
 import { errorText, useAsync } from './useAsync';
 
@@ -26,18 +26,17 @@ export const PreflightChecklist: React.FC<PreflightChecklistProps> = (props) => 
     () =>
       data
         .snapshot(recordId, map, overlay)
-        .then((snapshot) =>
-          preflightChecklist(checkSharingRules(snapshot, map), (problem) => problemMessage(problem, lcid)),
-        ),
+        .then((snapshot) => preflightChecklist(checkSharingRules(snapshot, map), describeProblem(t))),
+    // `t` is rebuilt on every update; `lcid` stands for its language.
     [recordId, map, overlayKey, revision, lcid, data],
   );
   return (
     <section className="pcs-preflight" aria-labelledby="pcs-preflight-title">
-      <h3 id="pcs-preflight-title">{t(StringKeys.Preflight_Title)}</h3>
+      <h3 id="pcs-preflight-title">{t('Preflight_Title')}</h3>
       {result.state === 'loading' || result.state === 'idle' ? (
-        <Spinner size={SpinnerSize.small} label={t(StringKeys.Preflight_Loading)} />
+        <Spinner size={SpinnerSize.small} label={t('Preflight_Loading')} />
       ) : result.state === 'failed' ? (
-        <div role="alert">{t(StringKeys.Preflight_LoadFailed, errorText(result.error))}</div>
+        <div role="alert">{t('Preflight_LoadFailed', errorText(result.error))}</div>
       ) : (
         <ul className="pcs-preflight__items">
           {result.value.map((item) => (
@@ -49,7 +48,7 @@ export const PreflightChecklist: React.FC<PreflightChecklistProps> = (props) => 
               <span className="pcs-check__label">{t(item.label)}</span>
               <span className="pcs-visually-hidden">
                 {' '}
-                {item.ok ? t(StringKeys.Preflight_Passed) : t(StringKeys.Preflight_Failed)}
+                {item.ok ? t('Preflight_Passed') : t('Preflight_Failed')}
               </span>
               {item.fixes.length ? (
                 <ul className="pcs-check__fixes">

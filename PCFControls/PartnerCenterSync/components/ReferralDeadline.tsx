@@ -1,6 +1,6 @@
 import { MessageBar, MessageBarType } from '@fluentui/react';
 import * as React from 'react';
-import { StringKeys, type Translate } from '../strings';
+import type { Translate } from '../strings';
 import type { ExpiryView } from '../viewModel';
 
 /** "Expires in 5 days"; under three days (or passed) a warning that says what happens then. */
@@ -8,10 +8,10 @@ export const ReferralDeadline: React.FC<{ expiry: ExpiryView; t: Translate }> = 
   const text = (
     <>
       <time title={expiry.date}>
-        {t(expiry.expired ? StringKeys.Expiry_Passed : StringKeys.Expiry_In, expiry.relative)}
+        {t(expiry.expired ? 'Expiry_Passed' : 'Expiry_In', expiry.relative)}
       </time>
       {expiry.estimated ? (
-        <span className="pcs-deadline__estimated"> {t(StringKeys.Expiry_Estimated)}</span>
+        <span className="pcs-deadline__estimated"> {t('Expiry_Estimated')}</span>
       ) : null}
     </>
   );
@@ -23,7 +23,7 @@ export const ReferralDeadline: React.FC<{ expiry: ExpiryView; t: Translate }> = 
       isMultiline
     >
       <div>{text}</div>
-      {expiry.expired ? null : <div>{t(StringKeys.Expiry_Hint)}</div>}
+      {expiry.expired ? null : <div>{t('Expiry_Hint')}</div>}
     </MessageBar>
   );
 };

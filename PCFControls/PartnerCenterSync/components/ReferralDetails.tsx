@@ -1,6 +1,6 @@
 import { DefaultButton, Link } from '@fluentui/react';
 import * as React from 'react';
-import { StringKeys, type Translate } from '../strings';
+import type { Translate } from '../strings';
 import type { ReferralView } from '../viewModel';
 
 export interface ReferralDetailsProps {
@@ -23,22 +23,22 @@ export const ReferralDetails: React.FC<ReferralDetailsProps> = ({ referral, t, c
     .join(' · ');
   return (
     <dl className="pcs-referral">
-      <dt>{t(StringKeys.Referral_Label)}</dt>
+      <dt>{t('Referral_Label')}</dt>
       <dd>
         <code className="pcs-referral__id">{referral.id}</code>
         <DefaultButton
           className="pcs-referral__copy"
-          text={copied ? t(StringKeys.Referral_Copied) : t(StringKeys.Referral_Copy)}
-          ariaLabel={t(StringKeys.Referral_Copy)}
+          text={copied ? t('Referral_Copied') : t('Referral_Copy')}
+          ariaLabel={t('Referral_Copy')}
           onClick={copy}
         />
         <Link href={referral.link} target="_blank" rel="noopener noreferrer" className="pcs-referral__open">
-          {t(StringKeys.Referral_Open)}
+          {t('Referral_Open')}
         </Link>
       </dd>
       {status ? (
         <>
-          <dt>{t(StringKeys.Referral_StatusLabel)}</dt>
+          <dt>{t('Referral_StatusLabel')}</dt>
           <dd className="pcs-referral__status">{status}</dd>
         </>
       ) : null}

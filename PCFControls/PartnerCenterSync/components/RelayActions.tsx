@@ -2,7 +2,7 @@ import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } f
 import * as React from 'react';
 import type { PreviewResponse, RelayClient } from '../../../Domain/relayApi';
 import { relayErrorText } from '../relayErrors';
-import { StringKeys, type StringKey, type Translate } from '../strings';
+import type { StringKey, Translate } from '../strings';
 
 type Outcome =
   | { kind: 'none' }
@@ -20,10 +20,10 @@ export interface RelayActionsProps {
 }
 
 const PREVIEW_TEXT: Record<PreviewResponse['action'], StringKey> = {
-  create: StringKeys.Preview_create,
-  update: StringKeys.Preview_update,
-  none: StringKeys.Preview_none,
-  blocked: StringKeys.Preview_blocked,
+  create: 'Preview_create',
+  update: 'Preview_update',
+  none: 'Preview_none',
+  blocked: 'Preview_blocked',
 };
 
 /** "Sync now", "Preview" and, for incoming referrals, "Accept" / "Decline (with a reason)". */
@@ -44,14 +44,14 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
 
   const confirmDecline = () => {
     if (!reason.trim()) {
-      setReasonError(t(StringKeys.Decline_ReasonRequired));
+      setReasonError(t('Decline_ReasonRequired'));
       return;
     }
     setReasonError(undefined);
     setDeclining(false);
     run(
       () => relay.decline(recordId, reason.trim()),
-      () => ({ kind: 'done', text: t(StringKeys.Actions_Declined) }),
+      () => ({ kind: 'done', text: t('Actions_Declined') }),
     );
   };
 
@@ -59,28 +59,28 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
     <section className="pcs-actions">
       {awaitingAnswer ? (
         <div className="pcs-incoming">
-          <p>{t(StringKeys.Incoming_Title)}</p>
+          <p>{t('Incoming_Title')}</p>
           <div className="pcs-buttons">
             <PrimaryButton
-              text={t(StringKeys.Actions_Accept)}
+              text={t('Actions_Accept')}
               disabled={busy}
               onClick={() =>
                 run(
                   () => relay.accept(recordId),
-                  () => ({ kind: 'done', text: t(StringKeys.Actions_Accepted) }),
+                  () => ({ kind: 'done', text: t('Actions_Accepted') }),
                 )
               }
             />
             <DefaultButton
-              text={t(StringKeys.Actions_Decline)}
+              text={t('Actions_Decline')}
               disabled={busy}
               onClick={() => setDeclining(true)}
             />
           </div>
           {declining ? (
-            <div className="pcs-decline" role="group" aria-label={t(StringKeys.Actions_Decline)}>
+            <div className="pcs-decline" role="group" aria-label={t('Actions_Decline')}>
               <TextField
-                label={t(StringKeys.Decline_Reason)}
+                label={t('Decline_Reason')}
                 multiline
                 rows={2}
                 required
@@ -89,8 +89,8 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
                 onChange={(_event, value) => setReason(value ?? '')}
               />
               <div className="pcs-buttons">
-                <PrimaryButton text={t(StringKeys.Decline_Confirm)} onClick={confirmDecline} />
-                <DefaultButton text={t(StringKeys.Decline_Cancel)} onClick={() => setDeclining(false)} />
+                <PrimaryButton text={t('Decline_Confirm')} onClick={confirmDecline} />
+                <DefaultButton text={t('Decline_Cancel')} onClick={() => setDeclining(false)} />
               </div>
             </div>
           ) : null}
@@ -98,17 +98,17 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
       ) : null}
       <div className="pcs-buttons">
         <PrimaryButton
-          text={t(StringKeys.Actions_SyncNow)}
+          text={t('Actions_SyncNow')}
           disabled={busy}
           onClick={() =>
             run(
               () => relay.syncNow(recordId),
-              () => ({ kind: 'done', text: t(StringKeys.Actions_SyncQueued) }),
+              () => ({ kind: 'done', text: t('Actions_SyncQueued') }),
             )
           }
         />
         <DefaultButton
-          text={t(StringKeys.Actions_Preview)}
+          text={t('Actions_Preview')}
           disabled={busy}
           onClick={() =>
             run(
@@ -119,7 +119,7 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
         />
       </div>
       <div aria-live="polite" className="pcs-actions__result">
-        {busy ? <span>{t(StringKeys.Actions_Busy)}</span> : null}
+        {busy ? <span>{t('Actions_Busy')}</span> : null}
         {outcome.kind === 'done' ? (
           <MessageBar messageBarType={MessageBarType.success}>{outcome.text}</MessageBar>
         ) : null}
@@ -136,7 +136,7 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
 
 const PreviewResult: React.FC<{ preview: PreviewResponse; t: Translate }> = ({ preview, t }) => (
   <div className="pcs-preview">
-    <h4>{t(StringKeys.Preview_Title)}</h4>
+    <h4>{t('Preview_Title')}</h4>
     <p>{t(PREVIEW_TEXT[preview.action], preview.patch?.length ?? 0)}</p>
     {preview.messages.length ? (
       <ul>

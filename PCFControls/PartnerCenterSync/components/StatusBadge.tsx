@@ -1,5 +1,5 @@
 import * as React from 'react';
-import { StringKeys, type Translate } from '../strings';
+import type { Translate } from '../strings';
 import type { StatusView } from '../viewModel';
 
 const SYMBOL = { synced: '✔', error: '✖', pending: '…', off: '○' } as const;
@@ -16,17 +16,17 @@ export const StatusBadge: React.FC<StatusBadgeProps> = ({ status, failureMessage
   switch (status.kind) {
     case 'synced':
       text = status.syncedAgo
-        ? t(StringKeys.Status_Synced, status.syncedAgo)
-        : t(StringKeys.Status_SyncedNoTime);
+        ? t('Status_Synced', status.syncedAgo)
+        : t('Status_SyncedNoTime');
       break;
     case 'error':
-      text = t(StringKeys.Status_Error);
+      text = t('Status_Error');
       break;
     case 'pending':
-      text = t(StringKeys.Status_Pending);
+      text = t('Status_Pending');
       break;
     default:
-      text = t(StringKeys.Status_Off);
+      text = t('Status_Off');
   }
   const message = status.kind === 'error' ? (failureMessage ?? status.message) : null;
   return (
@@ -34,7 +34,7 @@ export const StatusBadge: React.FC<StatusBadgeProps> = ({ status, failureMessage
     <div
       className={`pcs-badge pcs-badge--${status.kind}`}
       role="status"
-      aria-label={t(StringKeys.Status_Label)}
+      aria-label={t('Status_Label')}
     >
       <span className="pcs-badge__symbol" aria-hidden="true">
         {SYMBOL[status.kind]}

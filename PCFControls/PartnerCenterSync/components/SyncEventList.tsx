@@ -1,16 +1,16 @@
 import { DefaultButton, Spinner, SpinnerSize } from '@fluentui/react';
 import * as React from 'react';
 import type { SyncEventView } from '../data';
-import { StringKeys, type StringKey, type Translate } from '../strings';
+import type { StringKey, Translate } from '../strings';
 
 const DIRECTION: Record<NonNullable<SyncEventView['direction']>, StringKey> = {
-  toPartnerCenter: StringKeys.Direction_ToPartnerCenter,
-  toDataverse: StringKeys.Direction_ToDataverse,
+  toPartnerCenter: 'Direction_ToPartnerCenter',
+  toDataverse: 'Direction_ToDataverse',
 };
 const OUTCOME: Record<NonNullable<SyncEventView['outcome']>, StringKey> = {
-  succeeded: StringKeys.Outcome_Succeeded,
-  failed: StringKeys.Outcome_Failed,
-  skipped: StringKeys.Outcome_Skipped,
+  succeeded: 'Outcome_Succeeded',
+  failed: 'Outcome_Failed',
+  skipped: 'Outcome_Skipped',
 };
 
 export interface SyncEventListProps {
@@ -28,9 +28,9 @@ export const SyncEventList: React.FC<SyncEventListProps> = (props) => {
   const time = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <section className="pcs-events" aria-labelledby="pcs-events-title">
-      <h3 id="pcs-events-title">{t(StringKeys.Events_Title)}</h3>
-      {error ? <div role="alert">{t(StringKeys.Events_LoadFailed, error)}</div> : null}
-      {!loading && !error && events.length === 0 ? <p>{t(StringKeys.Events_Empty)}</p> : null}
+      <h3 id="pcs-events-title">{t('Events_Title')}</h3>
+      {error ? <div role="alert">{t('Events_LoadFailed', error)}</div> : null}
+      {!loading && !error && events.length === 0 ? <p>{t('Events_Empty')}</p> : null}
       <ol className="pcs-events__list">
         {events.map((event, index) => (
           <li key={event.id || index} className={`pcs-event pcs-event--${event.outcome ?? 'unknown'}`}>
@@ -52,8 +52,8 @@ export const SyncEventList: React.FC<SyncEventListProps> = (props) => {
           </li>
         ))}
       </ol>
-      {loading ? <Spinner size={SpinnerSize.small} label={t(StringKeys.Events_Loading)} /> : null}
-      {hasMore && !loading ? <DefaultButton text={t(StringKeys.Events_More)} onClick={onMore} /> : null}
+      {loading ? <Spinner size={SpinnerSize.small} label={t('Events_Loading')} /> : null}
+      {hasMore && !loading ? <DefaultButton text={t('Events_More')} onClick={onMore} /> : null}
     </section>
   );
 };

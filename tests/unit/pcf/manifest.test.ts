@@ -4,7 +4,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { LANGUAGES, PcfControl, PcfProperties, PUBLISHER } from '../../../Domain';
 import { PROPERTY_KINDS } from '../../../PCFControls/PartnerCenterSync/inputs';
 import { ManifestControl, ManifestProperty } from '../../../PCFControls/PartnerCenterSync/ManifestConstants';
-import { StringKeys } from '../../../PCFControls/PartnerCenterSync/strings';
+import { PROBLEM_MESSAGES } from '../../../Domain/messages';
+import { problemKey, StringKeys } from '../../../PCFControls/PartnerCenterSync/strings';
 import { controlDir, readResx } from './fakeContext';
 
 interface Attrs {
@@ -130,4 +131,15 @@ describe('resx files', () => {
       english.get(StringKeys.Actions_SyncNow)?.value,
     );
   });
+
+  it.each(LANGUAGES.map((lcid) => [lcid]))(
+    '%i carries the sharing problem texts of Domain/messages.ts word for word',
+    (lcid) => {
+      const resx = readResx(lcid);
+      for (const [code, texts] of Object.entries(PROBLEM_MESSAGES)) {
+        const key = problemKey(code as keyof typeof PROBLEM_MESSAGES);
+        expect({ key, value: resx.get(key)?.value }).toEqual({ key, value: texts[lcid] });
+      }
+    },
+  );
 });

@@ -88,7 +88,9 @@ export const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
 export type FieldMapScalar = string | number | boolean;
 
 const isScalar = (value: unknown): value is FieldMapScalar =>
-  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

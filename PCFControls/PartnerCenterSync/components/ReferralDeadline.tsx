@@ -7,12 +7,8 @@ import type { ExpiryView } from '../viewModel';
 export const ReferralDeadline: React.FC<{ expiry: ExpiryView; t: Translate }> = ({ expiry, t }) => {
   const text = (
     <>
-      <time title={expiry.date}>
-        {t(expiry.expired ? 'Expiry_Passed' : 'Expiry_In', expiry.relative)}
-      </time>
-      {expiry.estimated ? (
-        <span className="pcs-deadline__estimated"> {t('Expiry_Estimated')}</span>
-      ) : null}
+      <time title={expiry.date}>{t(expiry.expired ? 'Expiry_Passed' : 'Expiry_In', expiry.relative)}</time>
+      {expiry.estimated ? <span className="pcs-deadline__estimated"> {t('Expiry_Estimated')}</span> : null}
     </>
   );
   if (!expiry.warning && !expiry.expired) return <p className="pcs-deadline">{text}</p>;

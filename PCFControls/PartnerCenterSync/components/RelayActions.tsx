@@ -71,11 +71,7 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
                 )
               }
             />
-            <DefaultButton
-              text={t('Actions_Decline')}
-              disabled={busy}
-              onClick={() => setDeclining(true)}
-            />
+            <DefaultButton text={t('Actions_Decline')} disabled={busy} onClick={() => setDeclining(true)} />
           </div>
           {declining ? (
             <div className="pcs-decline" role="group" aria-label={t('Actions_Decline')}>

@@ -15,9 +15,7 @@ export const StatusBadge: React.FC<StatusBadgeProps> = ({ status, failureMessage
   let text: string;
   switch (status.kind) {
     case 'synced':
-      text = status.syncedAgo
-        ? t('Status_Synced', status.syncedAgo)
-        : t('Status_SyncedNoTime');
+      text = status.syncedAgo ? t('Status_Synced', status.syncedAgo) : t('Status_SyncedNoTime');
       break;
     case 'error':
       text = t('Status_Error');
@@ -31,11 +29,7 @@ export const StatusBadge: React.FC<StatusBadgeProps> = ({ status, failureMessage
   const message = status.kind === 'error' ? (failureMessage ?? status.message) : null;
   return (
     // role=status: screen readers announce the change when a sync completes while the form is open.
-    <div
-      className={`pcs-badge pcs-badge--${status.kind}`}
-      role="status"
-      aria-label={t('Status_Label')}
-    >
+    <div className={`pcs-badge pcs-badge--${status.kind}`} role="status" aria-label={t('Status_Label')}>
       <span className="pcs-badge__symbol" aria-hidden="true">
         {SYMBOL[status.kind]}
       </span>

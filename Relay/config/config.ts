@@ -50,6 +50,22 @@ export const EnvSchema = z.object({
   COSELL_DATA_DIR: z.string().min(1).default('.relay').meta({
     description: 'Directory of the durable queue (`relay.sqlite`); mount it as a volume and back it up.',
   }),
+  COSELL_DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .optional()
+    .meta({
+      description:
+        'PostgreSQL database shared by several relay replicas, e.g. `postgres://cosell:<password>@db:5432/cosell?sslmode=require`. Unset: the embedded SQLite queue in COSELL_DATA_DIR, owned by one relay.',
+      secret: true,
+    }),
+  COSELL_DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _ only')
+    .default('cosell')
+    .meta({ description: 'PostgreSQL schema of the relay tables; created and migrated at start.' }),
+  COSELL_DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10).meta({
+    description: 'PostgreSQL connections per relay replica, plus one held for leader election.',
+  }),
   COSELL_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -173,6 +189,8 @@ export interface RelayConfig {
   port: number;
   publicUrl: string | null;
   dataDir: string;
+  /** null: embedded SQLite in dataDir. */
+  database: { url: string; schema: string; poolMax: number } | null;
   logLevel: string;
   sandbox: boolean;
   dataverse: {
@@ -216,6 +234,7 @@ const HINTS: Record<string, string> = {
   COSELL_DATAVERSE_URL: 'set it to your environment URL, e.g. https://contoso.crm.dynamics.com',
   COSELL_DATAVERSE_WEBHOOK_KEY: 'generate one with `openssl rand -hex 32`; `cosell setup` registers it',
   COSELL_PUBLIC_URL: 'the https address where Dataverse and Partner Center can reach this relay',
+  COSELL_DATABASE_URL: 'e.g. postgres://cosell:<password>@db.example.com:5432/cosell?sslmode=require',
 };
 
 /**
@@ -295,6 +314,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.COSELL_PORT,
     publicUrl: e.COSELL_PUBLIC_URL ?? null,
     dataDir: e.COSELL_DATA_DIR,
+    database: e.COSELL_DATABASE_URL
+      ? { url: e.COSELL_DATABASE_URL, schema: e.COSELL_DATABASE_SCHEMA, poolMax: e.COSELL_DATABASE_POOL_MAX }
+      : null,
     logLevel: e.COSELL_LOG_LEVEL,
     sandbox: e.COSELL_SANDBOX,
     dataverse: {

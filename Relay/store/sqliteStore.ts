@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from '../ports';
 import { GroupCommit } from './groupCommit';
 import type { Outcome } from './groupCommit';
+import { DEFAULT_LEASE_MS } from './lease';
 import { acquireQueueOwnership } from './queueOwnership';
 import type { QueueOwnership } from './queueOwnership';
 
@@ -42,7 +43,6 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `CREATE INDEX IF NOT EXISTS receipts_received_at ON receipts (received_at);`,
 ];
 
-export const DEFAULT_LEASE_MS = 30_000;
 /** Expired receipts are deleted at most this often, this many at a time, inside an enqueue's commit. */
 export const RECEIPT_PRUNE_INTERVAL_MS = 60_000;
 export const RECEIPT_PRUNE_BATCH = 1_000;

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import path from 'node:path';
 import { loadConfig } from '../../config/config';
 import { printableConfig } from '../../config/printConfig';
 import { createLogger } from '../../logging/logger';
 import { createClients } from '../../server/clients';
 import { createRelay } from '../../server/relay';
-import { SqliteStore } from '../../store/sqliteStore';
+import { openRelayStore } from '../../store/openStore';
 import type { CliIo } from '../io';
 
 /** `cosell relay`: run the relay with the configuration from COSELL_* environment variables. */
@@ -20,13 +19,9 @@ export function registerRelay(program: Command, io: CliIo): void {
         return;
       }
       const config = loadConfig();
-      // Before anything else: a second relay on this queue must leave it untouched.
-      const store = new SqliteStore({
-        filename: path.join(config.dataDir, 'relay.sqlite'),
-        owner: true,
-        leaseMs: config.worker.jobLeaseSec * 1000,
-      });
       const logger = createLogger({ level: config.logLevel });
+      // Before anything else: a second relay on a SQLite queue must leave it untouched.
+      const store = await openRelayStore(config, logger);
       const clients = createClients(config, logger);
       if (!config.dataverse.integrationUserId) {
         // Its own writes must not sync back: learn who we are in Dataverse.

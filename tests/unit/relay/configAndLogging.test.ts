@@ -32,6 +32,30 @@ describe('loadConfig', () => {
       loadConfig({ ...valid, COSELL_AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0' }),
     ).toThrow(/must be set together/);
   });
+  it('selects the PostgreSQL queue with COSELL_DATABASE_URL, SQLite without, and never echoes the URL', () => {
+    expect(loadConfig(valid).database).toBeNull();
+    expect(
+      loadConfig({
+        ...valid,
+        COSELL_DATABASE_URL: 'postgres://cosell:pw@db:5432/cosell',
+        COSELL_DATABASE_SCHEMA: 'relay',
+      }).database,
+    ).toEqual({ url: 'postgres://cosell:pw@db:5432/cosell', schema: 'relay', poolMax: 10 });
+    let message = '';
+    try {
+      loadConfig({
+        ...valid,
+        COSELL_DATABASE_URL: 'https://cosell:hunter2@db/cosell',
+        COSELL_DATABASE_SCHEMA: 'Bad-Name',
+      });
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    expect(message).toMatch(/COSELL_DATABASE_URL is invalid/);
+    expect(message).toMatch(/COSELL_DATABASE_SCHEMA is invalid/);
+    expect(message).not.toMatch(/hunter2/);
+  });
+
   it('reads switches as environment variables are read: yes/no, true/false, 1/0, any case', () => {
     expect(loadConfig({ ...valid, COSELL_SANDBOX: 'Yes' }).sandbox).toBe(true);
     expect(loadConfig({ ...valid, COSELL_SANDBOX: '0' }).sandbox).toBe(false);

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       if (!job) {
         const depth = await store.depth();
         if (existsSync(doneFile) && depth.queued === 0 && depth.running === 0) return;
-        await sleep(5);
+        await sleep(20);
         continue;
       }
       const marker = path.join(keysDir, encodeURIComponent(job.key));

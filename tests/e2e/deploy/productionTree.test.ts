@@ -1,8 +1,9 @@
 /**
  * The production tree (npm run build:relay-tree), installed as the image installs it — `npm ci
  * --omit=dev`, here offline from the npm cache — runs `cosell relay` with the Dockerfile's entry point
- * against the simulators started from the repository, passes the Dockerfile's health check and stops
- * cleanly. That proves production dependencies suffice and no development module is needed.
+ * against the simulators started from the repository (sandbox mode: their tokens instead of an Entra
+ * ID sign-in), is set up by the installed `cosell setup`, passes the Dockerfile's health check and
+ * stops cleanly. That proves production dependencies suffice and no development module is needed.
  *
  * The one install script among production dependencies that builds anything is better-sqlite3's
  * native build (checked below from the lockfile). Compiling it takes minutes on a shared machine, so the install skips
@@ -17,6 +18,7 @@ import { buildRelayTree, RELAY_TREE_PATHS } from '../../../Build/relayTree';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { startPartnerCenterSimulator } from '../../../DevStack/simulators/partnercenter/server';
 import { WebhookPaths } from '../../../Domain/relayApi';
+import { findManagedZip } from '../../../DevStack/sandbox/stack';
 import { afterTest, closeAfterAll } from '../../testkit/cleanup';
 import { REPO_ROOT } from '../../testkit/paths';
 import { readContainerImage } from './containerImage';
@@ -26,6 +28,18 @@ jest.setTimeout(300_000);
 const image = readContainerImage();
 const NATIVE_BINDING = path.join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 const WEBHOOK_KEY = 'k'.repeat(48);
+
+/** Runs a child without blocking the event loop (the simulators it talks to live in this process). */
+function run(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(file, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 interface LockPackage {
   dev?: boolean;
@@ -71,7 +85,7 @@ describe('the relay production tree', () => {
     ]);
   });
 
-  it('runs cosell relay from the image entry point against the simulators, healthy, and stops on SIGTERM', async () => {
+  it('runs cosell relay from the image entry point against the simulators, set up by cosell setup from the tree', async () => {
     const dataverse = await startDataverseSimulator({ port: 0 });
     afterTest(() => dataverse.close());
     const partnerCenter = await startPartnerCenterSimulator({ port: 0 });
@@ -87,18 +101,14 @@ describe('the relay production tree', () => {
       COSELL_HOST: '127.0.0.1',
       COSELL_PORT: '0',
       COSELL_DATA_DIR: dataDir,
-      COSELL_LOG_LEVEL: 'warn',
+      COSELL_LOG_LEVEL: 'error',
+      // Sandbox mode: the simulators' unsigned tokens instead of an Entra ID sign-in (Relay/server/clients.ts).
+      COSELL_SANDBOX: 'true',
       COSELL_DATAVERSE_URL: dataverse.url,
       COSELL_DATAVERSE_WEBHOOK_KEY: WEBHOOK_KEY,
-      COSELL_DATAVERSE_INTEGRATION_USER_ID: '00000000-0000-4000-8000-000000000001',
-      COSELL_DATAVERSE_TENANT_ID: '00000000-0000-4000-8000-0000000000aa',
-      COSELL_DATAVERSE_CLIENT_ID: '00000000-0000-4000-8000-0000000000bb',
-      COSELL_DATAVERSE_CLIENT_SECRET: 'not-a-real-secret',
-      COSELL_PC_BASE_URL: new URL(partnerCenter.referralsUrl).origin,
-      COSELL_PC_WEBHOOK_BASE_URL: new URL(partnerCenter.webhooksUrl).origin,
-      COSELL_PC_TENANT_ID: '00000000-0000-4000-8000-0000000000aa',
-      COSELL_PC_CLIENT_ID: '00000000-0000-4000-8000-0000000000cc',
-      COSELL_PC_REFRESH_TOKEN: 'not-a-real-refresh-token',
+      COSELL_PC_BASE_URL: partnerCenter.url,
+      COSELL_PC_WEBHOOK_BASE_URL: partnerCenter.url,
+      COSELL_PC_CERT_HOSTS: new URL(partnerCenter.certificateUrl).host,
       COSELL_RECONCILE_INTERVAL_SEC: '0',
     };
     expect(command).toBe('node');
@@ -122,11 +132,28 @@ describe('the relay production tree', () => {
         env: { PATH: process.env.PATH, COSELL_PORT: port },
         encoding: 'utf8',
       }).status;
-
     expect(image.healthcheck[0]).toBe('node');
     expect(healthcheck()).toBe(0);
-    expect((await fetch(`${address}/metrics`)).status).toBe(200);
-    // A webhook with the wrong key gets its precise 4xx from the installed verifier.
+
+    // The installed setup imports the solution, registers both webhooks, and Partner Center's signed
+    // test event reaches the installed relay.
+    const setup = await run(
+      process.execPath,
+      [
+        'bin/cosell.js',
+        'setup',
+        '--dataverse-url',
+        dataverse.url,
+        '--relay-url',
+        address,
+        '--solution',
+        findManagedZip(),
+      ],
+      { cwd: tree, env },
+    );
+    expect(setup.stderr).toBe('');
+    expect(setup.stdout).toMatch(/test event delivered/);
+    expect(setup.code).toBe(0);
     const rejected = await fetch(`${address}${WebhookPaths.dataverse}?code=wrong`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -137,7 +164,6 @@ describe('the relay production tree', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(healthcheck()).toBe(1);
-    expect(stderr).toBe('');
   });
 
   it('prints its configuration and says the development stack is not installed', () => {

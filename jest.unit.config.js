@@ -4,6 +4,7 @@ const base = require('./jest.config');
 
 const NEEDS_BUILD = [
   'tests/unit/dataverse/simulator.test.ts', // imports dist/…_managed.zip
+  'tests/unit/dataverse/security.test.ts', // imports dist/…_managed.zip to check our roles
   'tests/unit/solution/dist.test.ts', // checks the zips in dist/
   'tests/unit/pcf/bundle.test.ts', // reads out/controls/…/bundle.js (builds it when missing)
   'tests/unit/webresources/bundle.test.ts', // builds out/webresources/opportunityform.js

@@ -761,3 +761,17 @@ export const AccessRights = {
   AssignAccess: 524288,
 } as const;
 export type AccessRight = keyof typeof AccessRights;
+
+// ---- Wiring checks (`cosell doctor`) ----
+
+/** What `cosell doctor` reads beyond the registration tables: the application user's state and roles,
+ *  whether the solution is managed, and whether a step is enabled. */
+export const WiringColumns = {
+  systemUser: { entitySet: EntitySets.systemuser, isDisabled: 'isdisabled', fullName: 'fullname' },
+  /** The intersect table of the systemuser ↔ role N:N relationship (systemuserroles_association). */
+  userRoles: { entitySet: 'systemuserrolescollection', systemUserId: 'systemuserid', roleId: 'roleid' },
+  role: { entitySet: 'roles', id: 'roleid', name: 'name' },
+  solution: { isManaged: 'ismanaged' },
+  /** sdkmessageprocessingstep statecode: 0 Enabled, 1 Disabled. */
+  step: { stateCode: 'statecode', enabled: 0 },
+} as const;

@@ -56,13 +56,13 @@ export interface SetupResult {
 export const PARTNER_CENTER_EVENTS = [...REFERRAL_WEBHOOK_EVENTS, 'test-created'];
 
 const WEBHOOK_CONTRACT = 8;
-const AUTH_WEBHOOK_KEY = 4;
+export const AUTH_WEBHOOK_KEY = 4;
 const MESSAGE_FORMAT_JSON = 2;
 const USER_CLAIM_NONE = 1;
 const CONNECTION_NORMAL = 1;
 
 /** The key cannot be read back (authvalue is write-only): we keep a short fingerprint in the description. */
-const keyFingerprint = (key: string) =>
+export const keyFingerprint = (key: string) =>
   `key sha256:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 
 export async function solutionVersion(zip: Uint8Array): Promise<string> {

@@ -11,7 +11,8 @@ import { createJwtVerifier, remoteJwks } from '../auth/tokens';
 import type { TokenVerifier } from '../auth/tokens';
 import type { RelayConfig } from '../config/config';
 import type { WebhookVerifier } from '../partnercenter/webhookVerification';
-import type { Clock, DataverseApi, Logger, PartnerCenterApi } from '../ports';
+import type { Clock, DataverseApi, Logger, PartnerCenterApi, SignInStatusReader } from '../ports';
+import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { Store } from '../ports';
 import type { SyncDeps } from '../sync/deps';
 import { createJobHandlers } from '../sync/engine';
@@ -29,6 +30,8 @@ import { buildRelayServer } from './app';
 import { createMetrics } from './metrics';
 import type { RelayMetrics } from './metrics';
 import type { ThrottleMeter } from './throttleMeter';
+import { createWiringMonitor } from './wiringMonitor';
+import type { WiringMonitor } from './wiringMonitor';
 
 export interface RelayOptions {
   config: RelayConfig;
@@ -45,6 +48,10 @@ export interface RelayOptions {
   random?: () => number;
   /** Counts 429s the HTTP clients retried on their own (Relay/server/clients.ts builds one). */
   throttleMeter?: ThrottleMeter;
+  /** The stored Partner Center sign-in, whose expiry the relay warns about. */
+  signIn?: SignInStatusReader | null;
+  /** How often the registration checks run (default hourly). */
+  wiringCheckIntervalMs?: number;
 }
 
 export interface Relay {
@@ -54,6 +61,8 @@ export interface Relay {
   metrics: RelayMetrics;
   sync: SyncDeps;
   devIssuer: DevIssuer | null;
+  /** Registration drift and sign-in expiry, checked on a schedule once started. */
+  wiring: WiringMonitor;
   /**
    * Listen, start the worker and reconciliation (one run before returning, then on the interval).
    * Jobs a crash left running are taken over by the worker once their lease lapses. Returns the base
@@ -168,6 +177,22 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   });
 
   let reconcileTimer: NodeJS.Timeout | null = null;
+  // Checked against the address Dataverse and Partner Center call: the public URL, else where we listen.
+  let publicUrl = config.publicUrl;
+  const wiring = createWiringMonitor({
+    context: () => ({
+      config: { ...config, publicUrl },
+      dataverse,
+      partnerCenter,
+      signIn: options.signIn ?? null,
+      relay: null,
+      clock,
+      defaultFieldMap: DEFAULT_FIELD_MAP,
+    }),
+    registry: metrics.registry,
+    logger: logger.child({ component: 'wiring' }),
+    intervalMs: options.wiringCheckIntervalMs,
+  });
   const reconcileNow = () => reconcile(sync, logger.child({ component: 'reconcile' }));
   let reconciling: Promise<void> | null = null;
   /**
@@ -191,10 +216,13 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     metrics,
     sync,
     devIssuer,
+    wiring,
     reconcileNow,
     async start(startOptions = {}) {
       const address = await app.listen({ host: config.host, port: config.port });
+      publicUrl ??= address;
       if (startOptions.worker === false) return address;
+      wiring.start();
       worker.start();
       if (config.worker.reconcileIntervalSec > 0) {
         // Once now: what changed while the relay was down (webhooks Partner Center and Dataverse gave
@@ -209,6 +237,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     async stop() {
       if (reconcileTimer) clearInterval(reconcileTimer);
       await reconciling;
+      await wiring.stop();
       await app.close();
       await worker.stop();
       await store.close();

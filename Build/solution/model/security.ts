@@ -77,6 +77,11 @@ export const integrationRole: RoleDef = {
     ...platform('SdkMessage', ['Read']),
     ...platform('SdkMessageProcessingStep', ['Read', 'Write']),
     ...platform('SdkMessageProcessingStepImage', ['Create', 'Read', 'Write']),
+    // The relay checks its own wiring on a schedule and `cosell doctor` runs as the relay: the service
+    // endpoint it is registered on, the installed solution and its own roles (read only).
+    ...platform('ServiceEndpoint', ['Read']),
+    ...platform('Solution', ['Read']),
+    ...platform('Role', ['Read']),
   ],
 };
 

@@ -5,6 +5,7 @@ import { registerParseEvent } from './parseEvent';
 import { registerRelay } from './relay';
 import { registerSetup } from './setup';
 import { registerDeadLetters } from './deadLetters';
+import { registerDoctor } from './doctor';
 import { registerLogin } from './login';
 
 /** A command module adds its subcommand(s) to the program. */
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerSetup,
   registerDeadLetters,
   registerLogin,
+  registerDoctor,
 ];

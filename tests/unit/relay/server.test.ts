@@ -283,6 +283,7 @@ describe('relay HTTP server', () => {
     expect((await request({ url: '/healthz' })).json()).toEqual({
       status: 'ok',
       queue: { queued: 0, running: 0, dead: 0 },
+      lastReconciliation: null,
     });
     const metrics = (await request({ url: '/metrics' })).body;
     expect(metrics).toContain('cosell_queue_depth{state="queued"} 0');

@@ -10,6 +10,7 @@ export * from './checkmark';
 export * from './referralPaths';
 export * from './relayApi';
 export * from './ids';
+export * from './jsonDepth';
 export * from './odataQuery';
 export * from './environmentVariables';
 export * from './referralOrigin';

@@ -4,6 +4,7 @@
  * lists, `__type` annotations, `/Date(ms±hhmm)/` dates, EntityReference / OptionSetValue / Money /
  * OptionSetValueCollection / EntityCollection (docs/reference/dataverse-solution-format.md §5.2).
  */
+import { normalizeGuid } from './ids';
 import { jsonPath, ValidationError } from './referral';
 
 export interface EntityReferenceValue {
@@ -57,6 +58,16 @@ const fail = (path: Path, message: string): never => {
   throw new ValidationError(jsonPath(path), message);
 };
 
+/**
+ * Maps keyed by names from the body (attribute, image alias, parameter) have no prototype: on a
+ * plain object, assigning the key `__proto__` would replace the map's prototype instead of adding
+ * an attribute, and a lookup of `constructor` would find Object's.
+ */
+const emptyMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/** Record ids end up in Web API URLs and job keys: only a GUID passes, in its bare lower-case form. */
+const guidAt = (value: unknown, path: Path): string => normalizeGuid(value) ?? fail(path, 'expected a GUID');
+
 /** `"Money:http://schemas.microsoft.com/xrm/2011/Contracts"` → `Money` (escaped or not, JSON.parse
  *  has already turned `\/` into `/`). */
 const typeName = (v: Json): string | null => (typeof v.__type === 'string' ? v.__type.split(':')[0]! : null);
@@ -90,7 +101,7 @@ function keyValueList(value: unknown, path: Path): [string, unknown, Path][] {
 
 function attributesOf(entity: unknown, path: Path): PlainAttributes {
   if (!isObject(entity)) return fail(path, 'expected an Entity');
-  const out: PlainAttributes = {};
+  const out = emptyMap<PlainValue>();
   for (const [key, value, at] of keyValueList(entity.Attributes, [...path, 'Attributes']))
     out[key] = plain(value, at);
   return out;
@@ -116,7 +127,7 @@ function plain(value: unknown, path: Path): PlainValue {
       }
       return {
         logicalName: value.LogicalName,
-        id: value.Id,
+        id: guidAt(value.Id, [...path, 'Id']),
         name: typeof value.Name === 'string' ? value.Name : null,
       };
     case 'OptionSetValue':
@@ -157,7 +168,7 @@ function optionalString(body: Json, key: string): string | null {
 }
 
 function images(body: Json, key: string): Record<string, PlainAttributes> {
-  const out: Record<string, PlainAttributes> = {};
+  const out = emptyMap<PlainAttributes>();
   for (const [alias, entity, at] of keyValueList(body[key], [key])) out[alias] = attributesOf(entity, at);
   return out;
 }
@@ -177,7 +188,7 @@ export function parseRemoteExecutionContext(body: unknown): PluginEvent {
   // which record changed, and the handler must re-read it.
   const sizeExceeded = body.InputParameters === undefined || body.InputParameters === null;
   let changedAttributes: PlainAttributes = {};
-  const inputParameters: Record<string, PlainValue> = {};
+  const inputParameters = emptyMap<PlainValue>();
   for (const [key, value, at] of keyValueList(body.InputParameters, ['InputParameters'])) {
     if (key === 'Target' && isObject(value) && (typeName(value) === 'Entity' || 'Attributes' in value)) {
       changedAttributes = attributesOf(value, at);
@@ -188,7 +199,7 @@ export function parseRemoteExecutionContext(body: unknown): PluginEvent {
   return {
     message: required(body, 'MessageName', 'string'),
     entity: required(body, 'PrimaryEntityName', 'string'),
-    id: required(body, 'PrimaryEntityId', 'string'),
+    id: guidAt(required(body, 'PrimaryEntityId', 'string'), ['PrimaryEntityId']),
     stage: required(body, 'Stage', 'number'),
     mode: mode === 0 ? 'synchronous' : 'asynchronous',
     depth: required(body, 'Depth', 'number'),

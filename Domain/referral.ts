@@ -5,6 +5,7 @@
  * with the JSON path of the first wrong value.
  */
 import * as z from 'zod/mini';
+import { isGuid } from './ids';
 
 /** Accept the documented values, and any other string: Microsoft adds values without notice. */
 const openEnum = <const T extends readonly [string, ...string[]]>(_known: T) =>
@@ -318,8 +319,18 @@ export function parseReferral(input: unknown): Referral {
   throw new ValidationError(jsonPath(issue.path), describeIssue(issue));
 }
 
-/** Referral id from a webhook ResourceUri: always the last path segment (hosts differ between docs). */
-export const referralIdFromResourceUri = (resourceUri: string): string => {
+/**
+ * Referral id from a webhook ResourceUri: always the last path segment (hosts differ between docs),
+ * and a referral id is a GUID (partner-center-api.md §2, `id`). Null when the segment is not one,
+ * or is not even valid %-encoding: the id goes into a request URL, so nothing else passes.
+ */
+export function referralIdFromResourceUri(resourceUri: string): string | null {
   const path = resourceUri.split('?')[0]!.replace(/\/+$/, '');
-  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-};
+  let segment: string;
+  try {
+    segment = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  } catch {
+    return null;
+  }
+  return isGuid(segment) ? segment : null;
+}

@@ -123,7 +123,7 @@ export const EnvSchema = z.object({
   }),
   COSELL_PC_CERT_HOSTS: list.default(['3psostorageacct.blob.core.windows.net']).meta({
     description:
-      'Hosts allowed in `X-MS-Certificate-Url` of Partner Center webhooks (the documented Microsoft host by default).',
+      'Hosts allowed in `X-MS-Certificate-Url` of Partner Center webhooks: `host` (its default port only) or `host:port` (the documented Microsoft host by default).',
   }),
 
   COSELL_AUTH_ISSUER: z.string().min(1).optional().meta({

@@ -3,22 +3,30 @@
  * auth: dataverse-solution-format.md §5.5), beside the Partner Center verifier: give it what arrived,
  * get back the parsed RemoteExecutionContext or a precise 4xx. Checks, in order: JSON content type;
  * the shared key (in the `code` query parameter, or the configured header), compared in constant
- * time before the body is even parsed; JSON (a leading UTF-8 BOM, which Dataverse may send, is
- * dropped); the RemoteExecutionContext shape (Domain `parseRemoteExecutionContext`).
+ * time before the body is even parsed; nesting depth (Domain `excessNestingAt`, before parsing);
+ * JSON (a leading UTF-8 BOM, which Dataverse may send, is dropped); the RemoteExecutionContext shape
+ * and GUID record ids (Domain `parseRemoteExecutionContext`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { excessNestingAt, MAX_JSON_DEPTH } from '../../Domain/jsonDepth';
 import { parseRemoteExecutionContext } from '../../Domain/pluginEvent';
 import type { PluginEvent } from '../../Domain/pluginEvent';
 import { ValidationError } from '../../Domain/referral';
 import type { HeaderBag } from '../http';
 
 export type DataverseWebhookRejectReason =
-  'unsupportedMediaType' | 'missingKey' | 'invalidKey' | 'invalidJson' | 'invalidExecutionContext';
+  | 'unsupportedMediaType'
+  | 'missingKey'
+  | 'invalidKey'
+  | 'nestedTooDeep'
+  | 'invalidJson'
+  | 'invalidExecutionContext';
 
 const STATUS: Record<DataverseWebhookRejectReason, 400 | 401 | 415> = {
   unsupportedMediaType: 415,
   missingKey: 401,
   invalidKey: 401,
+  nestedTooDeep: 400,
   invalidJson: 400,
   invalidExecutionContext: 400,
 };
@@ -77,6 +85,14 @@ export function createDataverseWebhookVerifier(
       }
       if (!secretsEqual(presented, options.key)) {
         return reject('invalidKey', 'The webhook key does not match the one registered by `cosell setup`.');
+      }
+      // Before parsing: walking a deeply nested result is what costs heap and stack.
+      const tooDeep = excessNestingAt(body);
+      if (tooDeep >= 0) {
+        return reject(
+          'nestedTooDeep',
+          `The body nests deeper than ${MAX_JSON_DEPTH} levels (at byte ${tooDeep}); a RemoteExecutionContext never does.`,
+        );
       }
       let parsed: unknown;
       try {

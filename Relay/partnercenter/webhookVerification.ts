@@ -5,13 +5,18 @@
  *
  * Checks, in order: body ≤ 1 MB; signature (`Authorization: Signature …` or `x-ms-signature`),
  * certificate URL and `rsa-sha256` algorithm headers; certificate URL https on an allow-listed host
- * under /cert/*.cer; certificate O=Microsoft Corporation and within validity; RSA-SHA256 (PKCS#1 v1.5)
- * over the exact bytes received; then the body must be a webhook event.
+ * and port under /cert/*.cer; certificate O=Microsoft Corporation and within validity; RSA-SHA256
+ * (PKCS#1 v1.5) over the exact bytes received; then the body must be a webhook event, nested no
+ * deeper than MAX_JSON_DEPTH, whose referral events name a referral by GUID.
+ * Certificates are cached per URL, and so are failures to get one (for less time), so a stream of
+ * forged deliveries cannot turn into a stream of outbound downloads.
  * Not done: chain building to a Microsoft root (Node has no chain builder) — the URL pin stands in.
  */
 import { X509Certificate, verify as verifySignature } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import {
+  excessNestingAt,
+  MAX_JSON_DEPTH,
   REFERRAL_WEBHOOK_EVENTS,
   WebhookEventSchema,
   referralIdFromResourceUri,
@@ -64,14 +69,22 @@ export type WebhookVerification =
       referralId: string | null;
       certificateUrl: string;
     }
-  | { ok: false; status: 400 | 401 | 403 | 413 | 502; reason: WebhookRejectReason; message: string };
+  | {
+      ok: false;
+      status: 400 | 401 | 403 | 413 | 502;
+      reason: WebhookRejectReason;
+      /** Safe to answer to an unauthenticated caller. */
+      message: string;
+      /** For the relay's log only (e.g. the TLS or ASN.1 error behind a certificate failure). */
+      detail?: string;
+    };
 
 /** Downloads a certificate (DER or PEM bytes); must not follow redirects. */
 export type CertificateFetcher = (url: string) => Promise<Buffer>;
 
 export interface WebhookVerifierOptions {
   fetchCertificate: CertificateFetcher;
-  /** Hosts (`host` or `host:port`) X-MS-Certificate-Url may point to. Default DEFAULT_CERTIFICATE_HOSTS. */
+  /** Hosts X-MS-Certificate-Url may point to: `host` (the scheme's default port only) or `host:port`. Default DEFAULT_CERTIFICATE_HOSTS. */
   trustedCertificateHosts?: string[];
   /**
    * SANDBOX ONLY: accept http:// certificate URLs, so the local simulator's certificate
@@ -84,6 +97,10 @@ export interface WebhookVerifierOptions {
   clock?: Clock;
   /** How long a downloaded certificate is reused for the same URL. Default 24 h. */
   certificateCacheTtlMs?: number;
+  /** How long a failed download is remembered for the same URL (answered 502 without a new GET). Default 60 s. */
+  certificateFailureTtlMs?: number;
+  /** Most certificate URLs remembered (the oldest is forgotten first). Default 64. */
+  certificateCacheSize?: number;
 }
 
 export type { HeaderBag };
@@ -92,11 +109,12 @@ export interface WebhookVerifier {
   verify(headers: HeaderBag, rawBody: Buffer): Promise<WebhookVerification>;
 }
 
-const reject = (reason: WebhookRejectReason, message: string): WebhookVerification => ({
+const reject = (reason: WebhookRejectReason, message: string, detail?: string): WebhookVerification => ({
   ok: false,
   status: STATUS[reason],
   reason,
   message,
+  ...(detail === undefined ? {} : { detail }),
 });
 
 /** `Signature <b64>` in Authorization, or x-ms-signature with or without the `Signature ` prefix. */
@@ -120,8 +138,11 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
   const organization = options.requiredOrganization ?? MICROSOFT_ORGANIZATION;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
   const ttl = options.certificateCacheTtlMs ?? 24 * 3600_000;
+  const failureTtl = options.certificateFailureTtlMs ?? 60_000;
+  const cacheSize = options.certificateCacheSize ?? 64;
   const now = () => options.clock?.now() ?? new Date();
-  const cache = new Map<string, { certificate: Promise<X509Certificate>; fetchedAt: number }>();
+  // Insertion-ordered: the first key is the oldest. A loading or failed certificate is cached too.
+  const cache = new Map<string, { certificate: Promise<X509Certificate>; expiresAt: number }>();
 
   function checkCertificateUrl(raw: string): string | null {
     let url: URL;
@@ -135,23 +156,26 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       (options.allowInsecureCertificateUrls === true && url.protocol === 'http:');
     if (!schemeOk) return 'X-MS-Certificate-Url must use https';
     if (url.username || url.password) return 'X-MS-Certificate-Url must not carry credentials';
-    if (
-      !trustedHosts.includes(url.host.toLowerCase()) &&
-      !trustedHosts.includes(url.hostname.toLowerCase())
-    ) {
-      return `X-MS-Certificate-Url host ${url.host} is not trusted`;
-    }
+    // Host and port both: an entry without a port allows the scheme's default port only
+    // (URL drops a default port from `host`, so `host:443` and `host` compare equal under https).
+    const trusted = trustedHosts.some((entry) => hostOf(url.protocol, entry) === url.host);
+    if (!trusted) return `X-MS-Certificate-Url host ${url.host} is not trusted`;
     if (!/^\/cert\/[^/]+\.cer$/i.test(url.pathname)) return 'X-MS-Certificate-Url must point to /cert/*.cer';
     return null;
   }
 
   function certificate(url: string): Promise<X509Certificate> {
     const cached = cache.get(url);
-    if (cached && now().getTime() - cached.fetchedAt < ttl) return cached.certificate;
+    if (cached && now().getTime() < cached.expiresAt) return cached.certificate;
+    cache.delete(url);
     const loading = options.fetchCertificate(url).then((bytes) => new X509Certificate(bytes));
-    cache.set(url, { certificate: loading, fetchedAt: now().getTime() });
-    // Failures are not cached: the next delivery tries again.
-    loading.catch(() => cache.delete(url));
+    const entry = { certificate: loading, expiresAt: now().getTime() + ttl };
+    cache.set(url, entry);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    // A failure is remembered briefly: Partner Center retries a 502, a forger's next try costs nothing.
+    loading.catch(() => {
+      entry.expiresAt = now().getTime() + failureTtl;
+    });
     return loading;
   }
 
@@ -180,8 +204,12 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       try {
         cert = await certificate(certificateUrl);
       } catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        return reject('certificate-unavailable', `Could not load ${redactUrl(certificateUrl)}: ${detail}`);
+        // The caller is not authenticated yet: no TLS, HTTP or OpenSSL detail in the answer.
+        return reject(
+          'certificate-unavailable',
+          `Could not load the signing certificate ${redactUrl(certificateUrl)}; try again later.`,
+          messageOf(error),
+        );
       }
       if (!organizationOf(cert.subject).includes(organization)) {
         return reject('untrusted-certificate', `Certificate subject is not O=${organization}`);
@@ -201,6 +229,9 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
         return reject('bad-signature', 'The signature does not match the body');
       }
 
+      if (excessNestingAt(rawBody) >= 0) {
+        return reject('malformed-body', `The body nests deeper than ${MAX_JSON_DEPTH} levels`);
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(rawBody.toString('utf8'));
@@ -211,10 +242,32 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       if (!event.success) return reject('malformed-body', 'The body is not a Partner Center webhook event');
       const isReferralEvent = (REFERRAL_WEBHOOK_EVENTS as readonly string[]).includes(event.data.EventName);
       const referralId = isReferralEvent ? referralIdFromResourceUri(event.data.ResourceUri) : null;
-      if (isReferralEvent && !referralId) return reject('malformed-body', 'ResourceUri has no referral id');
+      if (isReferralEvent && !referralId) {
+        // Signed by Microsoft yet unusable: a 4xx, not a 5xx Partner Center would retry for ever.
+        // Reconciliation still finds the referral through the list.
+        return reject(
+          'malformed-body',
+          'ResourceUri does not end in a referral id (a GUID, %-encoded correctly)',
+        );
+      }
       return { ok: true, event: event.data, referralId, certificateUrl };
     },
   };
+}
+
+/** Node's crypto errors come from another realm under some runners: `instanceof Error` is not enough. */
+const messageOf = (error: unknown): string =>
+  typeof (error as { message?: unknown } | null)?.message === 'string'
+    ? (error as { message: string }).message
+    : String(error);
+
+/** `host` or `host:port` as URL spells it for this scheme (a default port dropped, lower case). */
+function hostOf(protocol: string, entry: string): string | null {
+  try {
+    return new URL(`${protocol}//${entry}`).host;
+  } catch {
+    return null;
+  }
 }
 
 /** Certificate download over undici: no redirects (a 3xx is a failure), size-capped, timed out. */

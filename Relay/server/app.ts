@@ -7,6 +7,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { excessNestingAt, MAX_JSON_DEPTH } from '../../Domain/jsonDepth';
 import type { DevIssuer } from '../auth/devIssuer';
 import type { PermissionChecker } from '../auth/permission';
 import type { TokenVerifier } from '../auth/tokens';
@@ -45,6 +46,8 @@ export interface RelayServerDeps {
 
 /** Webhook bodies: 256 KB from Dataverse (§5.4), 1 MB cap for Partner Center (partner-center-api.md §5.4). */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/** /api and /dev/token bodies are a decline reason or a user id: anything near this is not ours. */
+const BROWSER_BODY_LIMIT = 64 * 1024;
 
 const CORRELATION_HEADERS = ['x-ms-correlation-request-id', 'ms-correlationid', 'x-correlation-id'];
 
@@ -89,6 +92,10 @@ export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyIn
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'request failed');
+    if (status === 413) {
+      // Fastify stops reading at the route's limit; its own wording names no limit.
+      return sendError(request, reply, 413, 'bodyTooLarge', 'The body is larger than this endpoint accepts.');
+    }
     const message =
       status === 500
         ? 'The relay failed to handle this request; see its log for the correlation id.'
@@ -113,9 +120,27 @@ export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyIn
     registerPartnerCenterWebhook(webhooks, deps);
   });
   registerHealth(app, deps);
-  registerApi(app, deps);
+  // Browser JSON: size-capped while it streams in, depth-checked before JSON.parse, then fastify's own
+  // parser, which refuses `__proto__` and `constructor.prototype` keys.
+  await app.register(async (browser) => {
+    const parseJson = browser.getDefaultJsonParser('error', 'error');
+    browser.removeContentTypeParser('application/json');
+    browser.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: BROWSER_BODY_LIMIT },
+      (request, body, done) => {
+        if (excessNestingAt(body as string) < 0) return parseJson(request, body as string, done);
+        const error = Object.assign(new Error(`The body nests deeper than ${MAX_JSON_DEPTH} levels.`), {
+          statusCode: 400,
+          code: 'nestedTooDeep',
+        });
+        done(error, undefined);
+      },
+    );
+    registerApi(browser, deps);
+    if (deps.devIssuer) registerDevToken(browser, deps.devIssuer);
+  });
   if (deps.devIssuer) {
-    registerDevToken(app, deps.devIssuer);
     // Loud on every start: an operator must not mistake a sandbox for a configured relay.
     app.addHook('onReady', async () => {
       app.log.warn(

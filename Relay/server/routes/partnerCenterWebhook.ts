@@ -18,13 +18,16 @@ const RELATED = new Set(['related-referral-created', 'related-referral-updated']
 
 export function registerPartnerCenterWebhook(app: FastifyInstance, deps: RelayServerDeps): void {
   app.post(WebhookPaths.partnerCenter, async (request, reply) => {
-    const reject = (status: number, reason: string, message: string) =>
-      rejectWebhook(deps, 'partnercenter', request, reply, { status, reason, message });
+    const reject = (status: number, reason: string, message: string, detail?: string) =>
+      rejectWebhook(deps, 'partnercenter', request, reply, { status, reason, message, detail });
     if (!request.headers['content-type']?.toLowerCase().startsWith('application/json')) {
       return reject(415, 'unsupportedMediaType', 'Partner Center events are application/json.');
     }
     const verification = await deps.partnerCenterVerifier.verify(request.headers, request.body as Buffer);
-    if (!verification.ok) return reject(verification.status, verification.reason, verification.message);
+    if (!verification.ok) {
+      const { status, reason, message, detail } = verification;
+      return reject(status, reason, message, detail);
+    }
     const event = verification.event;
     if (event.EventName === 'test-created') {
       await deps.store.setState(

@@ -6,7 +6,10 @@ import { sendError } from '../errors';
 export interface WebhookRejection {
   status: number;
   reason: string;
+  /** Answered to the caller, who may not be authenticated. */
   message: string;
+  /** Logged only. */
+  detail?: string;
 }
 
 export function rejectWebhook(
@@ -17,6 +20,6 @@ export function rejectWebhook(
   rejection: WebhookRejection,
 ): FastifyReply {
   deps.metrics.webhooks.inc({ source, result: 'rejected' });
-  request.log.warn({ source, reason: rejection.reason }, 'webhook rejected');
+  request.log.warn({ source, reason: rejection.reason, detail: rejection.detail }, 'webhook rejected');
   return sendError(request, reply, rejection.status, rejection.reason, rejection.message);
 }

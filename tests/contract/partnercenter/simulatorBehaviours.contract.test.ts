@@ -88,7 +88,8 @@ it('gives up on a persistent 500 with an ApiError carrying the Request-ID and th
 it('registers the webhook (last wins), and a validation event arrives signed and verifiable', async () => {
   const verifier = createWebhookVerifier({
     fetchCertificate: createCertificateFetcher(),
-    trustedCertificateHosts: ['127.0.0.1'],
+    // Host and port: the simulator serves its certificate on its own loopback port.
+    trustedCertificateHosts: [new URL(sim.certificateUrl).host],
     allowInsecureCertificateUrls: true,
   });
   const receiver = await startRecordingServer(() => ({ status: 200 }));

@@ -155,7 +155,7 @@ describe('parseRemoteExecutionContext edge cases', () => {
         key: 'Target',
         value: {
           __type: 'EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts',
-          Id: 'a',
+          Id: 'A5A9F0A8-0B3E-E911-A957-000D3A3B9F3E',
           LogicalName: 'account',
           Name: null,
         },
@@ -163,7 +163,9 @@ describe('parseRemoteExecutionContext edge cases', () => {
     ];
     const event = parseRemoteExecutionContext(body);
     expect(event.changedAttributes).toEqual({});
-    expect(event.inputParameters).toEqual({ Target: { logicalName: 'account', id: 'a', name: null } });
+    expect(event.inputParameters).toEqual({
+      Target: { logicalName: 'account', id: 'a5a9f0a8-0b3e-e911-a957-000d3a3b9f3e', name: null },
+    });
   });
 
   it.each([

@@ -16,7 +16,14 @@ describe('parseReferral', () => {
 describe('referralIdFromResourceUri', () => {
   it('takes the last path segment whatever the host', () => {
     expect(
-      referralIdFromResourceUri('https://api.partnercenter.microsoft.com/engagements/v1/referrals/abc-1'),
-    ).toBe('abc-1');
+      referralIdFromResourceUri(
+        'https://api.partnercenter.microsoft.com/engagements/v1/referrals/c5fbb3b6-be74-4795-9fb5-4324c73fed37',
+      ),
+    ).toBe('c5fbb3b6-be74-4795-9fb5-4324c73fed37');
+    expect(
+      referralIdFromResourceUri(
+        'https://api.partner.microsoft.com/v1.0/engagements/referrals/c5fbb3b6-be74-4795-9fb5-4324c73fed37/',
+      ),
+    ).toBe('c5fbb3b6-be74-4795-9fb5-4324c73fed37');
   });
 });

@@ -179,10 +179,11 @@ describe('webhook verification', () => {
     expect(fetched).toEqual([]);
   });
 
-  it('answers 502 when the certificate cannot be fetched, and retries the download next time', async () => {
+  it('answers 502 when the certificate cannot be fetched, and retries the download once the failure expires', async () => {
     let calls = 0;
+    let now = NOW;
     const v = createWebhookVerifier({
-      clock: { now: () => NOW },
+      clock: { now: () => now },
       fetchCertificate: async () => {
         calls++;
         if (calls === 1) throw new Error('HTTP 302 (redirects are not followed)');
@@ -193,7 +194,9 @@ describe('webhook verification', () => {
       status: 502,
       reason: 'certificate-unavailable',
     });
+    now = new Date(NOW.getTime() + 60_001);
     expect(await v.verify(headersFor(body), body)).toMatchObject({ ok: true });
+    expect(calls).toBe(2);
   });
 
   it('rejects a signed body that is not a webhook event', async () => {
@@ -210,12 +213,12 @@ describe('webhook verification', () => {
       'x-ms-certificate-url': 'http://127.0.0.1:7071/cert/pcnotifications-dispatch.microsoft.com.cer',
     };
     expect(
-      await verifier(microsoft, { trustedCertificateHosts: ['127.0.0.1'] }).verifier.verify(local, body),
+      await verifier(microsoft, { trustedCertificateHosts: ['127.0.0.1:7071'] }).verifier.verify(local, body),
     ).toMatchObject({
       reason: 'untrusted-certificate-url',
     });
     const sandbox = verifier(microsoft, {
-      trustedCertificateHosts: ['127.0.0.1'],
+      trustedCertificateHosts: ['127.0.0.1:7071'],
       allowInsecureCertificateUrls: true,
     });
     expect(await sandbox.verifier.verify(local, body)).toMatchObject({ ok: true });

@@ -2,17 +2,16 @@
  * The built control in the pcf-start harness, in Debian Chromium (playwright-core, no browser download).
  * Served on 127.0.0.1; the harness's CDN requests are answered from node_modules or refused.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SyncStatus, ReferralStatusOptions, ReferralSubstatusOptions, referralLink } from '../../../Domain';
 import { ensureBuiltControl } from './builtControl';
-import { startHarnessServer, type HarnessServer } from './harnessServer';
+import { CHROMIUM, chromiumInstalled, openHarnessBrowser, type HarnessBrowser } from './harnessBrowser';
 import { REPO_ROOT } from '../../testkit/paths';
 import { publishScreenshot } from '../../testkit/screenshots';
 
-const CHROMIUM = '/usr/bin/chromium';
-const canRun = existsSync(CHROMIUM) || Boolean(process.env.CI);
+const canRun = chromiumInstalled() || Boolean(process.env.CI);
 if (!canRun) {
   console.warn(`tests/e2e/pcf skipped: ${CHROMIUM} is missing (apt-get install -y chromium). In CI it runs.`);
 }
@@ -22,58 +21,19 @@ const artifacts = path.join(REPO_ROOT, 'test-results', 'pcf');
 const REFERRAL_ID = '3c1f9a2e-6b7d-4e1a-9c55-0d2e8f4a7b61';
 
 describeBrowser('PartnerCenterSync in the pcf-start harness (Chromium)', () => {
-  let server: HarnessServer;
-  let browser: Browser;
+  let harness: HarnessBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    const controlDir = ensureBuiltControl();
-    server = await startHarnessServer(controlDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
-    // Routes registered later win: refuse every outside request first, then answer the ones the harness needs.
-    await page.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.fulfill({ status: 404, body: '' }));
-    await page.route('https://unpkg.com/react@16.14.0/umd/react.development.js', (route) =>
-      route.fulfill({
-        path: require.resolve('react/umd/react.development.js'),
-        contentType: 'text/javascript',
-      }),
-    );
-    await page.route('https://unpkg.com/react-dom@16.14.0/umd/react-dom.development.js', (route) =>
-      route.fulfill({
-        path: require.resolve('react-dom/umd/react-dom.development.js'),
-        contentType: 'text/javascript',
-      }),
-    );
-    // The harness merges every resx it loads into one table (the last one wins), unlike the platform,
-    // which loads the user's language only; serve English for all three so the page is English.
-    await page.route(/\/strings\/PartnerCenterSync\.(1046|3082)\.resx$/, (route) =>
-      route.fulfill({
-        path: path.join(controlDir, 'strings', 'PartnerCenterSync.1033.resx'),
-        contentType: 'application/xml',
-      }),
-    );
-    // The harness's Web API alerts "not yet supported"; dismiss like a user would.
-    page.on('dialog', (dialog) => void dialog.dismiss());
-    await page.goto(server.url);
+    harness = await openHarnessBrowser(ensureBuiltControl(), 'development');
+    page = await harness.newPage();
+    await page.goto(harness.server.url);
     await page.getByRole('switch', { name: 'Sync with Partner Center' }).waitFor();
     await setInput('fieldMap', '');
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await harness?.close();
   });
 
   /** A harness "Data Inputs" row: property name, then its value editor. */

@@ -96,11 +96,11 @@ function installFakes({ rows, eventTable }: { rows: Record<string, unknown>[]; e
   };
   const wrap = (Base: Control): Control =>
     class extends Base {
-      init(context: Context, ...rest: unknown[]): void {
+      override init(context: Context, ...rest: unknown[]): void {
         marks.initAt ??= performance.now();
         super.init(withFakes(context), ...rest);
       }
-      updateView(context: Context): unknown {
+      override updateView(context: Context): unknown {
         marks.updates.push(performance.now());
         return super.updateView(withFakes(context));
       }

@@ -1,5 +1,5 @@
 /** The suite's figures as a Markdown table: one row per goal, the key figures of each scenario below. */
-import type { ScenarioResult } from './scenarios';
+import type { ScenarioResult } from './goals';
 
 export interface ReliabilityReport {
   mode: string;

@@ -10,6 +10,8 @@ import { DEV_TOKEN_PATH } from '../../Relay/server/routes/devToken';
 import { SANDBOX_WEBHOOK_KEY } from '../../DevStack/sandbox/stack';
 import { leadsPerReferral, referralsPerOpportunity, waitForConvergence } from './checks';
 import type { Tally } from './checks';
+import { convergenceLimitMs, goal, syncGoals } from './goals';
+import type { Scenario, ScenarioResult, Sizes } from './goals';
 import { startEnvironment, webhookUrls } from './environment';
 import type { Environment, RelaySettings } from './environment';
 import { hostileRequests } from './hostileRequests';
@@ -18,56 +20,7 @@ import { queueIdle, scrape, total } from './relayMetrics';
 import { startThrottleProxy } from './throttleProxy';
 import { incomingReferrals, opportunityBurst } from './workload';
 
-export interface Goal {
-  goal: string;
-  actual: string;
-  met: boolean;
-}
-
-export interface ScenarioResult {
-  scenario: string;
-  figures: Record<string, unknown>;
-  goals: Goal[];
-  seconds: number;
-}
-
-export interface Sizes {
-  /** Opportunities in the crash burst (≥ 500 in the full run). */
-  crashBurst: number;
-  secondRelayBurst: number;
-  faultsBurst: number;
-  faultsIncoming: number;
-  throttleBurst: number;
-  fuzzRequests: number;
-  reconcileIntervalSec: number;
-}
-
-type Scenario = (env: Environment, sizes: Sizes) => Promise<Omit<ScenarioResult, 'scenario' | 'seconds'>>;
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const goal = (name: string, actual: number | string | boolean | null, met: boolean): Goal => ({
-  goal: name,
-  actual: String(actual),
-  met,
-});
-
-/** Zero lost, zero duplicates and convergence within one reconciliation interval. */
-function syncGoals(
-  label: string,
-  tally: Tally,
-  convergedAfterMs: number | null,
-  intervalSec: number,
-): Goal[] {
-  return [
-    goal(`${label}: 0 lost`, tally.lost, tally.lost === 0),
-    goal(`${label}: 0 duplicates`, tally.duplicates, tally.duplicates === 0),
-    goal(
-      `${label}: converged within one reconciliation interval (${intervalSec} s)`,
-      convergedAfterMs === null ? 'not converged' : `${(convergedAfterMs / 1000).toFixed(1)} s`,
-      convergedAfterMs !== null && convergedAfterMs <= intervalSec * 1000,
-    ),
-  ];
-}
 
 /** After convergence, let the queue empty and count again: a late duplicate shows only then. */
 async function finalTally(env: Environment, relay: string, measure: () => Promise<Tally>): Promise<Tally> {
@@ -103,11 +56,7 @@ export const crashDuringBurst: Scenario = async (env, sizes) => {
   const restartedAt = Date.now();
   relay = await env.startRelay('relay-restarted', relaySettings(sizes));
   const measure = () => referralsPerOpportunity(env, burst.opportunityIds);
-  const { convergedAfterMs } = await waitForConvergence(
-    measure,
-    sizes.reconcileIntervalSec * 2000 + 30_000,
-    restartedAt,
-  );
+  const { convergedAfterMs } = await waitForConvergence(measure, convergenceLimitMs(sizes), restartedAt);
   const tally = await finalTally(env, env.relayUrl, measure);
   const peakRssMb = (relay.peakRssKb() ?? 0) / 1024;
   await relay.kill('SIGTERM');
@@ -151,7 +100,7 @@ export const secondRelayDuringBurst: Scenario = async (env, sizes) => {
   const exit = await other.exited;
   const stderrLines = other.stderr().trim().split('\n').filter(Boolean);
   const measure = () => referralsPerOpportunity(env, burst.opportunityIds);
-  await waitForConvergence(measure, sizes.reconcileIntervalSec * 2000 + 30_000);
+  await waitForConvergence(measure, convergenceLimitMs(sizes));
   const tally = await finalTally(env, env.relayUrl, measure);
   await relay.kill('SIGTERM');
   const refused = outcome.kind === 'exited' && exit.code === 1;
@@ -213,11 +162,7 @@ export const deliveryFaults: Scenario = async (env, sizes) => {
     };
   };
   const loadEnded = Date.now();
-  const { convergedAfterMs } = await waitForConvergence(
-    measure,
-    sizes.reconcileIntervalSec * 2000 + 30_000,
-    loadEnded,
-  );
+  const { convergedAfterMs } = await waitForConvergence(measure, convergenceLimitMs(sizes), loadEnded);
   await env.control('dataverse', 'DELETE', 'delivery-faults');
   await env.control('partnerCenter', 'DELETE', 'delivery-faults');
   await queueIdle(env.relayUrl, 30_000);
@@ -269,10 +214,7 @@ export const throttling: Scenario = async (env, sizes) => {
     const burst = opportunityBurst(env, sizes.throttleBurst, { label: 'Throttled' });
     await burst.done;
     const measure = () => referralsPerOpportunity(env, burst.opportunityIds);
-    const { convergedAfterMs } = await waitForConvergence(
-      measure,
-      sizes.reconcileIntervalSec * 2000 + 30_000,
-    );
+    const { convergedAfterMs } = await waitForConvergence(measure, convergenceLimitMs(sizes));
     const tally = await finalTally(env, env.relayUrl, measure);
     const samples = await scrape(env.relayUrl);
     await relay.kill('SIGTERM');

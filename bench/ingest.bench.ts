@@ -12,7 +12,8 @@
  *
  * Results: bench/results/ingest.json, bench/results/ingest-rate.svg, bench/results/ingest-p99.svg.
  * Knobs: BENCH_INGEST_RECEIPTS (e.g. "0,100000"), BENCH_INGEST_CONCURRENCY ("8,32"),
- * BENCH_INGEST_REQUESTS (per run), BENCH_INGEST_PROFILE=1 (CPU profile of the slowest case).
+ * BENCH_INGEST_ROUTES ("dataverse,partnercenter"), BENCH_INGEST_REQUESTS (per run),
+ * BENCH_INGEST_PROFILE=1 (CPU profile of the Dataverse route at the most receipts and connections).
  */
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
@@ -48,7 +49,9 @@ const WEBHOOK_KEY = 'bench-webhook-key-0123456789abcdef0123456789';
 /** The host Partner Center's certificate URL is pinned to; the bytes are served from memory here. */
 const CERTIFICATE_URL = 'https://3psostorageacct.blob.core.windows.net/cert/bench-signing.cer';
 const DAY_MS = 24 * 3600_000;
-const ROUTES: Array<Exclude<IngestRoute, 'bare'>> = ['dataverse', 'partnercenter'];
+const ROUTES = (process.env.BENCH_INGEST_ROUTES ?? 'dataverse,partnercenter').split(',') as Array<
+  Exclude<IngestRoute, 'bare'>
+>;
 const ROUTE_NAMES: Record<IngestRoute, string> = {
   dataverse: 'Dataverse',
   partnercenter: 'Partner Center',
@@ -61,6 +64,9 @@ interface IngestRun extends LoadResult {
   connections: number;
   ratioToBareFastify: number;
   relayCpuMsPerRequest: number;
+  cpuRatioToBareFastify: number;
+  deliveriesPerCommit: number;
+  deliveriesPerSync: number;
   jobsCommitted: number;
 }
 
@@ -173,6 +179,7 @@ async function main(): Promise<void> {
     });
     const bareRuns = [];
     for (const connections of CONCURRENCY) {
+      const cpuBefore = process.cpuUsage();
       const result = await load.run({
         route: 'bare',
         url: bare.url,
@@ -181,7 +188,12 @@ async function main(): Promise<void> {
         warmup: WARMUP,
         amount: REQUESTS,
       });
-      bareRuns.push({ connections, ...result });
+      const cpu = process.cpuUsage(cpuBefore);
+      bareRuns.push({
+        connections,
+        ...result,
+        cpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / (result.requests + WARMUP), 3),
+      });
       console.log(`ingest: bare fastify c=${connections}: ${result.requestsPerSecond}/s`);
     }
 
@@ -238,19 +250,29 @@ async function main(): Promise<void> {
                   `${result.errors} errors, ${queued} jobs queued for ${accepted} accepted`,
               );
             }
-            const bareRate = bareRuns.find((b) => b.connections === connections)!.requestsPerSecond;
+            const bareRun = bareRuns.find((b) => b.connections === connections)!;
+            const relayCpuMsPerRequest = round(
+              (cpu.user + cpu.system) / 1000 / (result.requests + WARMUP),
+              3,
+            );
+            const commits = store.enqueueCommits;
             runs.push({
               receiptsStored: receipts,
               route,
               connections,
               ...result,
-              ratioToBareFastify: round(result.requestsPerSecond / bareRate, 3),
-              relayCpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / (result.requests + WARMUP), 3),
+              ratioToBareFastify: round(result.requestsPerSecond / bareRun.requestsPerSecond, 3),
+              relayCpuMsPerRequest,
+              cpuRatioToBareFastify: round(relayCpuMsPerRequest / bareRun.cpuMsPerRequest, 2),
+              deliveriesPerCommit: round(commits.items / Math.max(1, commits.commits), 1),
+              deliveriesPerSync: round(commits.items / Math.max(1, commits.syncs), 1),
               jobsCommitted: queued,
             });
             console.log(
               `ingest: ${ROUTE_NAMES[route]} c=${connections} receipts=${receipts}: ` +
-                `${result.requestsPerSecond}/s p99 ${result.latencyMs.p99} ms`,
+                `${result.requestsPerSecond}/s p99 ${result.latencyMs.p99} ms, ` +
+                `${relayCpuMsPerRequest} ms CPU/request, ${round(commits.items / Math.max(1, commits.commits))} per commit, ` +
+                `${round(commits.items / Math.max(1, commits.syncs))} per sync`,
             );
           } finally {
             await relay.stop();

@@ -1,11 +1,12 @@
 /**
  * Group commit: writes submitted while the event loop is busy (e.g. every webhook whose body arrived
- * in the same I/O turn) are committed together, in one transaction and so one fsync, once the turn
- * ends (setImmediate). Each submitter's promise settles only after that commit returned, so a
- * webhook's 2xx can never precede the durability of its own work. One item failing (it throws inside
- * the batch) fails only that item; the commit itself failing fails every item in the batch.
- * The technique: https://www.sqlite.org/wal.html (one fsync per commit in WAL with synchronous=FULL)
- * and https://www.postgresql.org/docs/current/wal-configuration.html (commit_delay: the same idea).
+ * in the same I/O turn) are committed together in one transaction once the turn ends (setImmediate),
+ * then made durable by one sync that runs off the event loop, so the next requests are parsed and
+ * committed meanwhile. One sync runs at a time; batches committed during it share the next one.
+ * Each submitter's promise settles only after the sync that followed its own commit, so a webhook's
+ * 2xx never precedes the durability of its work. One item failing (it throws inside the batch)
+ * fails only that item; the commit or the sync failing fails every item it held.
+ * Same idea as PostgreSQL's commit_delay: https://www.postgresql.org/docs/current/wal-configuration.html
  */
 
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
@@ -13,21 +14,43 @@ export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 /** Runs every item in one transaction and commits it; returns one outcome per item, in order. */
 export type CommitBatch<I, R> = (items: I[]) => Array<Outcome<R>>;
 
+/** Makes every commit made so far durable (e.g. fdatasync of the write-ahead log). */
+export type SyncCommits = () => Promise<void>;
+
+export interface GroupCommitOptions {
+  /** Default: nothing to do (the commit itself was durable, or nothing needs to be). */
+  sync?: SyncCommits;
+  /** Commit at once when this many are waiting (bounds one transaction's size). Default 1000. */
+  maxBatch?: number;
+}
+
 interface Pending<I, R> {
   item: I;
   resolve: (value: R) => void;
   reject: (error: unknown) => void;
 }
 
+/** Settles the committed items of one batch once a sync covering their commit returned. */
+type Settle = (syncError: unknown) => void;
+
 export class GroupCommit<I, R> {
   private pending: Array<Pending<I, R>> = [];
   private scheduled: NodeJS.Immediate | null = null;
+  /** Batches committed since the running sync started: the next sync covers them. */
+  private unsynced: Settle[] = [];
+  private syncing: Promise<void> | null = null;
+  private readonly sync: SyncCommits;
+  private readonly maxBatch: number;
+  /** Commits and syncs made, and items they held: items per sync is how many writes share an fsync. */
+  readonly stats = { commits: 0, syncs: 0, items: 0 };
 
-  /** @param maxBatch commits at once when this many are waiting (bounds one transaction's size). */
   constructor(
     private readonly commit: CommitBatch<I, R>,
-    private readonly maxBatch = 1000,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.sync = options.sync ?? (async () => undefined);
+    this.maxBatch = options.maxBatch ?? 1000;
+  }
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -37,12 +60,12 @@ export class GroupCommit<I, R> {
     });
   }
 
-  /** How many submissions wait for the next commit. */
+  /** How many submissions wait for their commit or its sync. */
   get waiting(): number {
-    return this.pending.length;
+    return this.pending.length + this.unsynced.length;
   }
 
-  /** Commits everything waiting now (also before the database closes). */
+  /** Commits everything submitted so far (its sync follows asynchronously). */
   flush(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = null;
@@ -56,10 +79,46 @@ export class GroupCommit<I, R> {
       for (const p of batch) p.reject(error);
       return;
     }
+    this.stats.commits += 1;
+    this.stats.items += batch.length;
+    const committed: Array<() => void> = [];
+    const failedSync: Array<(error: unknown) => void> = [];
     batch.forEach((p, i) => {
       const outcome = outcomes[i];
-      if (outcome?.ok) p.resolve(outcome.value);
-      else p.reject(outcome ? outcome.error : new Error('the batch returned no outcome for this item'));
+      if (!outcome) p.reject(new Error('the batch returned no outcome for this item'));
+      else if (!outcome.ok) p.reject(outcome.error);
+      else {
+        committed.push(() => p.resolve(outcome.value));
+        failedSync.push(p.reject);
+      }
     });
+    if (committed.length === 0) return;
+    this.unsynced.push((syncError) => {
+      if (syncError === undefined) for (const resolve of committed) resolve();
+      else for (const reject of failedSync) reject(syncError);
+    });
+    this.syncing ??= this.syncLoop();
+  }
+
+  /** Commits what is waiting and resolves once every commit so far is synced (before closing). */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.syncing) await this.syncing;
+  }
+
+  private async syncLoop(): Promise<void> {
+    while (this.unsynced.length > 0) {
+      const covered = this.unsynced;
+      this.unsynced = [];
+      let syncError: unknown = undefined;
+      try {
+        await this.sync();
+      } catch (error) {
+        syncError = error ?? new Error('sync failed');
+      }
+      this.stats.syncs += 1;
+      for (const settle of covered) settle(syncError);
+    }
+    this.syncing = null;
   }
 }

@@ -48,12 +48,49 @@ describe('GroupCommit', () => {
     ]);
   });
 
+  it('answers after the sync that followed the commit; batches committed during a sync share the next', async () => {
+    const syncs: Array<() => void> = [];
+    const group = new GroupCommit<number, number>((items) => items.map((value) => ({ ok: true, value })), {
+      sync: () => new Promise<void>((resolve) => syncs.push(resolve)),
+    });
+    const answered: number[] = [];
+    const answer = (n: number) => group.submit(n).then((value) => void answered.push(value));
+    const first = answer(1);
+    await new Promise((resolve) => setImmediate(resolve)); // committed; its sync is running
+    expect(syncs).toHaveLength(1);
+    const later = [answer(2), answer(3)];
+    await new Promise((resolve) => setImmediate(resolve)); // committed, waiting for the running sync
+    expect(answered).toEqual([]);
+    expect(syncs).toHaveLength(1);
+    syncs[0]!();
+    await first;
+    expect(answered).toEqual([1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(syncs).toHaveLength(2); // one sync for both later batches' commits
+    syncs[1]!();
+    await Promise.all(later);
+    expect(answered).toEqual([1, 2, 3]);
+    expect(group.stats).toEqual({ commits: 2, syncs: 2, items: 3 });
+  });
+
+  it('fails what a failed sync covered', async () => {
+    const group = new GroupCommit<number, number>((items) => items.map((value) => ({ ok: true, value })), {
+      sync: async () => {
+        throw new Error('EIO');
+      },
+    });
+    await expect(group.submit(1)).rejects.toThrow('EIO');
+  });
+
   it('commits at once when a batch is full', async () => {
     const sizes: number[] = [];
-    const group = new GroupCommit<number, number>((items) => {
-      sizes.push(items.length);
-      return items.map((value) => ({ ok: true, value }));
-    }, 2);
+    const group = new GroupCommit<number, number>(
+      (items) => {
+        sizes.push(items.length);
+        return items.map((value) => ({ ok: true, value }));
+      },
+      { maxBatch: 2 },
+    );
     await Promise.all([1, 2, 3].map((n) => group.submit(n)));
     expect(sizes).toEqual([2, 1]);
   });

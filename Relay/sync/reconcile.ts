@@ -1,13 +1,15 @@
 /**
  * Reconciliation: Partner Center drops an event after 10 failed deliveries and Dataverse gives up on
  * async steps too, so the relay periodically lists referrals changed since a watermark and
- * opportunities with sync on modified since a watermark, and queues a sync for each. Every sync is
- * idempotent, so re-queuing something already in step costs one read and writes nothing. It also
- * queues the catalogue copy for solution rows picked from the catalogue whose Solution ID is empty.
+ * opportunities with sync on changed by someone else since a watermark, and queues a sync for each.
+ * Every sync is idempotent, so re-queuing something already in step costs a read and writes nothing;
+ * what is known to be in step is not queued at all, so a run with nothing changed costs a few calls
+ * whatever the data size (docs/reconciliation.md). It also queues the catalogue copy for solution
+ * rows picked from the catalogue whose Solution ID is empty.
  */
-import { EntitySets, OpportunityColumns, SystemColumns } from '../../Domain/constants';
-import { where } from '../../Domain/odataQuery';
-import type { Logger, ReferralListQuery, ReferralPage } from '../ports';
+import { EntitySets, OpportunityColumns, SyncStatus, SystemColumns } from '../../Domain/constants';
+import { lookup, where } from '../../Domain/odataQuery';
+import type { DataverseApi, Logger, ReferralListQuery, ReferralPage } from '../ports';
 import type { SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import { opportunitySyncJob, referralPullJob } from '../ports';
@@ -28,6 +30,19 @@ const OVERLAP_MS = 60_000;
 export interface ReconcileResult {
   referrals: number;
   opportunities: number;
+}
+
+const relayUsers = new WeakMap<DataverseApi, Promise<string>>();
+/** The relay's own Dataverse user (WhoAmI, asked once per client): the author of our writes. */
+function relayUserId(deps: SyncDeps): Promise<string> {
+  let user = relayUsers.get(deps.dataverse);
+  if (!user) {
+    user = deps.dataverse.whoAmI().then((answer) => answer.UserId.toLowerCase());
+    // A failed WhoAmI is asked again by the next run.
+    user.catch(() => relayUsers.delete(deps.dataverse));
+    relayUsers.set(deps.dataverse, user);
+  }
+  return user;
 }
 
 /** Partner Center's list, most recently changed first: reading stops at the watermark. */
@@ -56,16 +71,25 @@ export async function reconcile(deps: SyncDeps, logger: Logger): Promise<Reconci
     filter: where.and(
       where.eq(OpportunityColumns.syncWithPartnerCenter, true),
       where.gt(SystemColumns.modifiedOn, opportunitiesSince),
+      // Our own write-backs (status, referral id, audit) move modifiedon on every synced record:
+      // rows whose last change is ours are in step and stay on the server, so a run with nothing
+      // changed reads nothing whatever the number of records. Rows our last sync marked Error are
+      // read again: that failure is the change to retry.
+      where.or(
+        where.ne(lookup(SystemColumns.modifiedBy), await relayUserId(deps)),
+        where.eq(OpportunityColumns.syncStatus, SyncStatus.error),
+      ),
     ),
   });
-  for (const opportunity of opportunities) {
-    await deps.store.enqueue([
-      opportunitySyncJob({
-        opportunityId: opportunity[OpportunityColumns.id] as string,
-        reason: 'reconcile',
-      }),
-    ]);
-  }
+  if (opportunities.length)
+    await deps.store.enqueue(
+      opportunities.map((opportunity) =>
+        opportunitySyncJob({
+          opportunityId: opportunity[OpportunityColumns.id] as string,
+          reason: 'reconcile',
+        }),
+      ),
+    );
   await deps.store.setState(WATERMARKS.opportunities, startedAt.toISOString());
   const result = { referrals: queuedReferrals, opportunities: opportunities.length };
   logger.info(result, 'reconciliation queued syncs');

@@ -220,6 +220,11 @@ export class FakeDataverse implements DataverseApi {
   forms: Array<{ formid: string; name: string; formxml: string }> = [];
   /** The application user whoAmI answers without a user assertion. */
   appUserId = 'a9911ca7-0000-4000-8000-0000000000a1';
+  /**
+   * Who creates and updates rows through this fake (their createdby / modifiedby): the application
+   * user unless a test makes a seller's edit.
+   */
+  writerId: string | null = null;
   /** systemuserid per user assertion (a signed-in user's token); unknown assertions are 401. */
   readonly usersByAssertion = new Map<string, string>();
   /** RetrievePrincipalAccess answers: `userId|entitySet|id` → rights; unset = no rights. */
@@ -308,7 +313,14 @@ export class FakeDataverse implements DataverseApi {
         code: '0x80040237',
       });
     const now = this.clock.now().toISOString();
-    const row = this.toRow(entitySet, record, { [key]: id, createdon: now, modifiedon: now });
+    const writer = this.writerId ?? this.appUserId;
+    const row = this.toRow(entitySet, record, {
+      [key]: id,
+      createdon: now,
+      modifiedon: now,
+      _createdby_value: writer,
+      _modifiedby_value: writer,
+    });
     row['@odata.etag'] = `W/"${randomUUID()}"`;
     this.table(entitySet).set(id, row);
     return id;
@@ -320,6 +332,7 @@ export class FakeDataverse implements DataverseApi {
     if (!current) throw notFound(entitySet, id, method);
     const row = this.toRow(entitySet, record, current);
     row.modifiedon = this.clock.now().toISOString();
+    row._modifiedby_value = this.writerId ?? this.appUserId;
     row['@odata.etag'] = `W/"${randomUUID()}"`;
     this.table(entitySet).set(key, row);
   }

@@ -5,12 +5,14 @@
  * referral list is followed page by page (the fake pages 100 at a time, as the simulator does) until
  * the watermark, and the watermark moves only over what was read.
  */
-import { EntitySets, OpportunityColumns } from '../../../Domain/constants';
+import { EntitySets, OpportunityColumns, SyncStatus } from '../../../Domain/constants';
 import { silentLogger } from '../../../Relay/logging/logger';
 import { writtenEtagKey } from '../../../Relay/sync/deps';
 import { reconcile, WATERMARKS } from '../../../Relay/sync/reconcile';
 import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { createSyncTestbed, type SyncTestbed } from '../../testkit/syncTestbed';
+
+const SELLER = '5e11e400-0000-4000-8000-0000000000c1';
 
 describe('reconcile', () => {
   let bed: SyncTestbed;
@@ -38,6 +40,8 @@ describe('reconcile', () => {
     bed = createSyncTestbed();
     const ours = incomingAt('2026-03-01T11:00:00Z');
     bed.clock.set('2026-03-01T11:30:00Z');
+    // A seller's deals (the relay's own writes are recognised and not read back).
+    bed.dataverse.writerId = SELLER;
     const synced = await createSeedOpportunity(bed.dataverse, { name: 'Synced deal' });
     const unshared = await createSeedOpportunity(bed.dataverse, { name: 'Private deal', sync: false });
     ids = {
@@ -57,7 +61,8 @@ describe('reconcile', () => {
     expect(await bed.store.getState(WATERMARKS.referrals)).toBe('2026-03-01T11:00:00.000Z');
     expect(await bed.store.getState(WATERMARKS.opportunities)).toBe('2026-03-01T12:00:00.000Z');
     expect(bed.dataverse.callsOf('retrieveMultiple', EntitySets.opportunity).map((c) => c.query)).toEqual([
-      '?$select=opportunityid&$filter=pcs_syncwithpartnercenter eq true and modifiedon gt 2026-02-28T12:00:00.000Z',
+      '?$select=opportunityid&$filter=pcs_syncwithpartnercenter eq true and modifiedon gt 2026-02-28T12:00:00.000Z' +
+        ` and (_modifiedby_value ne ${bed.dataverse.appUserId} or pcs_syncstatus eq ${SyncStatus.error})`,
     ]);
   });
 
@@ -80,6 +85,65 @@ describe('reconcile', () => {
       'modifiedon gt 2026-03-01T11:59:00.000Z',
     );
     expect(await bed.store.getState(WATERMARKS.referrals)).toBe('2026-03-01T12:05:00.000Z');
+  });
+});
+
+describe('reconcile reads only opportunities someone else changed', () => {
+  let bed: SyncTestbed;
+  let deals: string[];
+  const queuedKeys = async () => {
+    const keys: string[] = [];
+    for (
+      let job = await bed.store.claim(bed.clock.now());
+      job;
+      job = await bed.store.claim(bed.clock.now())
+    ) {
+      keys.push(job.key);
+      await bed.store.complete(job.id);
+    }
+    return keys.sort();
+  };
+  /** The relay writes back on a synced deal: status, referral id (as its own user). */
+  const relayWritesBack = (id: string, status = SyncStatus.synced) => {
+    bed.dataverse.writerId = null;
+    return bed.dataverse.update(EntitySets.opportunity, id, { [OpportunityColumns.syncStatus]: status });
+  };
+
+  beforeEach(async () => {
+    bed = createSyncTestbed({ now: '2026-03-01T11:00:00Z' });
+    bed.dataverse.writerId = SELLER;
+    deals = [];
+    for (let i = 0; i < 300; i += 1)
+      deals.push((await createSeedOpportunity(bed.dataverse, { name: `Deal ${i}` })).opportunityId);
+    bed.clock.set('2026-03-01T11:10:00Z');
+    for (const id of deals) await relayWritesBack(id);
+    bed.clock.set('2026-03-01T12:00:00Z');
+  });
+
+  it('with 300 deals in step, a run queues nothing and makes 4 calls (WhoAmI once), the next 3', async () => {
+    const calls = () => bed.dataverse.calls.length + bed.partnerCenter.calls.length;
+    let before = calls();
+    expect(await reconcile(bed.deps, silentLogger)).toEqual({ referrals: 0, opportunities: 0 });
+    expect(calls() - before).toBe(4);
+    expect(await queuedKeys()).toEqual([]);
+
+    bed.clock.set('2026-03-01T12:05:00Z');
+    before = calls();
+    await reconcile(bed.deps, silentLogger);
+    expect(calls() - before).toBe(3);
+    expect(bed.dataverse.callsOf('whoAmI')).toHaveLength(1);
+  });
+
+  it("queues a seller's edit and a failure the relay wrote, not the relay's own successful write-back", async () => {
+    await reconcile(bed.deps, silentLogger);
+    bed.clock.set('2026-03-01T12:02:00Z');
+    bed.dataverse.writerId = SELLER;
+    await bed.dataverse.update(EntitySets.opportunity, deals[0]!, { [OpportunityColumns.description]: 'v2' });
+    await relayWritesBack(deals[1]!, SyncStatus.error);
+    await relayWritesBack(deals[2]!);
+    bed.clock.set('2026-03-01T12:05:00Z');
+    expect((await reconcile(bed.deps, silentLogger)).opportunities).toBe(2);
+    expect(await queuedKeys()).toEqual([`opportunity:${deals[0]}`, `opportunity:${deals[1]}`].sort());
   });
 });
 

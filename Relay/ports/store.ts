@@ -90,3 +90,19 @@ export interface Store {
   wake(key: string, now: Date): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * Which replica runs the work that must run once for all of them (reconciliation, registration
+ * checks). Webhooks, /api and the worker run on every replica regardless.
+ */
+export interface Leadership {
+  /** True while this replica leads; checked right before each run of a singleton timer. */
+  isLeader(): boolean;
+  /**
+   * Start campaigning; the first attempt is awaited. `onElected` runs each time this replica becomes
+   * leader (at start or when it takes over from a replica that died).
+   */
+  start(onElected?: () => void): Promise<void>;
+  /** Stop campaigning and hand leadership over. */
+  stop(): Promise<void>;
+}

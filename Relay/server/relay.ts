@@ -13,7 +13,8 @@ import type { RelayConfig } from '../config/config';
 import type { WebhookVerifier } from '../partnercenter/webhookVerification';
 import type { Clock, DataverseApi, Logger, PartnerCenterApi, SignInStatusReader } from '../ports';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
-import type { Store } from '../ports';
+import type { Leadership, Store } from '../ports';
+import { soleLeader } from '../store/soleLeader';
 import type { SyncDeps } from '../sync/deps';
 import { createJobHandlers } from '../sync/engine';
 import { buildStepManifest, isMapDependentStep } from '../../Plugins/manifest';
@@ -52,6 +53,8 @@ export interface RelayOptions {
   signIn?: SignInStatusReader | null;
   /** How often the registration checks run (default hourly). */
   wiringCheckIntervalMs?: number;
+  /** Replicas sharing a PostgreSQL queue elect who reconciles; default: this relay alone. */
+  leadership?: Leadership;
 }
 
 export interface Relay {
@@ -63,6 +66,8 @@ export interface Relay {
   devIssuer: DevIssuer | null;
   /** Registration drift and sign-in expiry, checked on a schedule once started. */
   wiring: WiringMonitor;
+  /** Whether this replica runs the once-for-all timers (reconciliation; registration checks). */
+  leadership: Leadership;
   /**
    * Listen, start the worker and reconciliation (one run before returning, then on the interval).
    * Jobs a crash left running are taken over by the worker once their lease lapses. Returns the base
@@ -176,6 +181,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     onEnqueued: () => worker.poke(),
   });
 
+  const leadership = options.leadership ?? soleLeader();
   let reconcileTimer: NodeJS.Timeout | null = null;
   // Checked against the address Dataverse and Partner Center call: the public URL, else where we listen.
   let publicUrl = config.publicUrl;
@@ -192,6 +198,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     registry: metrics.registry,
     logger: logger.child({ component: 'wiring' }),
     intervalMs: options.wiringCheckIntervalMs,
+    isLeader: () => leadership.isLeader(),
   });
   const reconcileNow = () => reconcile(sync, logger.child({ component: 'reconcile' }));
   let reconciling: Promise<void> | null = null;
@@ -217,6 +224,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     sync,
     devIssuer,
     wiring,
+    leadership,
     reconcileNow,
     async start(startOptions = {}) {
       const address = await app.listen({ host: config.host, port: config.port });
@@ -224,11 +232,16 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
       if (startOptions.worker === false) return address;
       wiring.start();
       worker.start();
-      if (config.worker.reconcileIntervalSec > 0) {
-        // Once now: what changed while the relay was down (webhooks Partner Center and Dataverse gave
-        // up on) must not wait a whole interval for the first tick.
-        await scheduledReconciliation();
-        reconcileTimer = setInterval(scheduledReconciliation, config.worker.reconcileIntervalSec * 1000);
+      const reconciles = config.worker.reconcileIntervalSec > 0;
+      // Reconcile once on election (at start, or on taking over from a replica that died): what changed
+      // while nobody led (webhooks Partner Center and Dataverse gave up on) must not wait an interval.
+      await leadership.start(() => reconciles && void scheduledReconciliation());
+      if (reconciles) {
+        if (leadership.isLeader()) await scheduledReconciliation();
+        reconcileTimer = setInterval(
+          () => leadership.isLeader() && void scheduledReconciliation(),
+          config.worker.reconcileIntervalSec * 1000,
+        );
         reconcileTimer.unref();
       }
       logger.info({ address }, 'relay listening');
@@ -236,6 +249,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     },
     async stop() {
       if (reconcileTimer) clearInterval(reconcileTimer);
+      await leadership.stop();
       await reconciling;
       await wiring.stop();
       await app.close();

@@ -28,6 +28,8 @@ export function createWiringMonitor(options: {
   logger: Logger;
   intervalMs?: number;
   firstDelayMs?: number;
+  /** Replicas on one PostgreSQL queue: only the leader runs the scheduled checks. */
+  isLeader?: () => boolean;
 }): WiringMonitor {
   const { registry, logger } = options;
   const drift = new Gauge({
@@ -72,11 +74,15 @@ export function createWiringMonitor(options: {
         running = null;
       }));
 
+  const scheduledCheck = () => {
+    if (options.isLeader?.() ?? true) void checkNow();
+  };
+
   return {
     checkNow,
     start() {
-      first = setTimeout(() => void checkNow(), options.firstDelayMs ?? FIRST_WIRING_CHECK_DELAY_MS);
-      timer = setInterval(() => void checkNow(), options.intervalMs ?? WIRING_CHECK_INTERVAL_MS);
+      first = setTimeout(scheduledCheck, options.firstDelayMs ?? FIRST_WIRING_CHECK_DELAY_MS);
+      timer = setInterval(scheduledCheck, options.intervalMs ?? WIRING_CHECK_INTERVAL_MS);
       first.unref();
       timer.unref();
     },

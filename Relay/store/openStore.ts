@@ -4,22 +4,35 @@
  */
 import path from 'node:path';
 import type { RelayConfig } from '../config/config';
-import type { Logger, Store } from '../ports';
+import type { Leadership, Logger, Store } from '../ports';
+import { PostgresLeadership } from './postgresLeadership';
 import { PostgresStore } from './postgresStore';
+import { soleLeader } from './soleLeader';
 import { SqliteStore } from './sqliteStore';
 
 export const sqliteQueueFile = (dataDir: string) => path.join(dataDir, 'relay.sqlite');
 
-export async function openRelayStore(config: RelayConfig, logger: Logger): Promise<Store> {
+export async function openRelayStore(
+  config: RelayConfig,
+  logger: Logger,
+): Promise<{ store: Store; leadership: Leadership }> {
   const leaseMs = config.worker.jobLeaseSec * 1000;
   if (config.database) {
-    return PostgresStore.open({
+    const store = await PostgresStore.open({
       connectionString: config.database.url,
       schema: config.database.schema,
       poolMax: config.database.poolMax,
       leaseMs,
       onPoolError: (error) => logger.warn({ err: error }, 'PostgreSQL connection lost; reconnecting'),
     });
+    const leadership = new PostgresLeadership({
+      connectionString: config.database.url,
+      name: config.database.schema,
+      logger: logger.child({ component: 'leadership' }),
+    });
+    return { store, leadership };
   }
-  return new SqliteStore({ filename: sqliteQueueFile(config.dataDir), owner: true, leaseMs });
+  // The queue's only owner is the only replica, so it leads.
+  const store = new SqliteStore({ filename: sqliteQueueFile(config.dataDir), owner: true, leaseMs });
+  return { store, leadership: soleLeader() };
 }

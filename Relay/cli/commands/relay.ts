@@ -21,7 +21,7 @@ export function registerRelay(program: Command, io: CliIo): void {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
       // Before anything else: a second relay on a SQLite queue must leave it untouched.
-      const store = await openRelayStore(config, logger);
+      const { store, leadership } = await openRelayStore(config, logger);
       const clients = createClients(config, logger);
       if (!config.dataverse.integrationUserId) {
         // Its own writes must not sync back: learn who we are in Dataverse.
@@ -30,6 +30,7 @@ export function registerRelay(program: Command, io: CliIo): void {
       const relay = await createRelay({
         config,
         store,
+        leadership,
         ...clients,
         logger,
       });

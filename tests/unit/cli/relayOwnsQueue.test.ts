@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../testkit/paths';
 import { afterTest } from '../../testkit/cleanup';
+import { TEST_DATABASE_URL, dropSchema, uniqueSchemaName } from '../../testkit/postgres';
 
 const bin = path.join(REPO_ROOT, 'bin/cosell.js');
 
-const relayEnv = (dataDir: string) => ({
+const relayEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
+  ...extra,
   PATH: process.env.PATH,
   COSELL_PORT: '0',
   COSELL_DATA_DIR: dataDir,
@@ -37,10 +39,10 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function startRelay(dataDir: string): Run {
+function startRelay(dataDir: string, extra: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, [bin, 'relay'], {
     cwd: REPO_ROOT,
-    env: relayEnv(dataDir),
+    env: relayEnv(dataDir, extra),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   afterTest(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
@@ -92,5 +94,16 @@ describe('cosell relay owns its data folder', () => {
     expect(await outcome(third)).toBe('listening');
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
+  });
+
+  it('with a PostgreSQL queue (COSELL_DATABASE_URL), several relays share it', async () => {
+    const schema = uniqueSchemaName('relays');
+    afterTest(() => dropSchema(schema));
+    const shared = { COSELL_DATABASE_URL: TEST_DATABASE_URL, COSELL_DATABASE_SCHEMA: schema };
+    // Even on one data folder: it holds no queue then.
+    const relays = [startRelay(path.join(dir, 'data'), shared), startRelay(path.join(dir, 'data'), shared)];
+    expect(await Promise.all(relays.map(outcome))).toEqual(['listening', 'listening']);
+    for (const relay of relays) relay.child.kill('SIGTERM');
+    expect(await Promise.all(relays.map((relay) => relay.exited))).toEqual([0, 0]);
   });
 });

@@ -62,7 +62,8 @@ it('signs the Referrals admin in with a device code and stores the sign-in in th
     (JSON.parse(msalCache) as { RefreshToken: Record<string, { secret: string }> }).RefreshToken,
   )[0]!.secret;
   expect(out).not.toContain(refreshToken);
-});
+  // A real process (tsx start-up included) on a shared machine: not a timing assertion, only room.
+}, 120_000);
 
 it('names the missing tenant and app instead of starting a sign-in', async () => {
   const saved = { tenant: process.env.COSELL_PC_TENANT_ID, client: process.env.COSELL_PC_CLIENT_ID };

@@ -16,6 +16,9 @@ import { createDataverseClient, staticTokenProvider } from '../../../Relay/datav
 import { DOCTOR_CHECKS, runChecks } from '../../../Relay/doctor';
 import type { CheckResult, DoctorCheck, DoctorContext } from '../../../Relay/doctor';
 import { relayHealthReader } from '../../../Relay/doctor/relayHealth';
+import { captureIo } from '../../../Relay/cli/io';
+import { main } from '../../../Relay/cli/main';
+import { SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
 import { createLogger } from '../../../Relay/logging/logger';
 import { createPartnerCenterClient, credentialError } from '../../../Relay/partnercenter';
 import type { SignInStatus } from '../../../Relay/ports';
@@ -315,6 +318,10 @@ describe('each ✖ names its fix', () => {
       detail: '0 queued, 0 running, 1 dead',
       fix: expect.stringMatching(/cosell dead-letters list/),
     });
+    // Retried and done: the queue is clean again for the tests after this one.
+    await stack.relay.store.retryDeadLetter(job!.id, new Date());
+    await stack.relay.store.complete((await stack.relay.store.claim(new Date(Date.now() + 1000)))!.id);
+    expect((await run('queue')).ok).toBe(true);
 
     expect(await run('queue', { relay: relayHealthReader('http://127.0.0.1:9') })).toMatchObject({
       ok: false,
@@ -390,4 +397,30 @@ it('the relay warns on /metrics and in the log 14 days before the Partner Center
     }),
   );
   await monitor.stop();
+});
+
+it('`cosell doctor` is all ✔ against the sandbox (COSELL_SANDBOX: the simulators and the relay), exit 0', async () => {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    COSELL_SANDBOX: 'true',
+    COSELL_HOST: '127.0.0.1',
+    COSELL_DATAVERSE_URL: stack.dataverse.url,
+    COSELL_DATAVERSE_WEBHOOK_KEY: SANDBOX_WEBHOOK_KEY,
+    COSELL_PC_BASE_URL: stack.partnerCenter.url,
+    COSELL_PC_WEBHOOK_BASE_URL: stack.partnerCenter.url,
+    COSELL_PUBLIC_URL: stack.relayUrl,
+    COSELL_RECONCILE_INTERVAL_SEC: '0',
+  });
+  try {
+    const io = captureIo();
+    const code = await main(['doctor', '--relay-url', stack.relayUrl], io);
+    expect(io.err).toBe('');
+    expect(io.out).not.toContain('✖');
+    expect(io.out).toMatch(/^✔ Configuration/);
+    expect(io.out).toMatch(/all 12 checks passed\n$/);
+    expect(code).toBe(0);
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
 });

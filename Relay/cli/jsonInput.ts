@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { ValidationError } from '../../Domain';
+import { excessNestingAt, MAX_JSON_DEPTH, ValidationError } from '../../Domain';
 
 export class InputError extends Error {
   constructor(
@@ -25,12 +25,17 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /**
- * Parse JSON text strictly; a leading UTF-8 BOM is dropped (Windows tools write one, JSON.parse
+ * Parse JSON text strictly, nested at most MAX_JSON_DEPTH levels; a leading UTF-8 BOM is dropped (Windows tools write one, JSON.parse
  * rejects it). V8's messages do not always carry a position, so a failure is located with
  * jsonc-parser (strict options: no comments, no trailing commas) to name the line and column.
  */
 export function parseJsonText(file: string, text: string): unknown {
   const body = text.replace(/^\uFEFF/, '');
+  // Our parsers walk the result recursively: deep input would overflow the stack, so refuse it first.
+  const tooDeep = excessNestingAt(body);
+  if (tooDeep >= 0) {
+    throw new InputError(file, lineColumn(body, tooDeep), `nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return JSON.parse(body);
   } catch (error) {

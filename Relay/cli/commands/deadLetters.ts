@@ -1,9 +1,19 @@
 import type { Command } from 'commander';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { sqliteQueueFile } from '../../store/openStore';
 import { SqliteStore } from '../../store/sqliteStore';
 import type { CliIo } from '../io';
 
-const storeAt = (dataDir: string) => new SqliteStore({ filename: path.join(dataDir, 'relay.sqlite') });
+/** The relay's queue in `dataDir`; null (and a message, exit 1) when there is none: opening would create an empty one. */
+function storeAt(dataDir: string, io: CliIo): SqliteStore | null {
+  const file = sqliteQueueFile(dataDir);
+  if (existsSync(file)) return new SqliteStore({ filename: file });
+  io.stderr(
+    `cosell dead-letters: no relay database at ${file}: is --data-dir (or COSELL_DATA_DIR) the folder the relay runs with?\n`,
+  );
+  io.exitCode = 1;
+  return null;
+}
 
 /** `cosell dead-letters list|retry`: jobs that exhausted their retries, on the relay's own store (WAL: safe while it runs). */
 export function registerDeadLetters(program: Command, io: CliIo): void {
@@ -20,7 +30,8 @@ export function registerDeadLetters(program: Command, io: CliIo): void {
     .command('list')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const store = storeAt(deadLetters.opts<{ dataDir: string }>().dataDir);
+      const store = storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
+      if (!store) return;
       try {
         const jobs = await store.listDeadLetters();
         if (options.json) return io.stdout(`${JSON.stringify(jobs, null, 2)}\n`);
@@ -40,7 +51,8 @@ export function registerDeadLetters(program: Command, io: CliIo): void {
     .argument('[ids...]', 'dead letter ids (all when omitted with --all)')
     .option('--all', 'retry every dead letter')
     .action(async (ids: string[], options: { all?: boolean }) => {
-      const store = storeAt(deadLetters.opts<{ dataDir: string }>().dataDir);
+      const store = storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
+      if (!store) return;
       try {
         const targets = options.all ? (await store.listDeadLetters()).map((j) => j.id) : ids;
         if (!targets.length) {

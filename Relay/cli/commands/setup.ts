@@ -10,6 +10,20 @@ import type { CliIo } from '../io';
 
 const SYMBOL: Record<PlanItem['action'], string> = { create: '+', update: '~', unchanged: '=' };
 
+const EXAMPLES = {
+  '--dataverse-url': 'https://contoso.crm.dynamics.com',
+  '--relay-url': 'https://cosell-relay.contoso.com',
+} as const;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** `cosell setup`: make a Dataverse environment and Partner Center ready for the relay (idempotent). */
 export function registerSetup(program: Command, io: CliIo): void {
   program
@@ -30,6 +44,17 @@ export function registerSetup(program: Command, io: CliIo): void {
         relayClientId?: string;
         dryRun?: boolean;
       }) => {
+        // A flag's value is checked as the flag: loadConfig would blame COSELL_DATAVERSE_URL for it.
+        for (const [flag, value] of [
+          ['--dataverse-url', options.dataverseUrl],
+          ['--relay-url', options.relayUrl],
+        ] as const) {
+          if (value !== undefined && !isHttpUrl(value)) {
+            io.stderr(`cosell setup: ${flag} '${value}' is not an http(s) URL (e.g. ${EXAMPLES[flag]})\n`);
+            io.exitCode = 2;
+            return;
+          }
+        }
         const config = loadConfig({ ...process.env, COSELL_DATAVERSE_URL: options.dataverseUrl });
         const relayUrl = options.relayUrl ?? config.publicUrl;
         if (!relayUrl) {

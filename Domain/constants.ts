@@ -571,7 +571,7 @@ export const RegistrationEntitySets = {
 
 /** Columns and navigations of the platform tables `cosell setup` reads and writes (§5.6). */
 export const RegistrationColumns = {
-  solution: { uniqueName: 'uniquename', version: 'version' },
+  solution: { uniqueName: 'uniquename', version: 'version', isManaged: 'ismanaged' },
   serviceEndpoint: {
     id: 'serviceendpointid',
     name: 'name',

@@ -1,13 +1,12 @@
 /**
- * `cosell setup`: bring an environment to the state the relay needs, idempotently — import the
- * solution (skipped when that version is installed), set environment variable values, register the
+ * `cosell setup`: bring an environment to the state the relay needs, idempotently — import or
+ * upgrade the solution keeping customizations (skipped when that version is installed, refused when
+ * older), set environment variable values, register the
  * service endpoint and the manifest's steps, register the Partner Center webhook for the four
  * referral events (overwriting: one registration per tenant, the last one wins), then send a test
  * event and confirm it arrived. `dryRun` only reports the plan.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import JSZip from 'jszip';
-import { XMLParser } from 'fast-xml-parser';
+import { createHash } from 'node:crypto';
 import {
   EnvironmentVariableColumns,
   EnvironmentVariables,
@@ -24,6 +23,13 @@ import { buildStepManifest, SERVICE_ENDPOINT_NAME } from '../../Plugins/manifest
 import { registerSteps } from '../../Plugins/registration';
 import type { PlanItem } from '../../Plugins/registration';
 import type { DataverseApi, PartnerCenterApi } from '../ports';
+import {
+  decideSolutionImport,
+  importSolutionPackage,
+  installedSolution,
+  readSolutionPackage,
+  solutionChanges,
+} from './solutionUpgrade';
 
 export type { PlanItem };
 
@@ -65,18 +71,6 @@ const CONNECTION_NORMAL = 1;
 export const keyFingerprint = (key: string) =>
   `key sha256:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 
-export async function solutionVersion(zip: Uint8Array): Promise<string> {
-  const archive = await JSZip.loadAsync(zip);
-  const xml = await archive.file('solution.xml')?.async('string');
-  if (!xml) throw new Error('The solution zip has no solution.xml: is it a Dataverse solution?');
-  const parsed = new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(xml) as {
-    ImportExportXml?: { SolutionManifest?: { Version?: string } };
-  };
-  const version = parsed.ImportExportXml?.SolutionManifest?.Version;
-  if (!version) throw new Error('solution.xml has no SolutionManifest/Version.');
-  return String(version);
-}
-
 export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const plan: PlanItem[] = [];
   const note = (item: PlanItem) => {
@@ -87,26 +81,19 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   const relayUrl = options.relayUrl.replace(/\/+$/, '');
 
   if (options.solutionZip) {
-    const version = await solutionVersion(options.solutionZip);
-    const [installed] = await dataverse.retrieveMultiple(RegistrationEntitySets.solutions, {
-      select: [RegistrationColumns.solution.version],
-      filter: where.eq(RegistrationColumns.solution.uniqueName, SOLUTION_UNIQUE_NAME),
-    });
-    const current = installed?.[RegistrationColumns.solution.version] as string | undefined;
-    const action = current === version ? 'unchanged' : current ? 'update' : 'create';
+    // Safe upgrades (./solutionUpgrade.ts): customizations kept, staged upgrade, no downgrade.
+    const incoming = await readSolutionPackage(options.solutionZip);
+    const installed = await installedSolution(dataverse);
+    const action = decideSolutionImport(incoming, installed);
     note({
       component: 'solution',
-      name: `${SOLUTION_UNIQUE_NAME} ${version}`,
-      action,
-      detail: current && current !== version ? `installed ${current}` : undefined,
+      name: `${SOLUTION_UNIQUE_NAME} ${incoming.version}`,
+      action: action === 'unchanged' ? 'unchanged' : action === 'create' ? 'create' : 'update',
+      detail: installed && action !== 'unchanged' ? `installed ${installed.version}` : undefined,
     });
-    if (action !== 'unchanged' && !dryRun) {
-      await dataverse.executeAction('ImportSolution', {
-        CustomizationFile: Buffer.from(options.solutionZip).toString('base64'),
-        OverwriteUnmanagedCustomizations: true,
-        PublishWorkflows: true,
-        ImportJobId: randomUUID(),
-      });
+    if (action !== 'unchanged') {
+      if (installed) for (const item of await solutionChanges(dataverse, incoming)) note(item);
+      if (!dryRun) await importSolutionPackage(dataverse, options.solutionZip, incoming, action);
     }
   }
 

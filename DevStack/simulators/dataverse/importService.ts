@@ -12,6 +12,8 @@ import type { Security } from './security';
 import { ensureMessageFilters, ROOT_BUSINESS_UNIT_ID } from './seed';
 import { parseSolutionZip, SolutionImportError, validateSolution } from './solutionImport';
 import type { ParsedSolution } from './solutionImport';
+import { DEFAULT_IMPORT_OPTIONS, FormLayers, HOLDING_SUFFIX } from './solutionLayers';
+import type { ImportOptions } from './solutionLayers';
 import type { RecordStore, Row } from './store';
 
 export const SCHEMA_META_KEY = 'schema';
@@ -26,9 +28,70 @@ export interface ImportSummary {
 }
 
 export class ImportService {
+  private readonly formLayers: FormLayers;
+
   constructor(
     private readonly deps: { store: RecordStore; metadata: MetadataStore; clock: Clock; security: Security },
-  ) {}
+  ) {
+    this.formLayers = new FormLayers(deps.store);
+  }
+
+  private installedSolution(uniqueName: string): Row | undefined {
+    return this.deps.store.get('solution', stableGuid('solution', uniqueName));
+  }
+
+  /** The import is refused before anything changes (solutionLayers.ts has the rules and sources). */
+  private checkAgainstInstalled(parsed: ParsedSolution, options: ImportOptions): void {
+    const installed = this.installedSolution(parsed.uniqueName);
+    const kind = (managed: boolean) => (managed ? 'managed' : 'unmanaged');
+    if (installed && Boolean(installed.ismanaged) !== parsed.managed)
+      throw new DataverseError(
+        400,
+        ErrorCodes.importFailed,
+        `The solution ${parsed.uniqueName} is already installed as a ${kind(Boolean(installed.ismanaged))} solution; ` +
+          `a ${kind(parsed.managed)} package cannot update it.`,
+      );
+    if (!options.holdingSolution) return;
+    if (!parsed.managed || !installed)
+      throw new DataverseError(
+        400,
+        ErrorCodes.importFailed,
+        `HoldingSolution needs a managed package of a managed solution that is installed; ${parsed.uniqueName} is not.`,
+      );
+    if (this.installedSolution(parsed.uniqueName + HOLDING_SUFFIX))
+      throw new DataverseError(
+        400,
+        ErrorCodes.importFailed,
+        `An upgrade of ${parsed.uniqueName} is already staged (${parsed.uniqueName}${HOLDING_SUFFIX}): apply it with DeleteAndPromote first.`,
+      );
+  }
+
+  /** DeleteAndPromote: the holding solution replaces the installed version. Returns the solution id. */
+  deleteAndPromote(uniqueName: string): string {
+    const { store } = this.deps;
+    const holdingId = stableGuid('solution', uniqueName + HOLDING_SUFFIX);
+    const holding = store.get('solution', holdingId);
+    if (!holding)
+      throw new DataverseError(
+        400,
+        ErrorCodes.importFailed,
+        `No holding solution ${uniqueName}${HOLDING_SUFFIX} to promote: import the new version with HoldingSolution first.`,
+      );
+    store.delete('solution', holdingId);
+    const solutionId = stableGuid('solution', uniqueName);
+    const now = this.deps.clock.now().toISOString();
+    store.put('solution', solutionId, {
+      ...store.get('solution', solutionId),
+      solutionid: solutionId,
+      uniquename: uniqueName,
+      friendlyname: holding.friendlyname,
+      version: holding.version,
+      ismanaged: true,
+      modifiedon: now,
+      versionnumber: store.nextVersion(),
+    });
+    return solutionId;
+  }
 
   async parse(bytes: Uint8Array): Promise<ParsedSolution> {
     try {
@@ -43,8 +106,9 @@ export class ImportService {
   }
 
   /** Must run inside a store transaction (rows) — metadata changes only after validation passed. */
-  apply(parsed: ParsedSolution): ImportSummary {
+  apply(parsed: ParsedSolution, options: ImportOptions = DEFAULT_IMPORT_OPTIONS): ImportSummary {
     const { store, metadata } = this.deps;
+    this.checkAgainstInstalled(parsed, options);
     const relationships = validateSolution(parsed, metadata);
     const now = this.deps.clock.now().toISOString();
     const put = (entity: string, id: string, row: Row): void => {
@@ -82,12 +146,13 @@ export class ImportService {
     for (const role of parsed.roles) this.deps.security.putRole(role, ROOT_BUSINESS_UNIT_ID, now);
 
     for (const form of parsed.forms) {
+      const current = (store.get('systemform', form.formid)?.formxml as string | undefined) ?? null;
       put('systemform', form.formid, {
         formid: form.formid,
         name: form.name,
         objecttypecode: form.entity,
         type: form.type,
-        formxml: form.formxml,
+        formxml: this.formLayers.importForm(form.formid, form.formxml, current, parsed.managed, options),
         formactivationstate: 1,
         formpresentation: 1,
         iscustomizable: !parsed.managed,
@@ -157,10 +222,12 @@ export class ImportService {
       }
     }
 
-    const solutionId = stableGuid('solution', parsed.uniqueName);
+    // A staged upgrade is its own solution row until DeleteAndPromote.
+    const uniqueName = parsed.uniqueName + (options.holdingSolution ? HOLDING_SUFFIX : '');
+    const solutionId = stableGuid('solution', uniqueName);
     put('solution', solutionId, {
       solutionid: solutionId,
-      uniquename: parsed.uniqueName,
+      uniquename: uniqueName,
       friendlyname: parsed.friendlyName,
       version: parsed.version,
       ismanaged: parsed.managed,

@@ -714,12 +714,27 @@ export class WebApi {
         const file = body.CustomizationFile;
         if (typeof file !== 'string' || !file) throw badRequest('CustomizationFile (base64 zip) is required');
         const parsed = await this.deps.importer.parse(Buffer.from(file, 'base64'));
-        this.deps.importer.apply(parsed);
+        this.deps.importer.apply(parsed, {
+          overwriteUnmanagedCustomizations: body.OverwriteUnmanagedCustomizations === true,
+          holdingSolution: body.HoldingSolution === true,
+        });
         if (name === 'ImportSolution') return noContent();
         return json(200, {
           '@odata.context': `${this.apiUrl}$metadata#Microsoft.Dynamics.CRM.ImportSolutionAsyncResponse`,
           AsyncOperationId: randomUUID(),
           ImportJobKey: typeof body.ImportJobId === 'string' ? body.ImportJobId : randomUUID(),
+        });
+      }
+      case 'DeleteAndPromote': {
+        this.deps.security.requireMiscPrivilege(
+          scope.access ?? this.deps.security.contextOf(scope.caller),
+          'prvImportCustomization',
+        );
+        if (typeof body.UniqueName !== 'string' || !body.UniqueName)
+          throw badRequest('UniqueName (the solution to upgrade) is required');
+        return json(200, {
+          '@odata.context': `${this.apiUrl}$metadata#Microsoft.Dynamics.CRM.DeleteAndPromoteResponse`,
+          SolutionId: this.deps.importer.deleteAndPromote(body.UniqueName),
         });
       }
       case 'PublishAllXml':

@@ -1,0 +1,122 @@
+/**
+ * Safe upgrades by `cosell setup`, on the Dataverse simulator (which keeps a customizer's unmanaged
+ * layer over our managed form unless an import overwrites customizations): a customizer's field-map
+ * edit on the shipped form survives setup with a newer zip, the upgrade is staged and promoted, the
+ * plan says what changes, and an older zip is refused.
+ */
+import { readFileSync } from 'node:fs';
+import JSZip from 'jszip';
+import { RegistrationColumns, RegistrationEntitySets } from '../../../Domain/constants';
+import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
+import { fieldMapsInFormXml, setFieldMapInFormXml } from '../../../Domain/formXmlControls';
+import { createDataverseClient, staticTokenProvider } from '../../../Relay/dataverse';
+import type { DataverseClient } from '../../../Relay/dataverse';
+import { runSetup } from '../../../Relay/config/setup';
+import type { PlanItem } from '../../../Relay/config/setup';
+import { findManagedZip } from '../../../DevStack/sandbox/stack';
+import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
+import { FakePartnerCenter } from '../../testkit/fakePartnerCenter';
+import { closeAfterAll } from '../../testkit/cleanup';
+import { tokenFor } from '../../unit/dataverse/support';
+
+const ADMIN_APP = 'a11ce000-0000-4000-8000-0000000000ad';
+const SHIPPED_FORM = 'opportunity';
+
+/** The shipped zip with another version in solution.xml. */
+async function withVersion(zip: Buffer, version: string): Promise<Buffer> {
+  const archive = await JSZip.loadAsync(zip);
+  const xml = await archive.file('solution.xml')!.async('string');
+  archive.file('solution.xml', xml.replace(/<Version>[^<]*<\/Version>/, `<Version>${version}</Version>`));
+  return archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+describe('cosell setup upgrades the solution safely', () => {
+  let admin: DataverseClient;
+  let shipped: Buffer;
+  const actions: Array<{ name: string; parameters: Record<string, unknown> }> = [];
+
+  const setup = async (zip: Buffer, dryRun = false) => {
+    const plan: PlanItem[] = [];
+    await runSetup({
+      dataverse: admin,
+      partnerCenter: new FakePartnerCenter(),
+      relayUrl: 'https://cosell.contoso.com',
+      webhookKey: 'k'.repeat(40),
+      solutionZip: zip,
+      fieldMap: DEFAULT_FIELD_MAP,
+      dryRun,
+      testEvent: false,
+      report: (item) => plan.push(item),
+    });
+    return plan;
+  };
+  const shippedForm = async () => (await admin.getSystemForms(SHIPPED_FORM))[0]!;
+  const solutions = () =>
+    admin.retrieveMultiple(RegistrationEntitySets.solutions, {
+      select: [RegistrationColumns.solution.uniqueName, RegistrationColumns.solution.version],
+    });
+
+  beforeAll(async () => {
+    const simulator = await startDataverseSimulator({ port: 0 });
+    closeAfterAll(() => simulator.close());
+    admin = createDataverseClient({
+      environmentUrl: simulator.url,
+      tokens: staticTokenProvider(tokenFor(ADMIN_APP, { appid: 'cosell-setup', idtyp: 'app' })),
+      http: { sleep: async () => undefined },
+    });
+    const executeAction = admin.executeAction.bind(admin);
+    admin.executeAction = (name, parameters) => {
+      actions.push({ name, parameters });
+      return executeAction(name, parameters);
+    };
+    shipped = readFileSync(findManagedZip());
+    await setup(await withVersion(shipped, '1.0.0.0'));
+  });
+
+  it("keeps a customizer's field-map edit on the shipped form through an upgrade", async () => {
+    const customMap = JSON.stringify({
+      ...DEFAULT_FIELD_MAP,
+      entries: DEFAULT_FIELD_MAP.entries.slice(0, 3),
+    });
+    const form = await shippedForm();
+    await admin.update('systemforms', form.formid, {
+      formxml: setFieldMapInFormXml(form.formxml, customMap),
+    });
+    actions.length = 0;
+
+    const plan = await setup(await withVersion(shipped, '1.0.1.0'));
+
+    expect(plan[0]).toMatchObject({ component: 'solution', action: 'update', detail: 'installed 1.0.0.0' });
+    expect(plan).toContainEqual(
+      expect.objectContaining({ component: 'form', action: 'update', detail: expect.stringMatching(/kept/) }),
+    );
+    const imports = actions.filter((a) => a.name === 'ImportSolution' || a.name === 'DeleteAndPromote');
+    expect(imports.map((a) => a.name)).toEqual(['ImportSolution', 'DeleteAndPromote']);
+    expect(imports[0]!.parameters).toMatchObject({
+      OverwriteUnmanagedCustomizations: false,
+      HoldingSolution: true,
+    });
+    expect([...new Set(fieldMapsInFormXml((await shippedForm()).formxml))]).toEqual([customMap]);
+    expect(await solutions()).toEqual([
+      expect.objectContaining({ uniquename: 'PartnerCenterCoSell', version: '1.0.1.0' }),
+    ]);
+  });
+
+  it('changes nothing when that version is installed, and plans without importing in a dry run', async () => {
+    actions.length = 0;
+    expect((await setup(await withVersion(shipped, '1.0.1.0')))[0]).toMatchObject({ action: 'unchanged' });
+    const plan = await setup(await withVersion(shipped, '1.1.0.0'), true);
+    expect(plan[0]).toMatchObject({ action: 'update', detail: 'installed 1.0.1.0' });
+    expect(plan.filter((i) => i.component === 'form').length).toBeGreaterThan(0);
+    expect(actions.filter((a) => a.name === 'ImportSolution')).toEqual([]);
+  });
+
+  it('refuses to downgrade', async () => {
+    actions.length = 0;
+    await expect(setup(await withVersion(shipped, '1.0.0.5'))).rejects.toThrow(
+      /Refusing to downgrade PartnerCenterCoSell from 1\.0\.1\.0 to 1\.0\.0\.5/,
+    );
+    expect(actions).toEqual([]);
+    expect(await solutions()).toEqual([expect.objectContaining({ version: '1.0.1.0' })]);
+  });
+});

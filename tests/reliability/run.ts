@@ -21,7 +21,7 @@ const FULL: Sizes = {
   throttleBurst: 150,
   fuzzRequests: 5000,
   failoverBurst: 1000,
-  throughputBacklog: 300,
+  throughputBacklog: 200,
   // The product's default is 300 s; 120 s keeps the full run short and the goal still meaningful.
   reconcileIntervalSec: 120,
 };

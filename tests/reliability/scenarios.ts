@@ -10,6 +10,7 @@ import { DEV_TOKEN_PATH } from '../../Relay/server/routes/devToken';
 import { SANDBOX_WEBHOOK_KEY } from '../../DevStack/sandbox/stack';
 import { leadsPerReferral, referralsPerOpportunity, waitForConvergence } from './checks';
 import type { Tally } from './checks';
+import { failover, throughputOneReplica, throughputThreeReplicas } from './failover';
 import { convergenceLimitMs, goal, syncGoals } from './goals';
 import type { Scenario, ScenarioResult, Sizes } from './goals';
 import { startEnvironment, webhookUrls } from './environment';
@@ -429,6 +430,9 @@ export const SCENARIOS: Record<string, Scenario> = {
   throttling,
   fuzz: fuzzWebhooks,
   api: apiAccess,
+  failover,
+  'throughput 1 replica': throughputOneReplica,
+  'throughput 3 replicas': throughputThreeReplicas,
 };
 
 /** Runs one scenario on its own processes under `dir`. */

@@ -2,6 +2,9 @@
  * Rows of every table, persisted in SQLite (better-sqlite3; `:memory:` without a data dir). Writes
  * happen inside `transaction()`, which serialises writers and rolls back on failure — that is what
  * makes a `$batch` change set and a failing synchronous webhook step all-or-nothing.
+ * Rows are found by primary key and by lookup value without reading the table: Dataverse's own tables
+ * are indexed on their primary key and on every lookup column (the foreign keys of relationships), so
+ * "rows pointing at this record" costs what the matches cost there, not what the table's size costs.
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
@@ -22,6 +25,8 @@ export const isLookupValue = (value: unknown): value is LookupValue =>
   'id' in value &&
   'logicalName' in value;
 
+const LOOKUP_INDEX_BUILT = 'lookupIndexBuilt';
+
 export class RecordStore {
   private readonly db: Database.Database;
   private queue: Promise<unknown> = Promise.resolve();
@@ -39,7 +44,48 @@ export class RecordStore {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS records (entity TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (entity, id));
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS lookup_index (entity TEXT NOT NULL, attribute TEXT NOT NULL, target TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (entity, attribute, target, id));
+      CREATE INDEX IF NOT EXISTS lookup_index_row ON lookup_index (entity, id);
     `);
+    // A data dir written before the index existed: index its rows once.
+    if (!this.getMeta<boolean>(LOOKUP_INDEX_BUILT)) {
+      const rows = this.db.prepare('SELECT entity, id, data FROM records').all() as Array<{
+        entity: string;
+        id: string;
+        data: string;
+      }>;
+      this.db.transaction(() => {
+        for (const row of rows) this.indexLookups(row.entity, row.id, JSON.parse(row.data) as Row);
+        this.setMeta(LOOKUP_INDEX_BUILT, true);
+      })();
+    }
+  }
+
+  /** Rows of `entity` whose lookup `attribute` points at `targetId`, in insertion order. */
+  findByLookup(entity: string, attribute: string, targetId: string): Row[] {
+    const rows = this.db
+      .prepare(
+        `SELECT r.data FROM lookup_index x JOIN records r ON r.entity = x.entity AND r.id = x.id
+         WHERE x.entity = ? AND x.attribute = ? AND x.target = ? ORDER BY r.rowid`,
+      )
+      .all(entity, attribute, targetId.toLowerCase()) as Array<{ data: string }>;
+    return rows.map((r) => JSON.parse(r.data) as Row);
+  }
+
+  private indexStatements?: { remove: Database.Statement; insert: Database.Statement };
+
+  private indexLookups(entity: string, id: string, row: Row | null): void {
+    this.indexStatements ??= {
+      remove: this.db.prepare('DELETE FROM lookup_index WHERE entity = ? AND id = ?'),
+      insert: this.db.prepare(
+        'INSERT OR IGNORE INTO lookup_index (entity, attribute, target, id) VALUES (?, ?, ?, ?)',
+      ),
+    };
+    const { remove, insert } = this.indexStatements;
+    remove.run(entity, id);
+    if (!row) return;
+    for (const [attribute, value] of Object.entries(row))
+      if (isLookupValue(value)) insert.run(entity, attribute, value.id.toLowerCase(), id);
   }
 
   get(entity: string, id: string): Row | undefined {
@@ -62,9 +108,11 @@ export class RecordStore {
         'INSERT INTO records (entity, id, data) VALUES (?, ?, ?) ON CONFLICT(entity, id) DO UPDATE SET data = excluded.data',
       )
       .run(entity, id.toLowerCase(), JSON.stringify(row));
+    this.indexLookups(entity, id.toLowerCase(), row);
   }
 
   delete(entity: string, id: string): boolean {
+    this.indexLookups(entity, id.toLowerCase(), null);
     return (
       this.db.prepare('DELETE FROM records WHERE entity = ? AND id = ?').run(entity, id.toLowerCase())
         .changes > 0

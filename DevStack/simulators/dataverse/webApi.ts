@@ -16,6 +16,7 @@ import type { Caller, EventPipeline, Organization } from './events';
 import type { ImportService } from './importService';
 import type { MetadataStore, TableDef } from './metadata';
 import { evaluateFilter, filterProperties } from './odata/filter';
+import type { FilterNode } from './odata/filter';
 import { parseQueryOptions } from './odata/query';
 import type { ExpandOption, QueryOptions } from './odata/query';
 import { etagOf } from './organizationService';
@@ -455,7 +456,8 @@ export class WebApi {
         : null;
     }
     const id = row[table.primaryIdAttribute];
-    const children = store.list(target.logicalName).filter((child) => {
+    const referencing = navigation.relationship.referencingAttribute;
+    const children = store.findByLookup(target.logicalName, referencing, String(id)).filter((child) => {
       const value = child[navigation.relationship.referencingAttribute];
       return (
         isLookupValue(value) &&
@@ -485,6 +487,27 @@ export class WebApi {
       if (!attribute) throw badProperty(table.logicalName, first!);
       return wireValue(attribute, row[attribute.logicalName]);
     };
+  }
+
+  /**
+   * The rows an index finds for `filter`, or null when it names no indexed column: a conjunct
+   * `<primary key> eq <guid>` or `_<lookup>_value eq <guid>` (what Dataverse indexes, store.ts). The
+   * whole filter still runs over what comes back.
+   */
+  private seek(table: TableDef, filter: FilterNode | undefined): Row[] | null {
+    if (!filter) return null;
+    if (filter.kind === 'and') return this.seek(table, filter.left) ?? this.seek(table, filter.right);
+    if (filter.kind !== 'compare' || filter.op !== 'eq') return null;
+    const { left, right } = filter;
+    if (left.kind !== 'property' || right.kind !== 'literal' || right.type !== 'guid') return null;
+    const attribute = attributeByWireName(table, left.path);
+    if (!attribute) return null;
+    if (attribute.logicalName === table.primaryIdAttribute) {
+      const row = this.deps.store.get(table.logicalName, right.value);
+      return row ? [row] : [];
+    }
+    if (!['lookup', 'owner', 'customer'].includes(attribute.type)) return null;
+    return this.deps.store.findByLookup(table.logicalName, attribute.logicalName, right.value);
   }
 
   /** $filter, $orderby and $top over rows. */
@@ -532,9 +555,9 @@ export class WebApi {
     const access = this.access(req);
     // No privilege at all is an error; a depth that reaches only some rows filters the others out.
     security.requirePrivilege(access, table, 'Read');
-    const readable = this.deps.store
-      .list(table.logicalName)
-      .filter((row) => security.can(access, table, row, 'Read'));
+    const readable = (this.seek(table, query.filter) ?? this.deps.store.list(table.logicalName)).filter(
+      (row) => security.can(access, table, row, 'Read'),
+    );
     const all = this.select(table, readable, { ...query, top: undefined });
     const limited = query.top !== undefined ? all.slice(0, query.top) : all;
     const skip = Number(req.query.get('$skiptoken') ?? 0) || 0;

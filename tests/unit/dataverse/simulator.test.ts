@@ -20,6 +20,7 @@ import {
   parseRemoteExecutionContext,
 } from '../../../Domain';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
+import { RecordStore } from '../../../DevStack/simulators/dataverse/store';
 import type { DataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { startRecordingServer, type RecordingServer } from '../../testkit/recordingServer';
 import { tokenFor } from './support';
@@ -373,6 +374,50 @@ describe('webhook steps registered through the Web API', () => {
 });
 
 describe('Web API semantics', () => {
+  it('finds rows by lookup and by primary key through an index, not by reading the whole table', async () => {
+    const account = async (name: string) =>
+      (await api('POST', 'accounts', { name }, { prefer: 'return=representation' })).json.accountid as string;
+    const [a, b] = [await account('Indexed A'), await account('Indexed B')];
+    const deals: string[] = [];
+    for (const [parent, n] of [
+      [a, 3],
+      [b, 2],
+    ] as const)
+      for (let i = 0; i < n; i += 1) {
+        const created = await api(
+          'POST',
+          'opportunities',
+          { name: `Indexed deal ${i}`, 'parentaccountid@odata.bind': `/accounts(${parent})` },
+          { prefer: 'return=representation' },
+        );
+        deals.push(created.json.opportunityid as string);
+      }
+    const list = jest.spyOn(RecordStore.prototype, 'list');
+    try {
+      const byLookup = await api(
+        'GET',
+        `opportunities?$select=name&$filter=_parentaccountid_value eq ${a} and name ne 'x'`,
+      );
+      expect(byLookup.json.value.map((r: { opportunityid: string }) => r.opportunityid)).toEqual(
+        deals.slice(0, 3),
+      );
+      const byId = await api('GET', `opportunities?$select=name&$filter=opportunityid eq ${deals[4]}`);
+      expect(byId.json.value).toHaveLength(1);
+      const expanded = await api(
+        'GET',
+        `accounts(${b})?$select=name&$expand=opportunity_parent_account($select=name)`,
+      );
+      expect(expanded.json.opportunity_parent_account).toHaveLength(2);
+      expect(list.mock.calls.filter(([entity]) => entity === 'opportunity')).toEqual([]);
+      // A filter on no indexed column still reads the table, with the same rows for the same question.
+      const scanned = await api('GET', `opportunities?$select=name&$filter=startswith(name,'Indexed deal')`);
+      expect(scanned.json.value).toHaveLength(5);
+      expect(list.mock.calls.filter(([entity]) => entity === 'opportunity')).toHaveLength(1);
+    } finally {
+      list.mockRestore();
+    }
+  });
+
   it('answers a stale If-Match with 412 and the concurrency error code', async () => {
     const created = await api('POST', 'accounts', { name: 'Etag' }, { prefer: 'return=representation' });
     const etag = created.json['@odata.etag'] as string;

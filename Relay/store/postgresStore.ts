@@ -15,6 +15,7 @@ import type { PoolClient } from 'pg';
 import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from '../ports';
 import { checkSchemaName, lockIdSql, migratePostgres } from './postgresSchema';
 import { DEFAULT_LEASE_MS } from './lease';
+import type { QueueSnapshot } from './snapshot';
 
 interface JobRow {
   id: string;
@@ -64,6 +65,9 @@ export class PostgresUnavailableError extends Error {
     this.name = 'PostgresUnavailableError';
   }
 }
+
+const chunks = <T>(items: T[], size = 1000): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/database (COSELL_DATABASE_URL). */
@@ -314,6 +318,56 @@ export class PostgresStore implements Store {
       [key, now, this.now()],
     );
     return result.rowCount ?? 0;
+  }
+
+  /**
+   * Load a snapshot taken from another store (`cosell store migrate`) in one transaction, into an
+   * empty queue only: merging two live queues could run a record's jobs twice.
+   */
+  async restore(snapshot: QueueSnapshot): Promise<void> {
+    await this.transaction(async (client) => {
+      const { rows } = await client.query<{ used: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${this.jobs}) OR EXISTS (SELECT 1 FROM ${this.state}) AS used`,
+      );
+      if (rows[0]?.used)
+        throw new Error(
+          `the PostgreSQL queue in schema ${this.schema} is not empty: migrate into a new schema or database`,
+        );
+      // Arrays unnested in batches: one round trip per thousand rows, not per row.
+      for (const batch of chunks(snapshot.jobs)) {
+        await client.query(
+          `INSERT INTO ${this.jobs} (id, kind, key, payload, status, attempts, run_at, created_at, updated_at, last_error, correlation_id, lease_until)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::int[],
+             $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[], $12::timestamptz[])`,
+          [
+            batch.map((j) => j.id),
+            batch.map((j) => j.kind),
+            batch.map((j) => j.key),
+            batch.map((j) => JSON.stringify(j.payload)),
+            batch.map((j) => j.status),
+            batch.map((j) => j.attempts),
+            batch.map((j) => j.runAt),
+            batch.map((j) => j.createdAt),
+            batch.map((j) => j.updatedAt),
+            batch.map((j) => j.lastError),
+            batch.map((j) => j.correlationId),
+            batch.map((j) => j.leaseUntil),
+          ],
+        );
+      }
+      for (const batch of chunks(snapshot.receipts)) {
+        await client.query(
+          `INSERT INTO ${this.receipts} (receipt, received_at) SELECT * FROM unnest($1::text[], $2::timestamptz[])`,
+          [batch.map((r) => r.receipt), batch.map((r) => r.receivedAt)],
+        );
+      }
+      for (const batch of chunks(snapshot.state)) {
+        await client.query(
+          `INSERT INTO ${this.state} (key, value) SELECT * FROM unnest($1::text[], $2::text[])`,
+          [batch.map((e) => e.key), batch.map((e) => e.value)],
+        );
+      }
+    });
   }
 
   private closed: Promise<void> | null = null;

@@ -15,6 +15,7 @@ import { GroupCommit } from './groupCommit';
 import type { Outcome } from './groupCommit';
 import { DEFAULT_LEASE_MS } from './lease';
 import { acquireQueueOwnership } from './queueOwnership';
+import type { QueueSnapshot } from './snapshot';
 import type { QueueOwnership } from './queueOwnership';
 
 /** Versioned schema: entry i takes PRAGMA user_version from i to i + 1. */
@@ -393,6 +394,32 @@ export class SqliteStore implements Store {
     return this.sql(
       "UPDATE jobs SET run_at = MIN(run_at, ?), updated_at = ? WHERE key = ? AND status = 'queued'",
     ).run(now.getTime(), this.now().getTime(), key).changes;
+  }
+
+  /**
+   * The whole queue, for `cosell store migrate`. Only its owner may take it (no relay is running),
+   * so running jobs are ones a crash interrupted: they come back queued.
+   */
+  async snapshot(): Promise<QueueSnapshot> {
+    await this.enqueues.drain();
+    return this.db
+      .transaction(() => ({
+        jobs: (this.db.prepare('SELECT * FROM jobs ORDER BY created_at').all() as JobRow[])
+          .map(toJob)
+          .map((job) =>
+            job.status === 'running' ? { ...job, status: 'queued' as const, leaseUntil: null } : job,
+          ),
+        receipts: (
+          this.db
+            .prepare('SELECT receipt, received_at FROM receipts WHERE received_at >= ?')
+            .all(this.now().getTime() - this.receiptTtlMs) as Array<{ receipt: string; received_at: number }>
+        ).map((row) => ({ receipt: row.receipt, receivedAt: new Date(row.received_at) })),
+        state: this.db.prepare('SELECT key, value FROM state ORDER BY key').all() as Array<{
+          key: string;
+          value: string;
+        }>,
+      }))
+      .deferred();
   }
 
   async close(): Promise<void> {

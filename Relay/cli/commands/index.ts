@@ -7,6 +7,7 @@ import { registerSetup } from './setup';
 import { registerDeadLetters } from './deadLetters';
 import { registerDoctor } from './doctor';
 import { registerLogin } from './login';
+import { registerStore } from './store';
 
 /** A command module adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerDeadLetters,
   registerLogin,
   registerDoctor,
+  registerStore,
 ];

@@ -50,13 +50,14 @@ export function missingHandlers(code: string): string[] {
   return Object.values(FormHandlers).filter((handler) => typeof lookup(sandbox, handler) !== 'function');
 }
 
-/** The global function name relayauth.js must define, if evaluating `code` does not define it. */
+/** The global function names relayauth.js must define that evaluating `code` does not define. */
 export function missingRelayAuth(code: string): string[] {
   // Loading must not touch window, storage or the DOM: MSAL is only constructed on the first token request.
   const sandbox: Record<string, unknown> = {};
   runInNewContext(code, sandbox, { filename: path.basename(RELAYAUTH_BUNDLE) });
-  const name = `${RelayAuthWebResource.globalNamespace}.${RelayAuthWebResource.factoryName}`;
-  return typeof lookup(sandbox, name) === 'function' ? [] : [name];
+  return [RelayAuthWebResource.factoryName, RelayAuthWebResource.relayClientFactoryName]
+    .map((factory) => `${RelayAuthWebResource.globalNamespace}.${factory}`)
+    .filter((name) => typeof lookup(sandbox, name) !== 'function');
 }
 
 async function buildLibrary(

@@ -636,6 +636,8 @@ export const RelayAuthWebResource = {
   id: 'a472f56e-332f-40a6-ac44-1434241c40c7',
   globalNamespace: 'PartnerCoSell.RelayAuth',
   factoryName: 'createMsalTokenProvider',
+  /** The relay client itself, which the PCF control loads from here rather than bundling it. */
+  relayClientFactoryName: 'createRelayClientForUser',
 } as const;
 
 // ---- Closing and qualifying from Partner Center ----

@@ -19,7 +19,7 @@ import { createDevTokenProvider, SANDBOX_CLIENT_ID } from './devTokenProvider';
 import type { FetchLike } from './http';
 // Types only: MSAL itself is in the relayauth.js web resource, loaded when a real client id needs it.
 import type { MsalApp } from './msalTokenProvider';
-import { loadRelayAuth, webResourceUrl, type MsalTokenProviderFactory } from './relayAuthLoader';
+import { loadRelayLibrary, type MsalTokenProviderFactory } from './relayAuthLoader';
 import { RelayError, relayFailureMessage } from './relayError';
 
 /** The current value of an environment variable: its value row if any, else its default; null if unset. */
@@ -55,12 +55,7 @@ export interface RelayClientForUserOptions {
 
 /** `PartnerCoSell.RelayAuth.createMsalTokenProvider` from `<clientUrl>/WebResources/pcs_/scripts/relayauth.js`. */
 export async function loadMsalFromWebResource(clientUrl?: string): Promise<MsalTokenProviderFactory> {
-  const base = clientUrl?.trim() || window.location.origin;
-  const library = await loadRelayAuth(
-    webResourceUrl(base, RelayAuthWebResource.name),
-    RelayAuthWebResource.globalNamespace,
-  );
-  return library.createMsalTokenProvider;
+  return (await loadRelayLibrary(clientUrl)).createMsalTokenProvider;
 }
 
 export async function createRelayClientForUser(options: RelayClientForUserOptions): Promise<RelayClient> {

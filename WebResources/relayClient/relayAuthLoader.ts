@@ -2,7 +2,8 @@
  * Loads the sign-in library (web resource `pcs_/scripts/relayauth.js`, MSAL inside) on first need.
  *
  * Why a separate web resource: MSAL for the browser is ~300 KB minified, seven times the rest of the PCF
- * control, and the local sandbox never needs it (its relay issues development tokens). pcf-scripts
+ * control. The relay client lives there too (relayAuthLibrary.ts): a seller who never presses a relay
+ * button does not download it, and the control's bundle.js stays under 40 KB. pcf-scripts
  * allows neither code splitting nor a custom webpack config, so the control cannot lazy-load a chunk;
  * instead it injects a `<script>` for the web resource, as a form library would be loaded.
  *
@@ -11,15 +12,23 @@
  * scripts should prefer `getGlobalContext().getWebResourceUrl(name)`, which adds the platform's caching
  * token (https://learn.microsoft.com/power-apps/developer/model-driven-apps/clientapi/reference/xrm-utility/getglobalcontext/getwebresourceurl).
  */
+import { RelayAuthWebResource } from '../../Domain/constants';
+import type { RelayClient } from '../../Domain/relayApi';
 import type { TokenProvider } from './createRelayClient';
+import type { RelayClientForUserOptions } from './environment';
 import type { MsalTokenProviderOptions } from './msalTokenProvider';
 
 /** `PartnerCoSell.RelayAuth.createMsalTokenProvider` as the library defines it. */
 export type MsalTokenProviderFactory = (options: MsalTokenProviderOptions) => TokenProvider;
 
+/** `PartnerCoSell.RelayAuth.createRelayClientForUser`: the relay client, with MSAL from the same file. */
+export type RelayClientFactory = (options: RelayClientForUserOptions) => Promise<RelayClient>;
+
 /** What relayauth.js puts on `window` (see relayAuthLibrary.ts). */
 export interface RelayAuthLibrary {
   createMsalTokenProvider: MsalTokenProviderFactory;
+  /** Absent from a relayauth.js older than the PCF control 1.1.0. */
+  createRelayClientForUser?: RelayClientFactory;
 }
 
 /** `pcs_/scripts/relayauth.js` under the org URL; a trailing slash on the URL is tolerated. */
@@ -34,8 +43,12 @@ export function findRelayAuth(scope: object, globalNamespace: string): RelayAuth
   const library = globalNamespace
     .split('.')
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], scope);
-  const factory = (library as Partial<RelayAuthLibrary> | undefined)?.createMsalTokenProvider;
-  return typeof factory === 'function' ? { createMsalTokenProvider: factory } : undefined;
+  const { createMsalTokenProvider: factory, createRelayClientForUser: relay } =
+    (library as Partial<RelayAuthLibrary> | undefined) ?? {};
+  if (typeof factory !== 'function') return undefined;
+  return typeof relay === 'function'
+    ? { createMsalTokenProvider: factory, createRelayClientForUser: relay }
+    : { createMsalTokenProvider: factory };
 }
 
 export interface ScriptHost {
@@ -78,4 +91,10 @@ export function loadRelayAuth(
     loading.then(settled, settled);
   }
   return loading;
+}
+
+/** The library from `<clientUrl>/WebResources/pcs_/scripts/relayauth.js` (default: the page's origin). */
+export function loadRelayLibrary(clientUrl?: string): Promise<RelayAuthLibrary> {
+  const base = clientUrl?.trim() || window.location.origin;
+  return loadRelayAuth(webResourceUrl(base, RelayAuthWebResource.name), RelayAuthWebResource.globalNamespace);
 }

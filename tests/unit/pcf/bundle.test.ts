@@ -1,12 +1,17 @@
 /**
  * What the production bundle.js contains, read from the built file (`npm test` builds first; a fresh
- * clone builds it once here): the platform libraries stay external and MSAL stays in its own web
- * resource. Sizes are measured by bench/pcf-bundle.bench.ts, not asserted here.
+ * clone builds it once here): the platform libraries stay external, the relay client and MSAL stay in
+ * their web resource, and the file stays within its size budget (a byte count, not a timing; the
+ * breakdown is bench/pcf-bundle.bench.ts's).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RelayAuthWebResource } from '../../../Domain/constants';
+import { DEV_TOKEN_PATH } from '../../../WebResources/relayClient/devTokenProvider';
 import { ensureBuiltControl } from '../../e2e/pcf/builtControl';
+
+/** Issue 18: React and Fluent external, the control's own bundle.js at most 40 KB. */
+const BUNDLE_BUDGET_BYTES = 40 * 1024;
 
 let code: string;
 beforeAll(() => {
@@ -23,9 +28,17 @@ it('takes React and Fluent UI from the platform (externals), bundling none of th
   }
 });
 
-it('leaves MSAL to the sign-in library web resource and knows where to load it from', () => {
+it('fits the 40 KB budget', () => {
+  expect(Buffer.byteLength(code)).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+});
+
+it('leaves the relay client and MSAL to the relay library web resource and knows where to load it from', () => {
   for (const msalMarker of ['login.microsoftonline.com', 'msal.js.browser', 'interaction_required']) {
     expect([msalMarker, code.includes(msalMarker)]).toEqual([msalMarker, false]);
+  }
+  // The relay client's development-token path, its API routes and its failure texts.
+  for (const clientMarker of [DEV_TOKEN_PATH, '/api/opportunities/', 'Nothing is lost']) {
+    expect([clientMarker, code.includes(clientMarker)]).toEqual([clientMarker, false]);
   }
   expect(code).toContain(RelayAuthWebResource.name);
   expect(code).toContain(RelayAuthWebResource.globalNamespace);

@@ -100,7 +100,7 @@ describe('PartnerCenterSync lifecycle', () => {
   });
 });
 
-describe('PartnerCenterSync sign-in library (MSAL outside the bundle)', () => {
+describe('PartnerCenterSync relay library (relay client and MSAL outside the bundle)', () => {
   const CLIENT_URL = 'https://contoso.crm.dynamics.com';
   const libraryUrl = `${CLIENT_URL}/WebResources/${RelayAuthWebResource.name}`;
   const relayScripts = () =>
@@ -135,24 +135,29 @@ describe('PartnerCenterSync sign-in library (MSAL outside the bundle)', () => {
     await flush();
     expect(relayScripts().map((s) => s.src)).toEqual([libraryUrl]);
 
-    // The web resource cannot be served: the seller reads the sign-in failure, and the next click retries.
+    // The web resource cannot be served: the seller reads that the relay is out of reach, and the next
+    // click retries.
     act(() => void relayScripts()[0]!.dispatchEvent(new Event('error')));
     await flush(); // the rejection reaches the view
     await flush(); // Fluent MessageBar's DelayedRender
-    expect(screen.getByText(/not signed in to the co-sell relay/)).toBeTruthy();
+    expect(screen.getByText(/The co-sell relay can't be reached/)).toBeTruthy();
     relayScripts().forEach((s) => s.remove());
     fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
     await flush();
     expect(relayScripts().map((s) => s.src)).toEqual([libraryUrl]);
+    // Settle that load too: a load still in flight is shared with the next caller of the same URL.
+    act(() => void relayScripts()[0]!.dispatchEvent(new Event('error')));
+    await flush();
   });
 
-  it('never loads it when pcs_RelayClientId is the sandbox value', async () => {
+  it('loads it in the sandbox too: the relay client lives there, MSAL inside stays unused', async () => {
     await createComponent(
       { syncEnabled: false, relayUrl: 'http://127.0.0.1:9' },
       { webAPI: webApiWith('sandbox'), page: { getClientUrl: () => CLIENT_URL } },
     );
+    expect(relayScripts()).toEqual([]);
     fireEvent.click(screen.getByRole('button', { name: 'Sync now' }));
     await flush();
-    expect(relayScripts()).toEqual([]);
+    expect(relayScripts().map((s) => s.src)).toEqual([libraryUrl]);
   });
 });

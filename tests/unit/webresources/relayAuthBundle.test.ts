@@ -25,16 +25,18 @@ function load(scope: Record<string, unknown> = {}): Record<string, unknown> {
   return (scope.PartnerCoSell as Record<string, Record<string, unknown>>).RelayAuth!;
 }
 
-it('defines PartnerCoSell.RelayAuth.createMsalTokenProvider as a function, in a bare global scope', () => {
+it('defines PartnerCoSell.RelayAuth.createMsalTokenProvider and createRelayClientForUser, in a bare global scope', () => {
   expect(`${RelayAuthWebResource.globalNamespace}.${RelayAuthWebResource.factoryName}`).toBe(
     'PartnerCoSell.RelayAuth.createMsalTokenProvider',
   );
   const library = load();
   expect(typeof library[RelayAuthWebResource.factoryName]).toBe('function');
+  expect(typeof library[RelayAuthWebResource.relayClientFactoryName]).toBe('function');
   expect(typeof library.relayScopes).toBe('function');
   expect(missingRelayAuth(code)).toEqual([]);
   expect(missingRelayAuth('var PartnerCoSell = {};')).toEqual([
     'PartnerCoSell.RelayAuth.createMsalTokenProvider',
+    'PartnerCoSell.RelayAuth.createRelayClientForUser',
   ]);
 });
 

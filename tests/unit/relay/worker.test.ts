@@ -31,6 +31,38 @@ describe('SyncWorker', () => {
       random: () => 0.5,
     });
 
+  it('renews the lease of a running job until it ends, so no other worker takes it over', async () => {
+    const leased = new SqliteStore({ filename: ':memory:', now: clock.now, leaseMs: 30 });
+    try {
+      const renew = jest.spyOn(leased, 'renewLease');
+      await leased.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: {} }]);
+      const handler = async () => {
+        // Real time passes (the renewal timer runs every 10 ms) while the clock stands still.
+        while (renew.mock.calls.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+        // Past the original lease, the job is still this worker's.
+        expect(await leased.claim(new Date(now.getTime() + 29))).toBeNull();
+      };
+      const running = new SyncWorker({
+        store: leased,
+        handlers: { 'opportunity.sync': handler },
+        clock,
+        logger: silentLogger,
+        maxAttempts: 3,
+        retryBaseMs: 1000,
+        concurrency: 1,
+        pollIntervalMs: 10,
+      }).runOnce();
+      expect(await running).toBe(true);
+      const calls = renew.mock.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      // Stopped with the job.
+      expect(renew.mock.calls.length).toBe(calls);
+      expect(await leased.depth()).toEqual({ queued: 0, running: 0, dead: 0 });
+    } finally {
+      await leased.close();
+    }
+  });
+
   it('completes a job that succeeds', async () => {
     const handler = jest.fn(async () => undefined);
     await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: { a: 1 } }]);

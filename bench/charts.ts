@@ -1,0 +1,77 @@
+/**
+ * The issue-level charts every benchmark draws the same way (bench/svgChart.ts underneath), so the
+ * pictures in bench/README.md read alike: ingest rate against receipts stored, calls per operation,
+ * and reconciliation cost against data size.
+ */
+import { barChart, lineChart } from './svgChart';
+import type { LineSeries } from './svgChart';
+
+/** "0", "100 k", "1 M": sizes as the x categories of a chart. */
+export const sizeLabel = (n: number) =>
+  n >= 1_000_000 ? `${n / 1_000_000} M` : n >= 1_000 ? `${n / 1_000} k` : String(n);
+
+export interface OperationCalls {
+  /** E.g. "outbound create", "update one field", "inbound new referral". */
+  operation: string;
+  /** API calls it made, from the relay's /metrics counters. */
+  calls: number;
+  /** The figure before the change, when known (drawn beside it). */
+  before?: number | null;
+  /** The most calls the operation may make. */
+  goal?: number | null;
+}
+
+/** Grouped bars per operation (before, now) with the goal as a dashed tick across each group. */
+export function callsPerOperationChart(operations: OperationCalls[]): string {
+  const hasBefore = operations.some((o) => typeof o.before === 'number');
+  return barChart({
+    title: 'API calls per operation',
+    categories: operations.map((o) => o.operation),
+    series: [
+      ...(hasBefore ? [{ name: 'before', values: operations.map((o) => o.before ?? null) }] : []),
+      { name: 'now', values: operations.map((o) => o.calls) },
+    ],
+    yLabel: 'calls (Dataverse + Partner Center)',
+    limits: operations.map((o) => o.goal ?? null),
+  });
+}
+
+export interface ReconciliationCost {
+  /** Records (opportunities, referrals) in the environment. */
+  sizes: number[];
+  /** One line per measured figure, one value per size (e.g. calls when nothing changed). */
+  series: LineSeries[];
+  yLabel?: string;
+  /** E.g. { y: 5, label: 'goal ≤ 5 calls' }. */
+  goal?: { y: number; label: string };
+}
+
+export function reconciliationCostChart(cost: ReconciliationCost): string {
+  return lineChart({
+    title: 'Reconciliation cost against data size',
+    categories: cost.sizes.map(sizeLabel),
+    series: cost.series,
+    xLabel: 'records in the environment',
+    yLabel: cost.yLabel ?? 'API calls per reconciliation',
+    guides: cost.goal ? [cost.goal] : [],
+  });
+}
+
+export interface IngestRate {
+  /** Receipts stored before each run. */
+  receipts: number[];
+  /** One line per route and concurrency: deliveries made durable per second at each level. */
+  series: LineSeries[];
+  goalPerSecond: number;
+}
+
+export function ingestRateChart(rate: IngestRate): string {
+  return lineChart({
+    title: 'Webhook ingest rate against receipts stored',
+    categories: rate.receipts.map(sizeLabel),
+    xLabel: 'receipts stored (7 days kept)',
+    yLabel: 'deliveries made durable per second',
+    series: rate.series,
+    guides: [{ y: rate.goalPerSecond, label: `goal ${rate.goalPerSecond}/s` }],
+  });
+}

@@ -90,9 +90,9 @@ export const webResources: readonly WebResourceDef[] = [
   {
     id: RelayAuthWebResource.id,
     name: RelayAuthWebResource.name,
-    displayName: 'Partner Center co-sell: relay sign-in library',
+    displayName: 'Partner Center co-sell: relay library',
     description:
-      'MSAL sign-in for the co-sell relay, loaded on demand by the Partner Center sync control (not a form library).',
+      'The co-sell relay client and its MSAL sign-in, loaded on demand by the Partner Center sync control (not a form library).',
   },
 ];
 

@@ -20,6 +20,7 @@ import { createCatalogueSolution, createSeedOpportunity } from '../DevStack/sand
 import { RecordStore } from '../DevStack/simulators/dataverse/store';
 import { wireDate } from '../DevStack/simulators/partnercenter/referralService';
 import { round, writeChart, writeResult } from './report';
+import { reconciliationCostChart } from './charts';
 import { lineChart } from './svgChart';
 
 const SIZES = (process.env.BENCH_RECONCILE_SIZES ?? '1000,10000,50000').split(',').map(Number);
@@ -145,17 +146,15 @@ async function main() {
   });
   writeChart(
     'reconciliation-calls',
-    lineChart({
-      title: 'Reconciliation with nothing changed: API calls',
-      categories,
-      xLabel: 'opportunities (and referrals) stored',
-      yLabel: 'calls per run',
+    reconciliationCostChart({
+      sizes: runs.map((r) => r.records),
+      yLabel: 'API calls per run, nothing changed',
       series: [
         { name: 'Dataverse', values: runs.map((r) => r.nothingChanged.calls.dataverse ?? 0) },
         { name: 'Partner Center', values: runs.map((r) => r.nothingChanged.calls.partnercenter ?? 0) },
         { name: 'total', values: runs.map((r) => r.nothingChanged.calls.total ?? 0) },
       ],
-      guides: [{ y: GOAL_CALLS, label: `goal ≤ ${GOAL_CALLS}` }],
+      goal: { y: GOAL_CALLS, label: `goal ≤ ${GOAL_CALLS}` },
     }),
   );
   writeChart(

@@ -777,3 +777,12 @@ export const WiringColumns = {
   /** sdkmessageprocessingstep statecode: 0 Enabled, 1 Disabled. */
   step: { stateCode: 'statecode', enabled: 0 },
 } as const;
+
+// ---- Role assignment (`cosell setup --assign-role`) ----
+
+/** N:N navigations from systemuser that carry security roles and field security profiles. */
+export const SecurityAssignments = {
+  userRoles: 'systemuserroles_association',
+  userProfiles: 'systemuserprofiles_association',
+  fieldSecurityProfile: { entitySet: 'fieldsecurityprofiles', id: 'fieldsecurityprofileid' },
+} as const;

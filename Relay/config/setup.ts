@@ -23,6 +23,7 @@ import { buildStepManifest, SERVICE_ENDPOINT_NAME } from '../../Plugins/manifest
 import { registerSteps } from '../../Plugins/registration';
 import type { PlanItem } from '../../Plugins/registration';
 import type { DataverseApi, PartnerCenterApi } from '../ports';
+import { assignRoles } from './roleAssignment';
 import {
   decideSolutionImport,
   importSolutionPackage,
@@ -51,6 +52,8 @@ export interface SetupOptions {
   sleep?: (ms: number) => Promise<void>;
   testEventTimeoutMs?: number;
   report?: (item: PlanItem) => void;
+  /** `--assign-role`: roles and field security profiles (./roleAssignment.ts), after the import. */
+  roleAssignment?: { sellers: string[]; integrationUserId: string | null };
 }
 
 export interface SetupResult {
@@ -100,6 +103,9 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   for (const [schemaName, value] of Object.entries(options.environmentVariables ?? {})) {
     note(await setEnvironmentVariable(dataverse, schemaName, value, dryRun));
   }
+
+  if (options.roleAssignment)
+    for (const item of await assignRoles({ dataverse, dryRun, ...options.roleAssignment })) note(item);
 
   const endpointId = await registerEndpoint(
     dataverse,

@@ -493,6 +493,18 @@ const systemform = table(
   { ...system, stateful: false, primaryId: 'formid' },
 );
 
+/** Field security profiles (https://learn.microsoft.com/power-platform/admin/field-level-security). */
+const fieldsecurityprofile = table(
+  'fieldsecurityprofile',
+  'fieldsecurityprofiles',
+  'name',
+  [
+    ['name', 'nvarchar'],
+    ['description', 'ntext'],
+  ],
+  { ...system, stateful: false },
+);
+
 const opportunityclose = table(
   'opportunityclose',
   'opportunitycloses',
@@ -589,6 +601,7 @@ const tables: TableDef[] = [
   environmentvariabledefinition,
   environmentvariablevalue,
   systemform,
+  fieldsecurityprofile,
   opportunityclose,
   solution,
   asyncoperation,

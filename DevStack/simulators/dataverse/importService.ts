@@ -145,6 +145,13 @@ export class ImportService {
     // Roles belong to the root business unit; importing a newer version replaces their privileges.
     for (const role of parsed.roles) this.deps.security.putRole(role, ROOT_BUSINESS_UNIT_ID, now);
 
+    for (const profile of parsed.fieldSecurityProfiles)
+      put('fieldsecurityprofile', profile.id, {
+        fieldsecurityprofileid: profile.id,
+        name: profile.name,
+        description: profile.description,
+      });
+
     for (const form of parsed.forms) {
       const current = (store.get('systemform', form.formid)?.formxml as string | undefined) ?? null;
       put('systemform', form.formid, {

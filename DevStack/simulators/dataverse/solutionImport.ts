@@ -87,6 +87,8 @@ export interface ParsedSolution {
   steps: ParsedStep[];
   /** Security roles (`<Roles><Role id name><RolePrivileges><RolePrivilege name level/>`). */
   roles: RoleDefinition[];
+  /** `<FieldSecurityProfiles><FieldSecurityProfile name description fieldsecurityprofileid>`. */
+  fieldSecurityProfiles: Array<{ id: string; name: string; description: string }>;
 }
 
 // Elements that may repeat; everything else is a single child.
@@ -102,6 +104,7 @@ const ARRAY_PATHS = new Set([
   'ImportExportXml.SdkMessageProcessingSteps.SdkMessageProcessingStep',
   'ImportExportXml.SdkMessageProcessingSteps.SdkMessageProcessingStep.SdkMessageProcessingStepImages.SdkMessageProcessingStepImage',
   'ImportExportXml.Roles.Role',
+  'ImportExportXml.FieldSecurityProfiles.FieldSecurityProfile',
   'ImportExportXml.Roles.Role.RolePrivileges.RolePrivilege',
 ]);
 const ARRAY_TAILS = new Set([
@@ -471,6 +474,16 @@ function parseRoles(doc: Node): RoleDefinition[] {
   });
 }
 
+function parseFieldSecurityProfiles(doc: Node): ParsedSolution['fieldSecurityProfiles'] {
+  return list(node(doc.FieldSecurityProfiles).FieldSecurityProfile).map((p) => {
+    const id = guid(attr(p, 'fieldsecurityprofileid'));
+    const name = attr(p, 'name');
+    if (!id || !name)
+      throw new SolutionImportError('A FieldSecurityProfile needs a fieldsecurityprofileid and a name');
+    return { id, name, description: attr(p, 'description') ?? '' };
+  });
+}
+
 /** Parse a solution zip (bytes). Throws SolutionImportError for anything an import would reject. */
 export async function parseSolutionZip(bytes: Uint8Array): Promise<ParsedSolution> {
   let zip: JSZip;
@@ -514,6 +527,7 @@ export async function parseSolutionZip(bytes: Uint8Array): Promise<ParsedSolutio
     serviceEndpoints: parseServiceEndpoints(doc),
     steps: parseSteps(doc),
     roles: parseRoles(doc),
+    fieldSecurityProfiles: parseFieldSecurityProfiles(doc),
   };
 }
 

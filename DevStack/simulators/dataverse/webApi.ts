@@ -3,6 +3,7 @@
  * to queries, writes, associations, actions and metadata reads, and shapes the OData responses.
  * HTTP plumbing lives in ./server; row semantics in ./organizationService.
  */
+import { stableGuid } from './ids';
 import { randomUUID } from 'node:crypto';
 import { buildBatchResponse, parseBatchRequest, statusText } from '../../../Relay/dataverse/multipart';
 import type {
@@ -36,6 +37,9 @@ export const API_PATH = '/api/data/v9.2/';
 
 /** The systemuser ↔ role N:N navigation property (role.md: systemuserroles_association). */
 const USER_ROLES_NAVIGATION = 'systemuserroles_association';
+/** systemuser ↔ fieldsecurityprofile N:N (intersect table systemuserprofiles). */
+const USER_PROFILES_NAVIGATION = 'systemuserprofiles_association';
+const USER_PROFILES = 'systemuserprofiles';
 
 export interface SimRequest {
   method: string;
@@ -209,6 +213,8 @@ export class WebApi {
       return this.retrievePrincipalAccess(table, id, second.key, req);
     if (table.logicalName === 'systemuser' && second.name === USER_ROLES_NAVIGATION)
       return this.userRoles(id, second.key, segments[2]?.name === '$ref', req, scope);
+    if (table.logicalName === 'systemuser' && second.name === USER_PROFILES_NAVIGATION)
+      return this.userProfiles(id, segments[2]?.name === '$ref', req, scope);
     const navigation = this.deps.metadata.navigation(table.logicalName, second.name);
     if (!navigation) throw badProperty(table.logicalName, second.name);
     if (segments[2]?.name === '$ref')
@@ -911,6 +917,62 @@ export class WebApi {
         if (!security.disassociate(userId, id)) throw notFound('systemuserroles', id);
       } else
         throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
+      return noContent();
+    });
+  }
+
+  /**
+   * The systemuser ↔ field security profile N:N navigation: list (GET) and associate (POST …/$ref,
+   * idempotent). Only a System Administrator manages field security
+   * (https://learn.microsoft.com/power-platform/admin/field-level-security); modelled as needing
+   * prvAssignRole, which that role holds.
+   */
+  private async userProfiles(
+    userId: string,
+    isRef: boolean,
+    req: SimRequest,
+    scope: WriteScope | undefined,
+  ): Promise<SimResponse> {
+    const { metadata, security, store } = this.deps;
+    const userTable = metadata.requireTable('systemuser');
+    const profileTable = metadata.requireTable('fieldsecurityprofile');
+    const user = this.requireRow(userTable, userId);
+    const method = req.method.toUpperCase();
+    const access = this.access(req);
+    const linkId = (profileId: string) => stableGuid(USER_PROFILES, userId.toLowerCase(), profileId);
+    if (method === 'GET' && !isRef) {
+      security.requireAccess(access, userTable, user, 'Read');
+      const query = this.query(req.query);
+      const profiles = store
+        .list(USER_PROFILES)
+        .filter((link) => link.systemuserid === userId.toLowerCase())
+        .map((link) => store.get('fieldsecurityprofile', String(link.fieldsecurityprofileid)))
+        .filter((r): r is Row => r !== undefined);
+      return json(200, {
+        '@odata.context': `${this.apiUrl}$metadata#fieldsecurityprofiles`,
+        value: this.select(profileTable, profiles, query).map((r) =>
+          this.format(profileTable, r, query, parsePrefer(req.headers.prefer), access),
+        ),
+      });
+    }
+    if (!isRef || method !== 'POST')
+      throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
+    return this.write(req, scope, async () => {
+      security.requireMiscPrivilege(access, 'prvAssignRole');
+      const ref = this.parseBody(req)['@odata.id'];
+      if (typeof ref !== 'string') throw badRequest('@odata.id is required');
+      const parsed = parseEntityReference(metadata, ref);
+      if (parsed.logicalName !== 'fieldsecurityprofile')
+        throw badRequest('@odata.id must reference a fieldsecurityprofile');
+      this.requireRow(profileTable, parsed.id);
+      const id = linkId(parsed.id);
+      if (!store.get(USER_PROFILES, id))
+        store.put(USER_PROFILES, id, {
+          systemuserprofileid: id,
+          systemuserid: userId.toLowerCase(),
+          fieldsecurityprofileid: parsed.id,
+          versionnumber: store.nextVersion(),
+        });
       return noContent();
     });
   }

@@ -35,6 +35,10 @@ export function registerSetup(program: Command, io: CliIo): void {
     .option('--solution <zip>', 'managed solution zip to import (skipped when that version is installed)')
     .option('--relay-url <url>', 'public URL of the relay (default COSELL_PUBLIC_URL)')
     .option('--relay-client-id <id>', 'Entra app id of the relay API (sets pcs_RelayClientId)')
+    .option(
+      '--assign-role <users...>',
+      'give these sellers (systemuserid or UPN) the seller role and field security profile, and the relay application user (COSELL_DATAVERSE_INTEGRATION_USER_ID) its own',
+    )
     .option('--dry-run', 'print the plan, change nothing')
     .action(
       async (options: {
@@ -43,6 +47,7 @@ export function registerSetup(program: Command, io: CliIo): void {
         relayUrl?: string;
         relayClientId?: string;
         dryRun?: boolean;
+        assignRole?: string[];
       }) => {
         // A flag's value is checked as the flag: loadConfig would blame COSELL_DATAVERSE_URL for it.
         for (const [flag, value] of [
@@ -77,6 +82,9 @@ export function registerSetup(program: Command, io: CliIo): void {
           },
           fieldMap: DEFAULT_FIELD_MAP,
           dryRun: Boolean(options.dryRun),
+          roleAssignment: options.assignRole
+            ? { sellers: options.assignRole, integrationUserId: config.dataverse.integrationUserId }
+            : undefined,
           report: (item) =>
             io.stdout(
               `${SYMBOL[item.action]} ${item.component}: ${item.name}${item.detail ? ` (${item.detail})` : ''}\n`,

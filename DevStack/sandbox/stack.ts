@@ -187,7 +187,9 @@ async function openLocalStack(
     corsOrigins: [/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/],
   });
   opened.push(() => relay.stop());
-  const relayUrl = await relay.start({ worker: options.runWorker ?? false });
+  // The worker and the start-up reconciliation begin once setup has imported the solution: before,
+  // a fresh sandbox's first reconciliation read tables that did not exist yet (a logged 404).
+  const relayUrl = await relay.start({ worker: false });
   const { readFileSync } = await import('node:fs');
   const setup = await runSetup({
     dataverse: adminClient,
@@ -210,6 +212,7 @@ async function openLocalStack(
   // integration role (the admin center step after import), so a privilege the relay needs but the
   // role lacks fails here as it would on Dataverse.
   dataverse.setUserRoles(integrationUserId, [SecurityRoles.integration.name]);
+  if (options.runWorker) await relay.startWork();
 
   const settle = async () => {
     let ran = 0;

@@ -74,6 +74,11 @@ export interface Relay {
    * URL.
    */
   start(options?: { worker?: boolean }): Promise<string>;
+  /**
+   * Start the worker and reconciliation on a relay started with `worker: false`: for a host that must
+   * register the listening URL (cosell setup) before the first reconciliation reads the solution.
+   */
+  startWork(): Promise<void>;
   /** Stop accepting, let running jobs finish, close the store. */
   stop(): Promise<void>;
   reconcileNow(): Promise<{ referrals: number; opportunities: number }>;
@@ -216,6 +221,23 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     return reconciling;
   };
 
+  const startWork = async () => {
+    wiring.start();
+    worker.start();
+    const reconciles = config.worker.reconcileIntervalSec > 0;
+    // Reconcile once on election (at start, or on taking over from a replica that died): what changed
+    // while nobody led (webhooks Partner Center and Dataverse gave up on) must not wait an interval.
+    await leadership.start(() => reconciles && void scheduledReconciliation());
+    if (reconciles) {
+      if (leadership.isLeader()) await scheduledReconciliation();
+      reconcileTimer = setInterval(
+        () => leadership.isLeader() && void scheduledReconciliation(),
+        config.worker.reconcileIntervalSec * 1000,
+      );
+      reconcileTimer.unref();
+    }
+  };
+
   return {
     app,
     worker,
@@ -229,24 +251,11 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     async start(startOptions = {}) {
       const address = await app.listen({ host: config.host, port: config.port });
       publicUrl ??= address;
-      if (startOptions.worker === false) return address;
-      wiring.start();
-      worker.start();
-      const reconciles = config.worker.reconcileIntervalSec > 0;
-      // Reconcile once on election (at start, or on taking over from a replica that died): what changed
-      // while nobody led (webhooks Partner Center and Dataverse gave up on) must not wait an interval.
-      await leadership.start(() => reconciles && void scheduledReconciliation());
-      if (reconciles) {
-        if (leadership.isLeader()) await scheduledReconciliation();
-        reconcileTimer = setInterval(
-          () => leadership.isLeader() && void scheduledReconciliation(),
-          config.worker.reconcileIntervalSec * 1000,
-        );
-        reconcileTimer.unref();
-      }
+      if (startOptions.worker !== false) await startWork();
       logger.info({ address }, 'relay listening');
       return address;
     },
+    startWork,
     async stop() {
       if (reconcileTimer) clearInterval(reconcileTimer);
       await leadership.stop();

@@ -21,6 +21,7 @@ const BENCHES: Bench[] = [
   { name: 'pcf-render', file: 'pcf-render.bench.ts' },
   { name: 'webresources-bundle', file: 'webresources-bundle.bench.ts' },
   { name: 'reconciliation', file: 'reconciliation.bench.ts' },
+  { name: 'calls', file: 'calls.bench.ts' },
 ];
 
 const benchDir = __dirname;

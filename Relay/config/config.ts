@@ -283,10 +283,16 @@ function sandboxProblems(e: z.infer<typeof EnvSchema>): string[] {
 
 const AUTH_VARIABLES = ['COSELL_AUTH_ISSUER', 'COSELL_AUTH_AUDIENCE', 'COSELL_AUTH_JWKS_URI'] as const;
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): RelayConfig {
+/** Where the queue lives: what every command that opens the store needs, and nothing else. */
+export type StoreConfig = Pick<RelayConfig, 'dataDir' | 'database'>;
+
+type Env = Record<string, string | undefined>;
+
+/** `env` read through `schema`, or a ConfigError naming every variable that is wrong. */
+function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   // Empty strings mean "unset" (shells and .env files produce them).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = EnvSchema.safeParse(cleaned);
+  const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -297,7 +303,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
     );
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+const StoreEnvSchema = EnvSchema.pick({
+  COSELL_DATA_DIR: true,
+  COSELL_DATABASE_URL: true,
+  COSELL_DATABASE_SCHEMA: true,
+  COSELL_DATABASE_POOL_MAX: true,
+});
+
+const storeConfigOf = (e: z.infer<typeof StoreEnvSchema>): StoreConfig => ({
+  dataDir: e.COSELL_DATA_DIR,
+  database: e.COSELL_DATABASE_URL
+    ? { url: e.COSELL_DATABASE_URL, schema: e.COSELL_DATABASE_SCHEMA, poolMax: e.COSELL_DATABASE_POOL_MAX }
+    : null,
+});
+
+/** The store settings alone: admin commands open the relay's queue without its Dataverse settings. */
+export function loadStoreConfig(env: Env = process.env): StoreConfig {
+  return storeConfigOf(parseEnv(StoreEnvSchema, env));
+}
+
+export function loadConfig(env: Env = process.env): RelayConfig {
+  const e = parseEnv(EnvSchema, env);
   const problems: string[] = sandboxProblems(e);
   // Not in sandbox mode, /api needs a real identity provider: refuse to start half-configured.
   const authVars = [e.COSELL_AUTH_ISSUER, e.COSELL_AUTH_AUDIENCE, e.COSELL_AUTH_JWKS_URI];
@@ -313,10 +342,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.COSELL_HOST,
     port: e.COSELL_PORT,
     publicUrl: e.COSELL_PUBLIC_URL ?? null,
-    dataDir: e.COSELL_DATA_DIR,
-    database: e.COSELL_DATABASE_URL
-      ? { url: e.COSELL_DATABASE_URL, schema: e.COSELL_DATABASE_SCHEMA, poolMax: e.COSELL_DATABASE_POOL_MAX }
-      : null,
+    ...storeConfigOf(e),
     logLevel: e.COSELL_LOG_LEVEL,
     sandbox: e.COSELL_SANDBOX,
     dataverse: {

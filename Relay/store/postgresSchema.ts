@@ -40,6 +40,14 @@ export function checkSchemaName(schema: string): string {
 /** Lock ids are 64-bit; hashtext folds a name into one, in the database, identically for every replica. */
 export const lockIdSql = (param: string) => `hashtext(${param})::bigint`;
 
+/** Whether a relay has ever migrated `schema` (its version table is the first thing it creates). */
+export async function schemaExists(pool: Pool, schema: string): Promise<boolean> {
+  const { rows } = await pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [
+    `${schema}.schema_migrations`,
+  ]);
+  return rows[0]?.found === true;
+}
+
 export async function migratePostgres(pool: Pool, schema: string): Promise<number> {
   const client = await pool.connect();
   try {

@@ -13,8 +13,9 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { PoolClient } from 'pg';
 import type { EnqueueOptions, EnqueueResult, Job, JobStatus, NewJob, QueueDepth, Store } from '../ports';
-import { checkSchemaName, lockIdSql, migratePostgres } from './postgresSchema';
+import { checkSchemaName, lockIdSql, migratePostgres, schemaExists } from './postgresSchema';
 import { DEFAULT_LEASE_MS } from './lease';
+import { MissingQueueError } from './missingQueue';
 import type { QueueSnapshot } from './snapshot';
 
 interface JobRow {
@@ -81,6 +82,8 @@ export interface PostgresStoreOptions {
   leaseMs?: number;
   /** An idle connection failed (database restart, network); the pool replaces it. */
   onPoolError?: (error: Error) => void;
+  /** Open only a queue a relay has created: MissingQueueError instead of an empty new schema. */
+  mustExist?: boolean;
 }
 
 export class PostgresStore implements Store {
@@ -110,9 +113,14 @@ export class PostgresStore implements Store {
     const pool = new Pool({ connectionString: options.connectionString, max: options.poolMax ?? 10 });
     pool.on('error', (error) => options.onPoolError?.(error));
     try {
+      if (options.mustExist && !(await schemaExists(pool, schema))) {
+        const url = new URL(options.connectionString);
+        throw new MissingQueueError(`${url.host}${url.pathname} (schema ${schema})`);
+      }
       await migratePostgres(pool, schema);
     } catch (error) {
       await pool.end();
+      if (error instanceof MissingQueueError) throw error;
       throw new PostgresUnavailableError(options.connectionString, error);
     }
     return new PostgresStore(pool, schema, options);

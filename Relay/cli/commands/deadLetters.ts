@@ -1,21 +1,31 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { sqliteQueueFile } from '../../store/openStore';
-import { SqliteStore } from '../../store/sqliteStore';
+import { loadStoreConfig } from '../../config/config';
+import type { Store } from '../../ports';
+import { MissingQueueError } from '../../store/missingQueue';
+import { openStore } from '../../store/openStore';
 import type { CliIo } from '../io';
 
-/** The relay's queue in `dataDir`; null (and a message, exit 1) when there is none: opening would create an empty one. */
-function storeAt(dataDir: string, io: CliIo): SqliteStore | null {
-  const file = sqliteQueueFile(dataDir);
-  if (existsSync(file)) return new SqliteStore({ filename: file });
-  io.stderr(
-    `cosell dead-letters: no relay database at ${file}: is --data-dir (or COSELL_DATA_DIR) the folder the relay runs with?\n`,
-  );
-  io.exitCode = 1;
-  return null;
+/**
+ * The relay's queue, chosen as `cosell relay` chooses it: PostgreSQL when COSELL_DATABASE_URL is
+ * set, otherwise the SQLite file in `dataDir`. Null (and a message, exit 1) when there is none
+ * there: opening would create an empty one.
+ */
+async function storeAt(dataDir: string, io: CliIo): Promise<Store | null> {
+  const config = loadStoreConfig({ ...process.env, COSELL_DATA_DIR: dataDir });
+  try {
+    return await openStore(config, { owner: false, mustExist: true });
+  } catch (error) {
+    if (!(error instanceof MissingQueueError)) throw error;
+    const setting = config.database
+      ? 'COSELL_DATABASE_SCHEMA the schema'
+      : '--data-dir (or COSELL_DATA_DIR) the folder';
+    io.stderr(`cosell dead-letters: ${error.message}: is ${setting} the relay runs with?\n`);
+    io.exitCode = 1;
+    return null;
+  }
 }
 
-/** `cosell dead-letters list|retry`: jobs that exhausted their retries, on the relay's own store (WAL: safe while it runs). */
+/** `cosell dead-letters list|retry`: jobs that exhausted their retries, on the relay's own store (safe while it runs). */
 export function registerDeadLetters(program: Command, io: CliIo): void {
   const deadLetters = program
     .command('dead-letters')
@@ -30,7 +40,7 @@ export function registerDeadLetters(program: Command, io: CliIo): void {
     .command('list')
     .option('--json', 'machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const store = storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
+      const store = await storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
       if (!store) return;
       try {
         const jobs = await store.listDeadLetters();
@@ -51,7 +61,7 @@ export function registerDeadLetters(program: Command, io: CliIo): void {
     .argument('[ids...]', 'dead letter ids (all when omitted with --all)')
     .option('--all', 'retry every dead letter')
     .action(async (ids: string[], options: { all?: boolean }) => {
-      const store = storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
+      const store = await storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
       if (!store) return;
       try {
         const targets = options.all ? (await store.listDeadLetters()).map((j) => j.id) : ids;

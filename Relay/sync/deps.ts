@@ -27,3 +27,9 @@ export interface JobContext {
 
 /** The eTag we last wrote for a referral: a webhook carrying it is our own echo. */
 export const writtenEtagKey = (referralId: string) => `etag:${referralId.toLowerCase()}`;
+/**
+ * Set just before a referral is created for an opportunity, cleared once the opportunity links it: an
+ * opportunity that still carries it when pushed again may have a referral Partner Center made but we
+ * never linked (a crash or a lost answer after the POST), so only then is it searched by our id.
+ */
+export const createInFlightKey = (opportunityId: string) => `create-in-flight:${opportunityId.toLowerCase()}`;

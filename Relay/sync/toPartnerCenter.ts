@@ -12,7 +12,7 @@ import { ApiError } from '../ports';
 import type { WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
-import { writtenEtagKey } from './deps';
+import { createInFlightKey, writtenEtagKey } from './deps';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { showFailure } from './failures';
 import type { PauseTarget } from './fieldMapPause';
@@ -152,14 +152,18 @@ export async function pushOpportunity(
   const correlation = { correlationId: context.correlationId };
   const linkedId = row[OpportunityColumns.referralId] as string | null | undefined;
   const coSellCreation = await deps.settings.coSellCreationFlow();
+  const inFlightKey = createInFlightKey(payload.opportunityId);
+  const createInFlight = !linkedId && (await deps.store.getState(inFlightKey)) !== null;
   const decision = await decideOutboundFor(
     snapshot,
     map,
-    () =>
-      // A crash between POST and write-back leaves the referral unlinked: find it by our id first.
-      linkedId
-        ? deps.partnerCenter.getReferral(linkedId, correlation)
-        : deps.partnerCenter.findByExternalReferenceId(payload.opportunityId, correlation),
+    async () => {
+      if (linkedId) return deps.partnerCenter.getReferral(linkedId, correlation);
+      // A crash between POST and write-back leaves the referral unlinked: only then find it by our id.
+      return createInFlight
+        ? deps.partnerCenter.findByExternalReferenceId(payload.opportunityId, correlation)
+        : null;
+    },
     { coSellCreation },
   );
   if (decision.action === 'blocked') {
@@ -177,6 +181,8 @@ export async function pushOpportunity(
   let action: 'created' | 'updated' | 'unchanged' | 'closed';
   let operations: ReferralPatchOperation[] = [];
   if (decision.action === 'create') {
+    // Durable before the POST: if the answer or the write-back is lost, the retry searches first.
+    await deps.store.setState(inFlightKey, started.toISOString());
     referral = await deps.partnerCenter.createReferral(decision.referral, correlation);
     action = 'created';
     await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
@@ -226,6 +232,8 @@ export async function pushOpportunity(
     changes: operations.length ? operations : undefined,
     onlyIfChanged: !connected && (action === 'unchanged' || action === 'closed'),
   });
+  // The opportunity now names its referral: nothing left to search for.
+  if (createInFlight || action === 'created') await deps.store.deleteState(inFlightKey);
   stopTimer?.();
   context.logger.info(
     { action, referralId: referral.id, wrote, ms: deps.clock.now().getTime() - started.getTime() },

@@ -20,7 +20,7 @@ import { opportunityQuery } from '../../../Domain/mapping';
 import type { Referral, ReferralPatchOperation } from '../../../Domain/referral';
 import { previewOpportunity as cliPreview } from '../../../Relay/cli/commands/preview';
 import { opportunitySyncJob } from '../../../Relay/ports';
-import { writtenEtagKey } from '../../../Relay/sync/deps';
+import { createInFlightKey, writtenEtagKey } from '../../../Relay/sync/deps';
 import { previewOpportunity } from '../../../Relay/sync/preview';
 import { pushOpportunity, respondToReferral } from '../../../Relay/sync/toPartnerCenter';
 import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
@@ -246,6 +246,32 @@ describe('pushOpportunity', () => {
     expect(bed.partnerCenter.callsOf('patchReferral')).toHaveLength(2);
     expect(bed.partnerCenter.callsOf('getReferral')).toHaveLength(2);
     expect(bed.logger.messages('info')).toContain('referral changed meanwhile (412): re-reading and merging');
+  });
+
+  it('creates without searching Partner Center first: one read, one create, one write-back', async () => {
+    const { opportunityId } = await createSeedOpportunity(bed.dataverse);
+    expect(await push(opportunityId)).toMatchObject({ action: 'created' });
+
+    expect(bed.partnerCenter.callsOf('findByExternalReferenceId')).toHaveLength(0);
+    expect(bed.partnerCenter.callsOf('createReferral')).toHaveLength(1);
+    expect(bed.dataverse.callsOf('retrieve', EntitySets.opportunity)).toHaveLength(1);
+    expect(bed.dataverse.callsOf('executeBatch')).toHaveLength(1);
+    expect(await bed.store.getState(createInFlightKey(opportunityId))).toBeNull();
+  });
+
+  it('after a crash between the create and the write-back, the retry finds the referral instead of making a second', async () => {
+    const { opportunityId } = await createSeedOpportunity(bed.dataverse);
+    // The relay dies after Partner Center made the referral, before the opportunity names it.
+    bed.dataverse.failNext('executeBatch', new Error('relay stopped'));
+    await expect(push(opportunityId)).rejects.toThrow('relay stopped');
+    expect(await bed.store.getState(createInFlightKey(opportunityId))).not.toBeNull();
+
+    expect(await push(opportunityId)).toMatchObject({ outcome: 'succeeded' });
+    expect(bed.partnerCenter.callsOf('findByExternalReferenceId')).toHaveLength(1);
+    expect(bed.partnerCenter.callsOf('createReferral')).toHaveLength(1);
+    const linked = opportunity(opportunityId)[OpportunityColumns.referralId] as string;
+    expect(bed.partnerCenter.referral(linked)).toMatchObject({ externalReferenceId: opportunityId });
+    expect(await bed.store.getState(createInFlightKey(opportunityId))).toBeNull();
   });
 });
 

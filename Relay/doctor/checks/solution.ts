@@ -10,7 +10,7 @@ import type { DoctorCheck } from '../check';
 import { fail, pass } from '../check';
 
 /** The oldest solution version whose tables, columns and role this relay reads and writes. */
-export const REQUIRED_SOLUTION_VERSION = '1.0.0.0';
+export const REQUIRED_SOLUTION_VERSION = '1.1.0.0';
 
 /** Compares dotted versions (major.minor.build.revision) number by number. */
 export function compareVersions(a: string, b: string): number {

@@ -33,3 +33,9 @@ export const writtenEtagKey = (referralId: string) => `etag:${referralId.toLower
  * never linked (a crash or a lost answer after the POST), so only then is it searched by our id.
  */
 export const createInFlightKey = (opportunityId: string) => `create-in-flight:${opportunityId.toLowerCase()}`;
+/**
+ * A referral we created ourselves. Partner Center fires referral-created once per referral, when it
+ * is made, so that event for one of ours is our own echo whatever it says: no read needed (later
+ * changes by anyone fire referral-updated).
+ */
+export const createdByUsKey = (referralId: string) => `created:${referralId.toLowerCase()}`;

@@ -25,7 +25,7 @@ import { where } from '../../Domain/odataQuery';
 import type { DataverseWrites } from '../../Domain/mapping';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { expiryColumns } from '../../Domain/referralDeadline';
-import type { StoredReferral } from '../../Domain/referral';
+import type { REFERRAL_WEBHOOK_EVENTS, StoredReferral } from '../../Domain/referral';
 import { ApiError } from '../ports';
 import type { BatchOperation, WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
@@ -33,7 +33,7 @@ import { applyClosing } from './closing';
 import { currencyId, matchAccount, matchContact } from './customerMatch';
 import type { JobContext, SyncDeps } from './deps';
 import { retrieveOrNull } from './reads';
-import { writtenEtagKey } from './deps';
+import { createdByUsKey, writtenEtagKey } from './deps';
 import { referralKey } from '../ports';
 import type { ReferralPullPayload } from '../ports';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
@@ -92,6 +92,8 @@ export async function findLinkedRecord(
   return null;
 }
 
+const REFERRAL_CREATED: (typeof REFERRAL_WEBHOOK_EVENTS)[number] = 'referral-created';
+
 export async function pullReferral(
   deps: SyncDeps,
   payload: ReferralPullPayload,
@@ -99,6 +101,13 @@ export async function pullReferral(
 ): Promise<PullResult> {
   const stopTimer = deps.metrics?.syncDuration.startTimer({ direction: 'toDataverse' });
   const correlation = { correlationId: context.correlationId };
+  if (payload.eventName === REFERRAL_CREATED) {
+    const createdKey = createdByUsKey(payload.referralId);
+    if ((await deps.store.getState(createdKey)) !== null) {
+      await deps.store.deleteState(createdKey);
+      return count(deps, { outcome: 'skipped', reason: 'our own create' });
+    }
+  }
   let referral: StoredReferral;
   try {
     referral = await deps.partnerCenter.getReferral(payload.referralId, correlation);

@@ -12,7 +12,7 @@ import { ApiError } from '../ports';
 import type { WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
-import { createInFlightKey, writtenEtagKey } from './deps';
+import { createdByUsKey, createInFlightKey, writtenEtagKey } from './deps';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { showFailure } from './failures';
 import type { PauseTarget } from './fieldMapPause';
@@ -186,6 +186,7 @@ export async function pushOpportunity(
     referral = await deps.partnerCenter.createReferral(decision.referral, correlation);
     action = 'created';
     await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+    await deps.store.setState(createdByUsKey(referral.id), referral.eTag);
     if (payload.closing) {
       ({ referral, operations } = await patchWithMerge(
         deps,

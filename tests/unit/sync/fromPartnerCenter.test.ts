@@ -229,6 +229,23 @@ describe('pullReferral → opportunity', () => {
     expect(bed.dataverse.calls).toHaveLength(reads);
   });
 
+  it('skips the referral-created event of a referral we created without reading it', async () => {
+    const { opportunityId } = await createSeedOpportunity(bed.dataverse);
+    const pushed = await pushOpportunity(bed.deps, { opportunityId, reason: 'test' }, bed.context);
+    const referralId = (pushed as { referral: StoredReferral }).referral.id;
+    const reads = bed.dataverse.calls.length;
+
+    expect(await pull(referralId, 'referral-created')).toEqual({
+      outcome: 'skipped',
+      reason: 'our own create',
+    });
+    expect(bed.partnerCenter.callsOf('getReferral')).toHaveLength(0);
+    expect(bed.dataverse.calls).toHaveLength(reads);
+    // Later events on it are read as usual (Microsoft may have changed it since).
+    expect(await pull(referralId, 'referral-updated')).toMatchObject({ outcome: 'skipped' });
+    expect(bed.partnerCenter.callsOf('getReferral')).toHaveLength(1);
+  });
+
   it('skips a referral Partner Center no longer has', async () => {
     expect(await pull('6f1d4c0e-0000-4000-8000-000000000404')).toEqual({
       outcome: 'skipped',

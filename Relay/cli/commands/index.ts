@@ -8,6 +8,7 @@ import { registerDeadLetters } from './deadLetters';
 import { registerDoctor } from './doctor';
 import { registerLogin } from './login';
 import { registerStore } from './store';
+import { registerBackfill } from './backfill';
 
 /** A command module adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -22,4 +23,5 @@ export const commands: RegisterCommand[] = [
   registerLogin,
   registerDoctor,
   registerStore,
+  registerBackfill,
 ];

@@ -9,6 +9,7 @@ import { registerDoctor } from './doctor';
 import { registerLogin } from './login';
 import { registerStore } from './store';
 import { registerBackfill } from './backfill';
+import { registerMigrate } from './migrate';
 
 /** A command module adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -24,4 +25,5 @@ export const commands: RegisterCommand[] = [
   registerDoctor,
   registerStore,
   registerBackfill,
+  registerMigrate,
 ];

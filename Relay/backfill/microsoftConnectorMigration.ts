@@ -1,0 +1,165 @@
+/**
+ * Taking over from Microsoft's connector ("Partner Center Referrals Synchronization for Dynamics
+ * 365", docs/migrating-from-microsoft-connector.md): opportunities it already linked to a referral
+ * must be found by our sync, not duplicated by `cosell backfill`. Its columns' logical names are not
+ * published (they depend on the installed solution), so the admin names them.
+ *
+ * 1. Every opportunity whose old referral-id column is filled gets that id in pcs_referralid (and the
+ *    old sync flag in pcs_syncwithpartnercenter), unless it already has one.
+ * 2. Every referral still unlinked whose externalReferenceId is the id of an opportunity without a
+ *    referral id links that opportunity (our connector and Microsoft's both store the CRM id there).
+ * Referrals left after both are reported as unmatched: `cosell backfill` creates them.
+ * Nothing is written twice: a second run finds everything linked and skips it.
+ */
+import { EntitySets, OpportunityColumns } from '../../Domain/constants';
+import { isGuid } from '../../Domain/ids';
+import { guid, where } from '../../Domain/odataQuery';
+import type { DataverseRecord } from '../../Domain/opportunity';
+import type { DataverseApi, PartnerCenterApi, WebApiRecord } from '../ports';
+
+export interface MigrationOptions {
+  /** Logical name of the old connector's referral id column on opportunity. */
+  referralIdColumn: string;
+  /** Logical name of its Yes/No "Sync with Partner Center" column, when it is to be copied. */
+  syncColumn?: string;
+  dryRun?: boolean;
+}
+
+export interface MigrationLine {
+  opportunityId?: string;
+  referralId: string;
+  reason?: string;
+}
+
+export interface MigrationReport {
+  /** Linked from the old connector's column. */
+  linkedByColumn: MigrationLine[];
+  /** Linked because the referral's externalReferenceId is the opportunity's id. */
+  linkedByExternalReference: MigrationLine[];
+  skipped: MigrationLine[];
+  /** Referrals no opportunity matches (backfill creates them). */
+  unmatched: MigrationLine[];
+}
+
+/** A Dataverse logical name: lowercase letters, digits and underscores (never anything to inject). */
+const LOGICAL_NAME = /^[a-z][a-z0-9_]{0,99}$/;
+
+export function checkLogicalName(option: string, value: string): string {
+  if (!LOGICAL_NAME.test(value))
+    throw new Error(`${option} ${value} is not a column logical name (lowercase, e.g. msp_referralid)`);
+  return value;
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
+
+export async function migrateFromMicrosoftConnector(
+  dataverse: DataverseApi,
+  partnerCenter: PartnerCenterApi,
+  options: MigrationOptions,
+): Promise<MigrationReport> {
+  const report: MigrationReport = {
+    linkedByColumn: [],
+    linkedByExternalReference: [],
+    skipped: [],
+    unmatched: [],
+  };
+  const oldColumn = options.referralIdColumn;
+  const select = [OpportunityColumns.id, OpportunityColumns.referralId, oldColumn];
+  if (options.syncColumn) select.push(options.syncColumn);
+  // Referral id (lowercase) → the opportunity that holds it in our column.
+  const linked = new Map<string, string>();
+  const ours = await dataverse.retrieveMultiple(EntitySets.opportunity, {
+    select: [OpportunityColumns.id, OpportunityColumns.referralId],
+    filter: where.isNotNull(OpportunityColumns.referralId),
+  });
+  for (const row of ours) {
+    const referralId = text(row[OpportunityColumns.referralId]);
+    if (referralId) linked.set(referralId.toLowerCase(), row[OpportunityColumns.id] as string);
+  }
+
+  const old = await dataverse.retrieveMultiple(EntitySets.opportunity, {
+    select,
+    filter: where.isNotNull(oldColumn),
+  });
+  for (const row of old) {
+    const opportunityId = row[OpportunityColumns.id] as string;
+    const referralId = text(row[oldColumn]);
+    if (!referralId) continue;
+    const current = text(row[OpportunityColumns.referralId]);
+    const line = { opportunityId, referralId };
+    if (current?.toLowerCase() === referralId.toLowerCase()) {
+      report.skipped.push({ ...line, reason: 'already linked' });
+      continue;
+    }
+    if (current) {
+      report.skipped.push({ ...line, reason: `already linked to referral ${current}` });
+      continue;
+    }
+    const holder = linked.get(referralId.toLowerCase());
+    if (holder) {
+      report.skipped.push({ ...line, reason: `referral already linked to opportunity ${holder}` });
+      continue;
+    }
+    const columns: DataverseRecord = { [OpportunityColumns.referralId]: referralId };
+    if (options.syncColumn && typeof row[options.syncColumn] === 'boolean')
+      columns[OpportunityColumns.syncWithPartnerCenter] = row[options.syncColumn] as boolean;
+    if (!options.dryRun) await dataverse.update(EntitySets.opportunity, opportunityId, columns);
+    linked.set(referralId.toLowerCase(), opportunityId);
+    report.linkedByColumn.push(line);
+  }
+
+  await linkByExternalReference(dataverse, partnerCenter, linked, report, options.dryRun ?? false);
+  return report;
+}
+
+async function linkByExternalReference(
+  dataverse: DataverseApi,
+  partnerCenter: PartnerCenterApi,
+  linked: Map<string, string>,
+  report: MigrationReport,
+  dryRun: boolean,
+): Promise<void> {
+  // Opportunities (lowercase ids) that hold a referral id already, or got one in this run.
+  const claimed = new Set([...linked.values()].map((id) => id.toLowerCase()));
+  let next: string | null = null;
+  do {
+    const page = await partnerCenter.listReferralPage({}, next);
+    for (const referral of page.items) {
+      if (linked.has(referral.id.toLowerCase())) continue;
+      const external = referral.externalReferenceId;
+      if (!external || !isGuid(external)) {
+        report.unmatched.push({
+          referralId: referral.id,
+          reason: 'no opportunity id in externalReferenceId',
+        });
+        continue;
+      }
+      const [opportunity]: WebApiRecord[] = await dataverse.retrieveMultiple(EntitySets.opportunity, {
+        select: [OpportunityColumns.id, OpportunityColumns.referralId],
+        filter: where.eq(OpportunityColumns.id, guid(external)),
+        top: 1,
+      });
+      if (!opportunity) {
+        report.unmatched.push({ referralId: referral.id, reason: `no opportunity ${external}` });
+        continue;
+      }
+      const opportunityId = opportunity[OpportunityColumns.id] as string;
+      if (text(opportunity[OpportunityColumns.referralId]) || claimed.has(opportunityId.toLowerCase())) {
+        report.skipped.push({
+          opportunityId,
+          referralId: referral.id,
+          reason: 'the opportunity is linked to another referral',
+        });
+        continue;
+      }
+      if (!dryRun)
+        await dataverse.update(EntitySets.opportunity, opportunityId, {
+          [OpportunityColumns.referralId]: referral.id,
+        });
+      linked.set(referral.id.toLowerCase(), opportunityId);
+      claimed.add(opportunityId.toLowerCase());
+      report.linkedByExternalReference.push({ opportunityId, referralId: referral.id });
+    }
+    next = page.next;
+  } while (next);
+}

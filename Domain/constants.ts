@@ -527,6 +527,8 @@ export const EnvironmentVariableColumns = {
 export const SystemUserColumns = {
   id: 'systemuserid',
   domainName: 'domainname',
+  /** The user's Entra ID object id: the `oid` claim of their tokens. */
+  entraObjectId: 'azureactivedirectoryobjectid',
 } as const;
 
 /** usersettings: a user's personal options; `uilanguageid` is the LCID of the user's UI language. */

@@ -7,6 +7,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { EntitySets, SystemUserColumns } from '../../Domain/constants';
 import { excessNestingAt, MAX_JSON_DEPTH } from '../../Domain/jsonDepth';
 import type { DevIssuer } from '../auth/devIssuer';
 import type { PermissionChecker } from '../auth/permission';
@@ -138,7 +139,14 @@ export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyIn
       },
     );
     registerApi(browser, deps);
-    if (deps.devIssuer) registerDevToken(browser, deps.devIssuer);
+    if (deps.devIssuer)
+      registerDevToken(browser, deps.devIssuer, async (systemUserId) => {
+        const user = await deps.sync.dataverse.retrieve(EntitySets.systemuser, systemUserId, {
+          select: [SystemUserColumns.entraObjectId],
+        });
+        const objectId = user[SystemUserColumns.entraObjectId];
+        return typeof objectId === 'string' && objectId ? objectId : null;
+      });
   });
   if (deps.devIssuer) {
     // Loud on every start: an operator must not mistake a sandbox for a configured relay.

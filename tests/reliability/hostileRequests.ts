@@ -6,6 +6,7 @@
  */
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { buildRemoteExecutionContext } from '../../DevStack/simulators/dataverse/remoteExecutionContext';
+import { seededRandom as seeded } from '../../DevStack/simulators/seededRandom';
 
 export interface HostileRequest {
   category: string;
@@ -23,18 +24,6 @@ export interface HostileContext {
   certificateUrl: string;
   /** The relay's own origin (a certificate URL on the right host but the wrong port). */
   relayOrigin: string;
-}
-
-/** mulberry32 (repeatable runs, not cryptography). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { seededRandom } from '../../DevStack/simulators/seededRandom';
 
 export interface ThrottleProxyStats {
   calls: number;
@@ -29,14 +30,7 @@ export async function startThrottleProxy(
   options: { share: number; retryAfterSec: number; seed?: number },
 ): Promise<ThrottleProxy> {
   const targetUrl = new URL(target);
-  let a = (options.seed ?? 17) >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(options.seed ?? 17);
   const stats: ThrottleProxyStats = {
     calls: 0,
     throttled429: 0,

@@ -8,6 +8,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DATAVERSE_WEBHOOK_PAYLOADS } from './paths';
+import { seededRandom as seeded } from '../../DevStack/simulators/seededRandom';
 
 type Json = Record<string, unknown>;
 type KeyValue = { key: string; value: unknown };
@@ -75,18 +76,6 @@ const NAMES = [
   'constructor',
   'toString',
 ];
-
-/** mulberry32 (repeatable cases, not cryptography). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const captures = (): Json[] =>
   readdirSync(DATAVERSE_WEBHOOK_PAYLOADS).map(

@@ -7,6 +7,7 @@
  * would be a failed operation, not a lost event.
  */
 import { badRequest } from './errors';
+import { seededRandom as seeded } from '../seededRandom';
 
 export interface DeliveryFaultSettings {
   /** Lose the next n deliveries (logged as `dropped`, no system job is created). */
@@ -38,18 +39,6 @@ export interface DeliveryFate {
   drop: boolean;
   copies: number;
   delay: { ms: number | null } | null;
-}
-
-/** mulberry32: a small, fast, seedable generator (test repeatability, not cryptography). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const initial = (): DeliveryFaultState => ({

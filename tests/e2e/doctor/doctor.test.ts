@@ -4,7 +4,12 @@
  */
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
-import { EnvironmentVariables, RegistrationColumns, RegistrationEntitySets } from '../../../Domain/constants';
+import {
+  EnvironmentVariables,
+  RegistrationColumns,
+  RegistrationEntitySets,
+  SOLUTION_UNIQUE_NAME,
+} from '../../../Domain/constants';
 import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
 import { setFieldMapInFormXml } from '../../../Domain/formXmlControls';
 import { where } from '../../../Domain/odataQuery';
@@ -16,6 +21,7 @@ import { createDataverseClient, staticTokenProvider } from '../../../Relay/datav
 import { DOCTOR_CHECKS, runChecks } from '../../../Relay/doctor';
 import type { CheckResult, DoctorCheck, DoctorContext } from '../../../Relay/doctor';
 import { relayHealthReader } from '../../../Relay/doctor/relayHealth';
+import { REQUIRED_SOLUTION_VERSION } from '../../../Relay/doctor/checks/solution';
 import { captureIo } from '../../../Relay/cli/io';
 import { main } from '../../../Relay/cli/main';
 import { SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
@@ -186,7 +192,7 @@ describe('each ✖ names its fix', () => {
     };
     expect(await run('solution', { dataverse: older })).toMatchObject({
       ok: false,
-      detail: expect.stringMatching(/0\.9\.0\.0 is installed; this relay needs 1\.0\.0\.0 or later/),
+      detail: `${SOLUTION_UNIQUE_NAME} 0.9.0.0 is installed; this relay needs ${REQUIRED_SOLUTION_VERSION} or later`,
     });
   });
 

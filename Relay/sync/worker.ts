@@ -47,6 +47,13 @@ export interface WorkerOptions {
   onDeadLetter?: DeadLetterHandler;
 }
 
+/** Retry-After (ms) a service gave with this failure (Relay/http puts it in the error's cause), or null. */
+export function retryAfterOfError(error: unknown): number | null {
+  if (!(error instanceof ApiError)) return null;
+  const cause = error.details.cause as { retryAfterMs?: unknown } | undefined;
+  return typeof cause?.retryAfterMs === 'number' ? cause.retryAfterMs : null;
+}
+
 /** Retrying cannot fix these: a request Partner Center or Dataverse rejects as malformed, one we
  *  refuse to build (a non-GUID where a GUID belongs), which the service would reject with 400, or
  *  data we cannot read. */
@@ -175,15 +182,20 @@ export class SyncWorker {
       }
       const message = describeError(error);
       const last = job.attempts >= this.options.maxAttempts || isPermanent(error);
+      // A 429/503 the HTTP layer gave up on carries the service's Retry-After: the job's own retry
+      // never comes back before it, whatever the backoff says.
       const retryAt = last
         ? null
         : new Date(
             clock.now().getTime() +
-              backoffMs(
-                job.attempts,
-                this.options.retryBaseMs,
-                this.options.retryMaxMs ?? 900_000,
-                this.random,
+              Math.max(
+                backoffMs(
+                  job.attempts,
+                  this.options.retryBaseMs,
+                  this.options.retryMaxMs ?? 900_000,
+                  this.random,
+                ),
+                retryAfterOfError(error) ?? 0,
               ),
           );
       await store.fail(job.id, message, retryAt);

@@ -101,6 +101,21 @@ describe('SyncWorker', () => {
     expect((await store.listDeadLetters()).length).toBe(1);
   });
 
+  it('never retries before the Retry-After a 429 came with, even when its backoff is shorter', async () => {
+    const throttled = new ApiError('HTTP 429', {
+      service: 'partnercenter',
+      status: 429,
+      method: 'POST',
+      url: 'https://x/',
+      cause: { status: 429, retryAfterMs: 30_000 },
+    });
+    await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: {} }]);
+    await worker(async () => {
+      throw throttled;
+    }).drain();
+    expect(await store.nextRunAt()).toEqual(new Date(now.getTime() + 30_000));
+  });
+
   it('parks a deferred job without using an attempt', async () => {
     await store.enqueue([{ kind: 'opportunity.sync', key: 'opportunity:1', payload: {} }]);
     await worker(async () => {

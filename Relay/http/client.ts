@@ -126,6 +126,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { status: res.statusCode, headers: flattenHeaders(res.headers), text };
   }
 
+  // A service that answers 429/503 with Retry-After throttles the caller, not one request: until it
+  // has passed, every call through this client waits (other records' jobs, a re-queued create), so
+  // nothing reaches the service before the time it gave.
+  // https://learn.microsoft.com/partner-center/developer/api-rate-limits-and-throttling
+  let heldUntilMs = 0;
+  const waitOutHold = async () => {
+    const waitMs = heldUntilMs - now().getTime();
+    if (waitMs > 0) await sleep(waitMs);
+  };
+
   return {
     async send(req) {
       const idempotent = req.idempotent ?? IDEMPOTENT_METHODS.has(req.method);
@@ -135,6 +145,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const canRetry = retry < policy.maxRetries;
         let res: Awaited<ReturnType<typeof attempt>>;
         try {
+          await waitOutHold();
           res = await attempt(req);
         } catch (error) {
           const code = errorCode(error);
@@ -160,10 +171,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now());
         const retryable = res.status === 429 || (res.status >= 500 && idempotent);
         const tooLong = retryAfterMs !== null && retryAfterMs > policy.maxRetryAfterMs;
+        if (retryAfterMs !== null && (res.status === 429 || res.status === 503))
+          heldUntilMs = Math.max(
+            heldUntilMs,
+            now().getTime() + Math.min(retryAfterMs, policy.maxRetryAfterMs),
+          );
         if (retryable && canRetry && !tooLong) {
           const wait = retryAfterMs ?? backoffDelay(retry, policy, random);
           log?.warn({ status: res.status, requestId, retry: retry + 1, waitMs: wait }, 'retrying');
-          await sleep(wait);
+          // With Retry-After, the hold above is the wait (taken at the top of the next attempt).
+          if (retryAfterMs === null || !(res.status === 429 || res.status === 503)) await sleep(wait);
           continue;
         }
         const parsed = parseErrorBody(res.text);

@@ -100,6 +100,22 @@ describe('createHttpClient', () => {
     expect(s.received[0]!.headers['content-type']).toBe('application/json');
   });
 
+  it('holds every call of the client until a Retry-After has passed, not only the throttled one', async () => {
+    const s = await serve([
+      { status: 429, headers: { 'retry-after': '3' }, body: '{"statusCode":429,"message":"slow down"}' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' },
+    ]);
+    const sleeps: number[] = [];
+    const throttled = client(sleeps, 0);
+    await expect(throttled.send({ method: 'POST', url: `${s.url}/r`, json: { a: 1 } })).rejects.toThrow(
+      '429',
+    );
+    expect(sleeps).toEqual([]);
+    // Another record's call through the same client waits out the 3 s Partner Center gave.
+    await throttled.send({ method: 'GET', url: `${s.url}/other` });
+    expect(sleeps).toEqual([3000]);
+  });
+
   it('backs off on 5xx for idempotent requests, with jitter, until success', async () => {
     const s = await serve([{ status: 503 }, { status: 500 }, { status: 200, body: 'ok' }]);
     const sleeps: number[] = [];

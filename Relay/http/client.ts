@@ -132,8 +132,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   // https://learn.microsoft.com/partner-center/developer/api-rate-limits-and-throttling
   let heldUntilMs = 0;
   const waitOutHold = async () => {
-    const waitMs = heldUntilMs - now().getTime();
-    if (waitMs > 0) await sleep(waitMs);
+    const until = heldUntilMs;
+    const waitMs = until - now().getTime();
+    if (waitMs <= 0) return;
+    await sleep(waitMs);
+    // Waited out: a hold that no newer Retry-After replaced meanwhile is over.
+    if (heldUntilMs === until) heldUntilMs = 0;
   };
 
   return {

@@ -13,6 +13,8 @@ export interface ScenarioResult {
   figures: Record<string, unknown>;
   goals: Goal[];
   seconds: number;
+  /** The machine's 1-minute load average when the scenario started and ended: times are only comparable at similar load. */
+  loadAverage?: { atStart: number; atEnd: number };
 }
 
 export interface Sizes {

@@ -64,8 +64,10 @@ async function main(): Promise<number> {
   const results: ScenarioResult[] = [];
   for (const name of names) {
     process.stdout.write(`- ${name} …\n`);
+    const loadAtStart = os.loadavg()[0] ?? 0;
     try {
-      results.push(await runScenario(name, path.join(workDir, name.replace(/\W+/g, '-')), sizes));
+      const result = await runScenario(name, path.join(workDir, name.replace(/\W+/g, '-')), sizes);
+      results.push({ ...result, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] ?? 0 } });
     } catch (error) {
       results.push({
         scenario: name,

@@ -16,9 +16,10 @@ export const RelayRoutes = {
   /** POST { reason? }: accept / decline an incoming referral (New status) → SyncNowResponse. */
   accept: (opportunityId: string) => `/api/opportunities/${opportunityId}/accept`,
   decline: (opportunityId: string) => `/api/opportunities/${opportunityId}/decline`,
-  /** GET / POST: dead letters (admin). */
+  /** GET list, POST …/retry, DELETE one (discard): dead letters (admin). */
   deadLetters: '/api/dead-letters',
   retryDeadLetter: (id: string) => `/api/dead-letters/${id}/retry`,
+  deadLetter: (id: string) => `/api/dead-letters/${id}`,
 } as const;
 
 /**

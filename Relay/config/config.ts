@@ -141,7 +141,7 @@ export const EnvSchema = z.object({
     .string()
     .min(1)
     .default('CoSell.Admin')
-    .meta({ description: 'App role that may list and retry dead letters through `/api`.' }),
+    .meta({ description: 'App role that may list, retry and discard dead letters through `/api`.' }),
 
   COSELL_WORKER_CONCURRENCY: z.coerce
     .number()

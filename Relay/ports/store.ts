@@ -77,6 +77,11 @@ export interface Store {
   listDeadLetters(): Promise<Job[]>;
   /** Requeue a dead letter now with its attempts reset; false when no such dead letter. */
   retryDeadLetter(jobId: string, now: Date): Promise<boolean>;
+  /**
+   * Remove a dead letter an operator has dealt with (the record was deleted, or fixed and synced
+   * since): it no longer counts in the queue's health; false when no such dead letter.
+   */
+  discardDeadLetter(jobId: string): Promise<boolean>;
   getJob(jobId: string): Promise<Job | null>;
   depth(): Promise<QueueDepth>;
   /** Earliest runAt among queued jobs (the worker sleeps until then). */

@@ -271,6 +271,13 @@ export class PostgresStore implements Store {
     return (result.rowCount ?? 0) > 0;
   }
 
+  async discardDeadLetter(jobId: string): Promise<boolean> {
+    const result = await this.pool.query(`DELETE FROM ${this.jobs} WHERE id = $1 AND status = 'dead'`, [
+      jobId,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async getJob(jobId: string): Promise<Job | null> {
     const { rows } = await this.pool.query<JobRow>(`SELECT * FROM ${this.jobs} WHERE id = $1`, [jobId]);
     return rows[0] ? toJob(rows[0]) : null;

@@ -345,6 +345,10 @@ export class SqliteStore implements Store {
     );
   }
 
+  async discardDeadLetter(jobId: string): Promise<boolean> {
+    return this.sql("DELETE FROM jobs WHERE id = ? AND status = 'dead'").run(jobId).changes > 0;
+  }
+
   async getJob(jobId: string): Promise<Job | null> {
     const row = this.sql('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
     return row ? toJob(row) : null;

@@ -25,11 +25,11 @@ async function storeAt(dataDir: string, io: CliIo): Promise<Store | null> {
   }
 }
 
-/** `cosell dead-letters list|retry`: jobs that exhausted their retries, on the relay's own store (safe while it runs). */
+/** `cosell dead-letters list|retry|discard`: jobs that exhausted their retries, on the relay's own store (safe while it runs). */
 export function registerDeadLetters(program: Command, io: CliIo): void {
   const deadLetters = program
     .command('dead-letters')
-    .description('list or retry jobs that failed permanently')
+    .description('list, retry or discard jobs that failed permanently')
     .option(
       '--data-dir <dir>',
       'relay data folder (default COSELL_DATA_DIR or .relay)',
@@ -58,29 +58,55 @@ export function registerDeadLetters(program: Command, io: CliIo): void {
 
   deadLetters
     .command('retry')
+    .description('requeue dead letters now, their attempts reset')
     .argument('[ids...]', 'dead letter ids (all when omitted with --all)')
     .option('--all', 'retry every dead letter')
-    .action(async (ids: string[], options: { all?: boolean }) => {
-      const store = await storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
-      if (!store) return;
-      try {
-        const targets = options.all ? (await store.listDeadLetters()).map((j) => j.id) : ids;
-        if (!targets.length) {
-          io.stderr('cosell dead-letters retry: give dead letter ids or --all\n');
-          io.exitCode = 2;
-          return;
-        }
-        let missing = 0;
-        for (const id of targets) {
-          if (await store.retryDeadLetter(id, new Date())) io.stdout(`requeued ${id}\n`);
-          else {
-            io.stderr(`no dead letter ${id}\n`);
-            missing += 1;
-          }
-        }
-        if (missing) io.exitCode = 2;
-      } finally {
-        await store.close();
+    .action(async (ids: string[], options: { all?: boolean }) =>
+      eachDeadLetter('retry', ids, options, io, (store, id) =>
+        store.retryDeadLetter(id, new Date()).then((done) => (done ? `requeued ${id}` : null)),
+      ),
+    );
+
+  deadLetters
+    .command('discard')
+    .description('remove dead letters that need no retry (the record was deleted, or synced since)')
+    .argument('[ids...]', 'dead letter ids (all when omitted with --all)')
+    .option('--all', 'discard every dead letter')
+    .action(async (ids: string[], options: { all?: boolean }) =>
+      eachDeadLetter('discard', ids, options, io, (store, id) =>
+        store.discardDeadLetter(id).then((done) => (done ? `discarded ${id}` : null)),
+      ),
+    );
+
+  /** Apply one action to the given dead letters (or all); exit 2 when an id is not a dead letter. */
+  async function eachDeadLetter(
+    verb: string,
+    ids: string[],
+    options: { all?: boolean },
+    io: CliIo,
+    act: (store: Store, id: string) => Promise<string | null>,
+  ): Promise<void> {
+    const store = await storeAt(deadLetters.opts<{ dataDir: string }>().dataDir, io);
+    if (!store) return;
+    try {
+      const targets = options.all ? (await store.listDeadLetters()).map((j) => j.id) : ids;
+      if (!targets.length) {
+        io.stderr(`cosell dead-letters ${verb}: give dead letter ids or --all\n`);
+        io.exitCode = 2;
+        return;
       }
-    });
+      let missing = 0;
+      for (const id of targets) {
+        const done = await act(store, id);
+        if (done) io.stdout(`${done}\n`);
+        else {
+          io.stderr(`no dead letter ${id}\n`);
+          missing += 1;
+        }
+      }
+      if (missing) io.exitCode = 2;
+    } finally {
+      await store.close();
+    }
+  }
 }

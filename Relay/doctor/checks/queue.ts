@@ -24,7 +24,7 @@ export const queue: DoctorCheck = {
     if (dead > 0)
       return fail(
         `${depth}`,
-        'read why with `cosell dead-letters list`, fix the cause, then `cosell dead-letters retry <id>`',
+        'read why with `cosell dead-letters list`, fix the cause, then `cosell dead-letters retry <id>` (or `discard <id>` when the record needs nothing more)',
       );
     const interval = config.worker.reconcileIntervalSec;
     if (interval > 0) {

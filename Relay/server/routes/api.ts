@@ -152,5 +152,14 @@ export function registerApi(app: FastifyInstance, deps: RelayServerDeps): void {
       }
       return queued(reply, id);
     });
+
+    api.delete('/api/dead-letters/:id', async (request, reply) => {
+      if (!requireAdmin(request, reply)) return reply;
+      const { id } = request.params as { id: string };
+      if (!(await deps.store.discardDeadLetter(id))) {
+        return sendError(request, reply, 404, 'notFound', `No dead letter ${id}.`);
+      }
+      return reply.code(204).send();
+    });
   });
 }

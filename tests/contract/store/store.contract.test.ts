@@ -159,6 +159,18 @@ describe.each(backends)('store contract: $name', (backend) => {
     expect((await store.claim(now))!.attempts).toBe(1);
   });
 
+  it('discards a dead letter, and nothing else', async () => {
+    await store.enqueue([job('opportunity:1'), job('opportunity:2')]);
+    const first = await store.claim(now);
+    await store.fail(first!.id, 'ApiError: 404 gone', null);
+    const second = await store.claim(now);
+    expect(await store.discardDeadLetter(second!.id)).toBe(false);
+    expect(await store.discardDeadLetter(first!.id)).toBe(true);
+    expect(await store.discardDeadLetter(first!.id)).toBe(false);
+    expect(await store.listDeadLetters()).toEqual([]);
+    expect(await store.depth()).toEqual({ queued: 0, running: 1, dead: 0 });
+  });
+
   it('defers without counting an attempt', async () => {
     await store.enqueue([job('opportunity:1')]);
     const claimed = await store.claim(now);

@@ -24,7 +24,7 @@ function setEnv(values: Record<string, string>): void {
 }
 
 describe('cosell dead-letters with COSELL_DATABASE_URL', () => {
-  it('lists and retries the dead letters of the PostgreSQL queue, and leaves --data-dir untouched', async () => {
+  it('lists, retries and discards the dead letters of the PostgreSQL queue, and leaves --data-dir untouched', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cosell-dead-letters-'));
     afterTest(() => rmSync(dir, { recursive: true, force: true }));
     const schema = uniqueSchemaName('deadletters');
@@ -47,6 +47,18 @@ describe('cosell dead-letters with COSELL_DATABASE_URL', () => {
     expect(await cosell('dead-letters', '--data-dir', dir, 'list')).toMatchObject({
       code: 0,
       out: 'no dead letters\n',
+    });
+
+    const again = await pg.claim(new Date(Date.now() + 60_000));
+    await pg.fail(again!.id, 'ApiError: 404 gone', null);
+    expect(await cosell('dead-letters', '--data-dir', dir, 'discard', '--all')).toMatchObject({
+      code: 0,
+      out: `discarded ${again!.id}\n`,
+    });
+    expect(await pg.depth()).toEqual({ queued: 0, running: 0, dead: 0 });
+    expect(await cosell('dead-letters', '--data-dir', dir, 'discard', again!.id)).toMatchObject({
+      code: 2,
+      err: `no dead letter ${again!.id}\n`,
     });
     // The SQLite queue is neither read nor created.
     expect(readdirSync(dir)).toEqual([]);

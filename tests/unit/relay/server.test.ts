@@ -276,6 +276,18 @@ describe('relay HTTP server', () => {
         headers: { authorization: `Bearer ${await token(['CoSell.Admin'])}` },
       });
       expect(retry.statusCode).toBe(404);
+      const discardAsSeller = await request({
+        method: 'DELETE',
+        url: '/api/dead-letters/nope',
+        headers: { authorization: `Bearer ${await token()}` },
+      });
+      expect(discardAsSeller.statusCode).toBe(403);
+      const discard = await request({
+        method: 'DELETE',
+        url: '/api/dead-letters/nope',
+        headers: { authorization: `Bearer ${await token(['CoSell.Admin'])}` },
+      });
+      expect(discard.statusCode).toBe(404);
     });
   });
 

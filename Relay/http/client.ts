@@ -182,7 +182,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           );
         if (retryable && canRetry && !tooLong) {
           const wait = retryAfterMs ?? backoffDelay(retry, policy, random);
-          log?.warn({ status: res.status, requestId, retry: retry + 1, waitMs: wait }, 'retrying');
+          log?.warn(
+            { status: res.status, requestId, retry: retry + 1, waitMs: wait, retryAfterMs },
+            'retrying',
+          );
           // With Retry-After, the hold above is the wait (taken at the top of the next attempt).
           if (retryAfterMs === null || !(res.status === 429 || res.status === 503)) await sleep(wait);
           continue;

@@ -13,6 +13,10 @@ export interface HistogramPort<L extends string> {
   startTimer(labels?: MetricLabels<L>): (labels?: MetricLabels<L>) => number;
 }
 
+export interface GaugePort {
+  set(value: number): void;
+}
+
 export interface SyncMetrics {
   syncOutcomes: CounterPort<'direction' | 'outcome'>;
   syncDuration: HistogramPort<'direction'>;
@@ -21,4 +25,6 @@ export interface SyncMetrics {
   apiCalls: CounterPort<'api' | 'operation' | 'result'>;
   apiThrottled: CounterPort<'api'>;
   apiDuration: HistogramPort<'api'>;
+  /** Jobs the worker may run at once now (Relay/sync/adaptiveConcurrency.ts). */
+  workerConcurrencyLimit: GaugePort;
 }

@@ -74,6 +74,11 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
       buckets,
       registers: [registry],
     }),
+    workerConcurrencyLimit: new Gauge({
+      name: 'cosell_worker_concurrency_limit',
+      help: 'Jobs the worker may run at once now: COSELL_WORKER_CONCURRENCY, halved on each 429 (or 503 with Retry-After) from Partner Center or Dataverse, back up by one per round of successful jobs.',
+      registers: [registry],
+    }),
     webhooks: new Counter({
       name: 'cosell_webhooks_total',
       help: 'Inbound webhooks by source (dataverse, partnercenter) and result (accepted, duplicate, rejected).',

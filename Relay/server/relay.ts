@@ -22,6 +22,7 @@ import { createDeadLetterReporter } from '../sync/failures';
 import { realignSteps } from '../../Plugins/registration';
 import { resumePaused } from '../sync/fieldMapPause';
 import { createFieldMapSource } from '../sync/fieldMapSource';
+import { AdaptiveConcurrency } from '../sync/adaptiveConcurrency';
 import { instrumentApi } from '../sync/instrument';
 import { reconcile } from '../sync/reconcile';
 import { createLanguageResolver } from '../sync/language';
@@ -90,9 +91,16 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const { config, store, logger } = options;
   const clock = options.clock ?? { now: () => new Date() };
   const metrics = createMetrics(store, { defaultMetrics: true });
-  options.throttleMeter?.attach(metrics);
-  const dataverse = instrumentApi(options.dataverse, 'dataverse', metrics);
-  const partnerCenter = instrumentApi(options.partnerCenter, 'partnercenter', metrics);
+  // Every throttling answer either API gives (the sync's, reconciliation's, /api's) slows the worker.
+  const concurrency = new AdaptiveConcurrency({
+    max: config.worker.concurrency,
+    clock,
+    onChange: (limit) => metrics.workerConcurrencyLimit.set(limit),
+  });
+  metrics.workerConcurrencyLimit.set(concurrency.limit);
+  options.throttleMeter?.attach(metrics, concurrency);
+  const dataverse = instrumentApi(options.dataverse, 'dataverse', metrics, concurrency);
+  const partnerCenter = instrumentApi(options.partnerCenter, 'partnercenter', metrics, concurrency);
   const settings = createSettings(dataverse, clock);
   const sync: SyncDeps = {
     dataverse,
@@ -135,6 +143,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     maxAttempts: config.worker.maxAttempts,
     retryBaseMs: config.worker.retryBaseMs,
     concurrency: config.worker.concurrency,
+    limit: concurrency,
     pollIntervalMs: config.worker.pollIntervalMs,
     random: options.random,
     onDeadLetter: createDeadLetterReporter(sync),

@@ -2,21 +2,29 @@
  * Counts every 429 the API clients receive, including the ones the shared HTTP client (Relay/http)
  * retries on its own after Retry-After: those never surface as errors, so the port-level counting in
  * Relay/sync/instrument.ts sees only a 429 that exhausted the retries. Relay/http reports each retry
- * through its injected logger (`warn({ status, retry, waitMs }, 'retrying')` under a child bound to
- * `service`), so the meter is a logger that counts those lines and passes everything on.
+ * through its injected logger (`warn({ status, retry, waitMs, retryAfterMs }, 'retrying')` under a
+ * child bound to `service`), so the meter is a logger that counts those lines and passes everything
+ * on.
+ *
+ * The same lines tell the worker's concurrency limit to slow down (Relay/sync/adaptiveConcurrency.ts).
  *
  * The clients are built before the relay (and its metrics registry) exists, so counts seen before
  * `attach` are kept and added once the metrics arrive.
  */
 import type { Logger } from '../ports';
 import { silentLogger } from '../logging/logger';
+import { isThrottling } from '../sync/adaptiveConcurrency';
+import type { ConcurrencyLimit } from '../sync/adaptiveConcurrency';
 import type { RelayMetrics } from './metrics';
 
 export interface ThrottleMeter {
   /** The logger to give the HTTP clients (`http.logger`, and Partner Center's `logger`). */
   logger(base?: Logger): Logger;
-  /** Start counting into these metrics (adds what was seen before). */
-  attach(metrics: RelayMetrics): void;
+  /**
+   * Start counting into these metrics (adds what was seen before), and from now on tell `limit` of
+   * every throttling answer retried (a 429, or a 503 with Retry-After).
+   */
+  attach(metrics: RelayMetrics, limit?: Pick<ConcurrencyLimit, 'throttled'>): void;
 }
 
 /** Relay/http's message for a retried error status (see Relay/http/client.ts). */
@@ -24,6 +32,7 @@ const RETRY_MESSAGE = 'retrying';
 
 export function createThrottleMeter(): ThrottleMeter {
   let metrics: RelayMetrics | null = null;
+  let limit: Pick<ConcurrencyLimit, 'throttled'> | null = null;
   const pending = new Map<string, number>();
   const count = (api: string) => {
     if (metrics) metrics.apiThrottled.inc({ api });
@@ -35,13 +44,13 @@ export function createThrottleMeter(): ThrottleMeter {
     info: (obj, msg) => base.info(obj, msg),
     error: (obj, msg) => base.error(obj, msg),
     warn(obj, msg) {
-      if (
-        api &&
-        msg === RETRY_MESSAGE &&
-        typeof obj === 'object' &&
-        (obj as { status?: unknown }).status === 429
-      )
-        count(api);
+      if (api && msg === RETRY_MESSAGE && typeof obj === 'object') {
+        const { status, retryAfterMs } = obj as { status?: unknown; retryAfterMs?: unknown };
+        const statusCode = typeof status === 'number' ? status : null;
+        const retryAfter = typeof retryAfterMs === 'number' ? retryAfterMs : null;
+        if (statusCode === 429) count(api);
+        if (isThrottling(statusCode, retryAfter)) limit?.throttled(retryAfter);
+      }
       base.warn(obj, msg);
     },
     child(bindings) {
@@ -52,8 +61,9 @@ export function createThrottleMeter(): ThrottleMeter {
 
   return {
     logger: (base = silentLogger) => wrap(base, null),
-    attach(target) {
+    attach(target, concurrencyLimit) {
       metrics = target;
+      limit = concurrencyLimit ?? null;
       for (const [api, n] of pending) target.apiThrottled.inc({ api }, n);
       pending.clear();
     },

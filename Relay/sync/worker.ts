@@ -1,13 +1,16 @@
 /**
- * Runs queued jobs: claims (one at a time per record key, up to `concurrency` keys in parallel),
- * dispatches by kind, retries failures with exponential backoff and jitter, dead-letters after
- * `maxAttempts` or on errors that retrying cannot fix. Tests drive it with `drain()`.
+ * Runs queued jobs: claims (one at a time per record key, as many keys in parallel as its
+ * concurrency limit allows: Relay/sync/adaptiveConcurrency.ts), dispatches by kind, retries
+ * failures with exponential backoff and jitter, dead-letters after `maxAttempts` or on errors that
+ * retrying cannot fix. Tests drive it with `drain()`.
  */
 import { isODataQueryError } from '../../Domain/odataQuery';
 import { ApiError } from '../ports';
 import type { Clock, Logger } from '../ports';
 import type { Job, Store } from '../ports';
 import type { SyncMetrics } from '../ports';
+import { AdaptiveConcurrency, retryAfterOfError } from './adaptiveConcurrency';
+import type { ConcurrencyLimit } from './adaptiveConcurrency';
 
 export type JobHandler = (job: Job, context: { logger: Logger; correlationId: string }) => Promise<void>;
 
@@ -39,19 +42,19 @@ export interface WorkerOptions {
   retryBaseMs: number;
   /** Upper bound of one backoff (default 15 minutes). */
   retryMaxMs?: number;
+  /** The most jobs at once. */
   concurrency: number;
+  /**
+   * Adapts the jobs at once below `concurrency` to the services' throttling (the relay feeds it every
+   * 429 its API clients see). Default: one that only this worker's successes reach, so it stays at
+   * `concurrency`.
+   */
+  limit?: ConcurrencyLimit;
   pollIntervalMs: number;
   /** Jitter source in [0, 1); tests pin it. */
   random?: () => number;
   /** Shows a dead letter on its record (Relay/sync/failures.ts); never fails the worker. */
   onDeadLetter?: DeadLetterHandler;
-}
-
-/** Retry-After (ms) a service gave with this failure (Relay/http puts it in the error's cause), or null. */
-export function retryAfterOfError(error: unknown): number | null {
-  if (!(error instanceof ApiError)) return null;
-  const cause = error.details.cause as { retryAfterMs?: unknown } | undefined;
-  return typeof cause?.retryAfterMs === 'number' ? cause.retryAfterMs : null;
 }
 
 /** Retrying cannot fix these: a request Partner Center or Dataverse rejects as malformed, one we
@@ -81,9 +84,11 @@ export class SyncWorker {
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly random: () => number;
+  readonly limit: ConcurrencyLimit;
 
   constructor(private readonly options: WorkerOptions) {
     this.random = options.random ?? Math.random;
+    this.limit = options.limit ?? new AdaptiveConcurrency({ max: options.concurrency, clock: options.clock });
   }
 
   /** Claim and run one due job; false when none is due. */
@@ -117,7 +122,7 @@ export class SyncWorker {
 
   /** Wake the loop now (a webhook just enqueued work). */
   poke(): void {
-    if (this.running && this.inFlight.size < this.options.concurrency) this.schedule(0);
+    if (this.running && this.limit.mayStart(this.inFlight.size)) this.schedule(0);
   }
 
   private schedule(delayMs: number): void {
@@ -130,7 +135,7 @@ export class SyncWorker {
   private async tick(): Promise<void> {
     this.timer = null;
     try {
-      while (this.running && this.inFlight.size < this.options.concurrency) {
+      while (this.running && this.limit.mayStart(this.inFlight.size)) {
         const job = await this.options.store.claim(this.options.clock.now());
         if (!job) break;
         const run = this.execute(job).finally(() => {
@@ -142,7 +147,9 @@ export class SyncWorker {
     } catch (error) {
       this.options.logger.error({ err: error }, 'worker loop failed');
     }
-    this.schedule(this.options.pollIntervalMs);
+    // A service's Retry-After holds new jobs: look again the moment it ends.
+    const held = this.limit.holdRemainingMs();
+    this.schedule(held > 0 ? Math.min(held, this.options.pollIntervalMs) : this.options.pollIntervalMs);
   }
 
   private async execute(job: Job): Promise<void> {
@@ -173,6 +180,7 @@ export class SyncWorker {
       await handler(job, { logger, correlationId });
       await store.complete(job.id);
       metrics?.jobs.inc({ kind: job.kind, result: 'done' });
+      this.limit.succeeded();
     } catch (error) {
       if (error instanceof DeferJob) {
         await store.defer(job.id, new Date(clock.now().getTime() + error.delayMs), error.message);

@@ -1,5 +1,12 @@
 /** A Logger and SyncMetrics that record what the code under test reported (ports, no casts). */
-import type { CounterPort, HistogramPort, Logger, MetricLabels, SyncMetrics } from '../../Relay/ports';
+import type {
+  CounterPort,
+  GaugePort,
+  HistogramPort,
+  Logger,
+  MetricLabels,
+  SyncMetrics,
+} from '../../Relay/ports';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -70,6 +77,14 @@ export class RecordingHistogram<L extends string> implements HistogramPort<L> {
   }
 }
 
+export class RecordingGauge implements GaugePort {
+  readonly values: number[] = [];
+
+  set(value: number): void {
+    this.values.push(value);
+  }
+}
+
 export class RecordingMetrics implements SyncMetrics {
   readonly syncOutcomes = new RecordingCounter<'direction' | 'outcome'>();
   readonly syncDuration = new RecordingHistogram<'direction'>();
@@ -78,4 +93,5 @@ export class RecordingMetrics implements SyncMetrics {
   readonly apiCalls = new RecordingCounter<'api' | 'operation' | 'result'>();
   readonly apiThrottled = new RecordingCounter<'api'>();
   readonly apiDuration = new RecordingHistogram<'api'>();
+  readonly workerConcurrencyLimit = new RecordingGauge();
 }

@@ -1,7 +1,8 @@
 /**
  * The 429 metric counts every throttled attempt, including those the HTTP client retried after
  * Retry-After on its own (they never surface as errors), for both APIs, against the simulators'
- * real throttling responses. The sync still succeeds: nothing is lost to throttling.
+ * real throttling responses. The sync still succeeds: nothing is lost to throttling. Each
+ * throttling answer also lowers the worker's concurrency limit, shown on /metrics.
  */
 import { EntitySets, OpportunityColumns } from '../../../Domain/constants';
 import { createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
@@ -27,6 +28,22 @@ describe('throttling metrics', () => {
       partnercenter: values['api="partnercenter"'] ?? 0,
     };
   };
+
+  // First: the limit starts at the configured most only while nothing has been throttled yet.
+  it('halves the worker concurrency limit on /metrics at a 429 the HTTP client retried', async () => {
+    const limit = async () => {
+      const text = await stack.relay.metrics.registry.getSingleMetricAsString(
+        'cosell_worker_concurrency_limit',
+      );
+      return Number(/^cosell_worker_concurrency_limit (\d+)$/m.exec(text)?.[1]);
+    };
+    const most = stack.config.worker.concurrency;
+    expect(await limit()).toBe(most);
+    stack.dataverse.setFaults({ throttle: { count: 1, retryAfterSeconds: 0 } });
+    await stack.relay.sync.dataverse.retrieveMultiple(EntitySets.account, { top: 1 });
+    expect(await limit()).toBe(Math.max(1, Math.floor(most / 2)));
+    expect(stack.relay.worker.limit.limit).toBe(await limit());
+  });
 
   it('counts 429s retried inside the HTTP client and the one that exhausted the retries', async () => {
     const start = await throttled();

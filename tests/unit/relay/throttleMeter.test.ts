@@ -31,3 +31,22 @@ it('counts retried 429s per service, before and after attach, and forwards every
   expect(JSON.parse(lines[0]!)).toMatchObject({ service: 'dataverse', status: 429, msg: 'retrying' });
   await store.close();
 });
+
+it('tells the concurrency limit of each retried throttling answer once attached, with its Retry-After', async () => {
+  const meter = createThrottleMeter();
+  const logger = meter.logger();
+  const partnerCenter = logger.child({ service: 'partnercenter', method: 'POST' });
+  partnerCenter.warn({ status: 429, retry: 1, waitMs: 1000, retryAfterMs: 1000 }, 'retrying'); // before attach
+
+  const store = closeAfterTest(new SqliteStore({ filename: ':memory:' }));
+  const throttled: Array<number | null> = [];
+  meter.attach(createMetrics(store), { throttled: (ms) => throttled.push(ms) });
+  partnerCenter.warn({ status: 429, retry: 1, waitMs: 2000, retryAfterMs: 2000 }, 'retrying');
+  partnerCenter.warn({ status: 429, retry: 2, waitMs: 350, retryAfterMs: null }, 'retrying');
+  partnerCenter.warn({ status: 503, retry: 1, waitMs: 1000, retryAfterMs: 1000 }, 'retrying');
+  partnerCenter.warn({ status: 503, retry: 1, waitMs: 400, retryAfterMs: null }, 'retrying'); // backoff of our own
+  partnerCenter.warn({ status: 500, retry: 1, waitMs: 400, retryAfterMs: null }, 'retrying');
+  logger.warn({ status: 429, retryAfterMs: 1000 }, 'retrying'); // no service bound: not an API call
+  expect(throttled).toEqual([2000, null, 1000]);
+  await store.close();
+});

@@ -3,6 +3,8 @@ import { silentLogger } from '../../../Relay/logging/logger';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
 import { ValidationError } from '../../../Domain/referral';
 import { DeferJob, SyncWorker, backoffMs, isPermanent } from '../../../Relay/sync/worker';
+import { AdaptiveConcurrency } from '../../../Relay/sync/adaptiveConcurrency';
+import type { Job } from '../../../Relay/ports';
 import type { DeadLetterHandler } from '../../../Relay/sync/worker';
 
 const apiError = (status: number | null) =>
@@ -162,6 +164,70 @@ describe('SyncWorker', () => {
       'opportunity.sync 2 HTTP 503 c-1',
     ]);
     expect(await store.depth()).toEqual({ queued: 0, running: 0, dead: 2 });
+  });
+
+  it('runs no more jobs at once than its concurrency limit allows, and starts none while a Retry-After holds', async () => {
+    const limit = new AdaptiveConcurrency({ max: 4, clock });
+    const started: string[] = [];
+    const gates: Array<() => void> = [];
+    let gated = true;
+    const handler = async (job: Job) => {
+      started.push(job.key);
+      if (gated) await new Promise<void>((resolve) => gates.push(resolve));
+    };
+    const openGates = () => gates.splice(0).forEach((open) => open());
+    await store.enqueue(
+      Array.from({ length: 8 }, (_, i) => ({
+        kind: 'opportunity.sync',
+        key: `opportunity:${i}`,
+        payload: {},
+      })),
+    );
+    const w = new SyncWorker({
+      store,
+      handlers: { 'opportunity.sync': handler },
+      clock,
+      logger: silentLogger,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+      concurrency: 4,
+      limit,
+      // No poll in this test: only the worker's own wake-ups (a job ended, the hold ended) run it.
+      pollIntervalMs: 600_000,
+    });
+    // Waits for what the worker does (not for time): each step it takes is a few event-loop turns.
+    const until = async (condition: () => Promise<boolean> | boolean) => {
+      for (let turns = 0; !(await condition()); turns++) {
+        if (turns > 10_000) throw new Error('the worker never got there');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const settled = async () => (await store.depth()).running === 0;
+    try {
+      w.start();
+      await until(() => started.length === 4);
+      expect((await store.depth()).running).toBe(4);
+
+      // Partner Center pushes back: half the jobs at once, none before Retry-After (5 s) has passed.
+      limit.throttled(5000);
+      expect(limit.limit).toBe(2);
+      openGates();
+      await until(settled);
+      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(started).toHaveLength(4);
+      expect(await store.depth()).toEqual({ queued: 4, running: 0, dead: 0 });
+
+      now = new Date(now.getTime() + 5000);
+      w.poke();
+      await until(() => started.length === 6);
+      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(started).toHaveLength(6);
+      expect((await store.depth()).running).toBe(2);
+    } finally {
+      gated = false;
+      openGates();
+      await w.stop();
+    }
   });
 
   it('caps backoff', () => {

@@ -782,9 +782,29 @@ export const WiringColumns = {
 
 // ---- Role assignment (`cosell setup --assign-role`) ----
 
-/** N:N navigations from systemuser that carry security roles and field security profiles. */
+/** N:N navigations from systemuser and team that carry security roles and field security profiles. */
 export const SecurityAssignments = {
   userRoles: 'systemuserroles_association',
   userProfiles: 'systemuserprofiles_association',
+  teamRoles: 'teamroles_association',
+  teamProfiles: 'teamprofiles_association',
+  /** team ↔ systemuser: the team's members. */
+  teamMembers: 'teammembership_association',
   fieldSecurityProfile: { entitySet: 'fieldsecurityprofiles', id: 'fieldsecurityprofileid' },
 } as const;
+
+/** team (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/team). */
+export const TeamColumns = {
+  entitySet: 'teams',
+  id: 'teamid',
+  name: 'name',
+  teamType: 'teamtype',
+  entraObjectId: 'azureactivedirectoryobjectid',
+  businessUnit: 'businessunitid',
+} as const;
+
+/** team.teamtype. An access team has no security roles; owner and Entra group teams do. */
+export const TeamTypes = { owner: 0, access: 1, entraSecurityGroup: 2, entraOfficeGroup: 3 } as const;
+
+/** `cosell setup --assign-role team:<name or teamid>`: the principal is a team (a UPN has no colon). */
+export const TEAM_PRINCIPAL_PREFIX = 'team:';

@@ -272,7 +272,11 @@ const businessunit = table(
   { stateful: false },
 );
 
-/** Security roles; `privileges` is the simulator's store of the role's privileges (never returned). */
+/**
+ * Security roles; `privileges` is the simulator's store of the role's privileges (never returned).
+ * `isinherited` is the role's "Member's privilege inheritance" (role entity reference: 0 Team
+ * privileges only, 1 Direct User (Basic) access level and Team privileges, the default since 2019).
+ */
 const role = table(
   'role',
   'roles',
@@ -281,9 +285,68 @@ const role = table(
     ['name', 'nvarchar'],
     ['businessunitid', 'lookup', { targets: ['businessunit'] }],
     ['privileges', 'ntext', { readable: false }],
+    [
+      'isinherited',
+      'picklist',
+      {
+        options: opts(
+          [0, 'Team privileges only'],
+          [1, 'Direct User (Basic) access level and Team privileges'],
+        ),
+      },
+    ],
   ],
   { isSystem: true, stateful: false },
 );
+
+/**
+ * Teams (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/team):
+ * business-owned, in one business unit; `teamtype` 0 Owner, 1 Access, 2 AAD Security Group, 3 AAD
+ * Office Group; a group team carries its Entra group's object id.
+ */
+const team = table(
+  'team',
+  'teams',
+  'name',
+  [
+    ['name', 'nvarchar', { requiredLevel: 'required', maxLength: 160 }],
+    ['description', 'ntext'],
+    [
+      'teamtype',
+      'picklist',
+      { options: opts([0, 'Owner'], [1, 'Access'], [2, 'AAD Security Group'], [3, 'AAD Office Group']) },
+    ],
+    ['azureactivedirectoryobjectid', 'uniqueidentifier'],
+    ['businessunitid', 'lookup', { targets: ['businessunit'] }],
+    ['administratorid', 'lookup', { targets: ['systemuser'] }],
+    ['isdefault', 'bit'],
+  ],
+  { isSystem: true, stateful: false },
+);
+
+/** Intersect tables of the team's N:N relationships (team entity reference, Many-To-Many). */
+const intersect = (
+  logicalName: string,
+  entitySetName: string,
+  primaryId: string,
+  columns: string[],
+): TableDef =>
+  table(
+    logicalName,
+    entitySetName,
+    primaryId,
+    columns.map((c): ColumnSpec => [c, 'uniqueidentifier']),
+    { isSystem: true, stateful: false, primaryId },
+  );
+const teamroles = intersect('teamroles', 'teamrolescollection', 'teamroleid', ['teamid', 'roleid']);
+const teammembership = intersect('teammembership', 'teammemberships', 'teammembershipid', [
+  'teamid',
+  'systemuserid',
+]);
+const teamprofiles = intersect('teamprofiles', 'teamprofilescollection', 'teamprofileid', [
+  'teamid',
+  'fieldsecurityprofileid',
+]);
 
 /** The intersect table of the systemuser ↔ role N:N relationship `systemuserroles_association`. */
 const systemuserroles = table(
@@ -607,6 +670,10 @@ const tables: TableDef[] = [
   asyncoperation,
   role,
   systemuserroles,
+  team,
+  teamroles,
+  teammembership,
+  teamprofiles,
 ];
 
 const relationships: RelationshipDef[] = [
@@ -658,6 +725,8 @@ const relationships: RelationshipDef[] = [
   rel('business_unit_system_users', Tables.systemuser, 'businessunitid', 'businessunit'),
   rel('business_unit_parent_business_unit', 'businessunit', 'parentbusinessunitid', 'businessunit'),
   rel('business_unit_roles', 'role', 'businessunitid', 'businessunit'),
+  rel('business_unit_teams', 'team', 'businessunitid', 'businessunit'),
+  rel('lk_teambase_administratorid', 'team', 'administratorid', Tables.systemuser),
   rel('sdkmessageid_sdkmessagefilter', 'sdkmessagefilter', 'sdkmessageid', 'sdkmessage'),
   rel('sdkmessageid_sdkmessageprocessingstep', 'sdkmessageprocessingstep', 'sdkmessageid', 'sdkmessage'),
   rel(

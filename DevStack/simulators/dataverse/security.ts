@@ -21,14 +21,24 @@
  *   MicrosoftDocs/dynamics-365-customer-engagement issue 100; a record out of the privilege's reach
  *   fails in SecLib::AccessCheckEx with hr -2147187962 = 0x80048306 (message shape from public error
  *   traces; the code is community-observed, not in Microsoft's list).
- * Not modelled: sharing (GrantAccess / principalobjectaccess), teams, field security, Append/AppendTo
- * checks on lookups, the delegate privilege behind impersonation (the impersonated user's rights apply).
+ * - teams: a user also holds the privileges of the roles of the owner and group teams they belong to
+ *   (teammembership_association); an access team has no roles
+ *   (https://learn.microsoft.com/power-platform/admin/manage-teams). A team role's Local/Deep depth
+ *   reaches the user's business unit and the team's; its Basic depth reaches the user's own rows only
+ *   when the role's member's privilege inheritance (`isinherited`) is 1, "Direct User (Basic) access
+ *   level and Team privileges", the default for new roles; with 0, "Team privileges only", it reaches
+ *   rows the team owns (https://learn.microsoft.com/power-platform/admin/how-record-access-determined,
+ *   https://learn.microsoft.com/power-platform/admin/security-roles-privileges#team-members-privilege-inheritance).
+ * Not modelled: sharing (GrantAccess / principalobjectaccess), team-owned rows, field security,
+ * Append/AppendTo checks on lookups, the delegate privilege behind impersonation (the impersonated
+ * user's rights apply), group teams' membership following Entra ID (their members are associated).
  */
-import { AccessRights } from '../../../Domain/constants';
+import { AccessRights, TeamTypes } from '../../../Domain/constants';
 import type { AccessRight } from '../../../Domain/constants';
 import { DataverseError, ErrorCodes } from './errors';
 import type { Caller } from './events';
 import { stableGuid } from './ids';
+import { IntersectTable } from './intersect';
 import type { MetadataStore, TableDef } from './metadata';
 import { isLookupValue } from './store';
 import type { RecordStore, Row } from './store';
@@ -48,6 +58,9 @@ export interface RoleDefinition {
   name: string;
   privileges: RolePrivilege[];
 }
+
+/** role.isinherited: member's privilege inheritance. */
+export const MemberPrivilegeInheritance = { teamOnly: 0, directUserBasic: 1 } as const;
 
 const DEPTH_RANK: Record<Depth, number> = { Basic: 1, Local: 2, Deep: 3, Global: 4 };
 
@@ -90,6 +103,7 @@ const PRIVILEGE_STEMS: Record<string, string> = {
   asyncoperation: 'AsyncOperation',
   role: 'Role',
   systemuserroles: 'Role',
+  team: 'Team',
 };
 
 /** Object type codes of the standard tables (error messages only); custom tables show 10000+. */
@@ -139,14 +153,25 @@ export const SALESPERSON: RoleDefinition = {
   ],
 };
 
+/** One source of a privilege: a role the user holds, directly or through a team. */
+interface Grant {
+  rank: number;
+  /** Business units whose rows a Local or Deep depth reaches: the user's, plus the team's for a team role. */
+  units: string[];
+  /** Whether a Basic depth reaches the rows the user owns. */
+  ownRows: boolean;
+}
+
 /** Who asks and what their roles give them; built once per request. */
 export interface AccessContext {
   userId: string;
   /** SYSTEM: the platform itself, never checked. */
   system: boolean;
   businessUnitId: string | null;
-  /** Lower-case privilege name → highest depth rank over all roles. */
+  /** Lower-case privilege name → highest depth rank over all roles (the privilege check). */
   privileges: Map<string, number>;
+  /** Lower-case privilege name → where each role holding it reaches (the access check). */
+  grants: Map<string, Grant[]>;
   all: boolean;
 }
 
@@ -155,16 +180,44 @@ interface Owner {
   businessUnitId: string | null;
 }
 
-const USER_ROLES = 'systemuserroles';
-
 export class Security {
+  /** The intersect tables of the N:N relationships that carry roles, profiles and team membership. */
+  readonly links: {
+    userRoles: IntersectTable;
+    teamRoles: IntersectTable;
+    teamMembers: IntersectTable;
+    userProfiles: IntersectTable;
+    teamProfiles: IntersectTable;
+  };
+
   constructor(
     private readonly deps: {
       store: RecordStore;
       metadata: MetadataStore;
       systemUserId: string;
     },
-  ) {}
+  ) {
+    const { store } = deps;
+    this.links = {
+      userRoles: new IntersectTable(store, 'systemuserroles', 'systemuserroleid', 'systemuserid', 'roleid'),
+      teamRoles: new IntersectTable(store, 'teamroles', 'teamroleid', 'teamid', 'roleid'),
+      teamMembers: new IntersectTable(store, 'teammembership', 'teammembershipid', 'teamid', 'systemuserid'),
+      userProfiles: new IntersectTable(
+        store,
+        'systemuserprofiles',
+        'systemuserprofileid',
+        'systemuserid',
+        'fieldsecurityprofileid',
+      ),
+      teamProfiles: new IntersectTable(
+        store,
+        'teamprofiles',
+        'teamprofileid',
+        'teamid',
+        'fieldsecurityprofileid',
+      ),
+    };
+  }
 
   // ------------------------------------------------------------------ roles
 
@@ -179,6 +232,7 @@ export class Security {
       name: role.name,
       businessunitid: { id: businessUnitId, logicalName: 'businessunit' },
       privileges: JSON.stringify(role.privileges),
+      isinherited: existing?.isinherited ?? MemberPrivilegeInheritance.directUserBasic,
       modifiedon: now,
       versionnumber: store.nextVersion(),
     });
@@ -189,32 +243,46 @@ export class Security {
   }
 
   roleIdsOf(userId: string): string[] {
-    return this.deps.store
-      .list(USER_ROLES)
-      .filter((r) => r.systemuserid === userId.toLowerCase())
-      .map((r) => String(r.roleid));
+    return this.links.userRoles.rightOf(userId);
   }
 
   /** systemuserroles_association: idempotent, like the platform's associate. */
   associate(userId: string, roleId: string): void {
-    const { store } = this.deps;
-    const user = userId.toLowerCase();
-    const role = roleId.toLowerCase();
-    if (this.roleIdsOf(user).includes(role)) return;
-    const id = stableGuid(USER_ROLES, user, role);
-    store.put(USER_ROLES, id, {
-      systemuserroleid: id,
-      systemuserid: user,
-      roleid: role,
-      versionnumber: store.nextVersion(),
-    });
+    this.links.userRoles.link(userId, roleId);
   }
 
   disassociate(userId: string, roleId: string): boolean {
-    return this.deps.store.delete(
-      USER_ROLES,
-      stableGuid(USER_ROLES, userId.toLowerCase(), roleId.toLowerCase()),
-    );
+    return this.links.userRoles.unlink(userId, roleId);
+  }
+
+  // ------------------------------------------------------------------ teams
+
+  teamRoleIdsOf(teamId: string): string[] {
+    return this.links.teamRoles.rightOf(teamId);
+  }
+
+  /** teamroles_association: an access team cannot hold roles (it "doesn't have security roles"). */
+  associateTeamRole(teamId: string, roleId: string): void {
+    if (this.deps.store.get('team', teamId.toLowerCase())?.teamtype === TeamTypes.access)
+      throw new DataverseError(
+        400,
+        ErrorCodes.invalidArgument,
+        `Team ${teamId} is an access team: access teams do not have security roles.`,
+      );
+    this.links.teamRoles.link(teamId, roleId);
+  }
+
+  teamIdsOf(userId: string): string[] {
+    return this.links.teamMembers.leftOf(userId);
+  }
+
+  /** teammembership_association (AddMembersTeam): idempotent. */
+  addMember(teamId: string, userId: string): void {
+    this.links.teamMembers.link(teamId, userId);
+  }
+
+  removeMember(teamId: string, userId: string): boolean {
+    return this.links.teamMembers.unlink(teamId, userId);
   }
 
   /** Roles by name; names no role has (yet) are skipped. */
@@ -232,24 +300,65 @@ export class Security {
     const userId = caller.systemuserid.toLowerCase();
     const user = store.get('systemuser', userId);
     const bu = user?.businessunitid;
+    const businessUnitId = isLookupValue(bu) ? bu.id : null;
     const context: AccessContext = {
       userId,
       system: userId === systemUserId,
-      businessUnitId: isLookupValue(bu) ? bu.id : null,
+      businessUnitId,
       privileges: new Map(),
+      grants: new Map(),
       all: false,
     };
-    for (const roleId of this.roleIdsOf(userId)) {
-      const role = store.get('role', roleId);
-      if (!role) continue;
-      for (const p of JSON.parse(String(role.privileges ?? '[]')) as RolePrivilege[]) {
-        const rank = DEPTH_RANK[p.depth] ?? 0;
-        if (p.name === '*') context.all = true;
-        const key = p.name.toLowerCase();
-        context.privileges.set(key, Math.max(context.privileges.get(key) ?? 0, rank));
+    const own = businessUnitId ? [businessUnitId] : [];
+    for (const roleId of this.roleIdsOf(userId)) this.addRole(context, roleId, { units: own, ownRows: true });
+    for (const teamId of this.teamIdsOf(userId)) {
+      const team = store.get('team', teamId);
+      if (!team || team.teamtype === TeamTypes.access) continue;
+      const teamUnit = isLookupValue(team.businessunitid) ? team.businessunitid.id : null;
+      const units = teamUnit && !own.includes(teamUnit) ? [...own, teamUnit] : own;
+      for (const roleId of this.teamRoleIdsOf(teamId)) {
+        const inherited = store.get('role', roleId)?.isinherited;
+        this.addRole(context, roleId, {
+          units,
+          // Roles stored before inheritance was simulated count as new roles (the platform default).
+          ownRows:
+            (inherited ?? MemberPrivilegeInheritance.directUserBasic) ===
+            MemberPrivilegeInheritance.directUserBasic,
+        });
       }
     }
     return context;
+  }
+
+  /** A team as the principal (RetrievePrincipalAccess): its roles, reaching from its business unit. */
+  contextOfTeam(teamId: string): AccessContext {
+    const id = teamId.toLowerCase();
+    const unit = this.deps.store.get('team', id)?.businessunitid;
+    const businessUnitId = isLookupValue(unit) ? unit.id : null;
+    const context: AccessContext = {
+      userId: id,
+      system: false,
+      businessUnitId,
+      privileges: new Map(),
+      grants: new Map(),
+      all: false,
+    };
+    // Basic reaches the rows the team owns (`userId` is the team here).
+    for (const roleId of this.teamRoleIdsOf(id))
+      this.addRole(context, roleId, { units: businessUnitId ? [businessUnitId] : [], ownRows: true });
+    return context;
+  }
+
+  private addRole(context: AccessContext, roleId: string, reach: Omit<Grant, 'rank'>): void {
+    const role = this.deps.store.get('role', roleId);
+    if (!role) return;
+    for (const p of JSON.parse(String(role.privileges ?? '[]')) as RolePrivilege[]) {
+      const rank = DEPTH_RANK[p.depth] ?? 0;
+      if (p.name === '*') context.all = true;
+      const key = p.name.toLowerCase();
+      context.privileges.set(key, Math.max(context.privileges.get(key) ?? 0, rank));
+      context.grants.set(key, [...(context.grants.get(key) ?? []), { rank, ...reach }]);
+    }
   }
 
   private rank(context: AccessContext, table: TableDef, action: PrivilegeAction): number {
@@ -282,17 +391,22 @@ export class Security {
     return false;
   }
 
-  private reaches(context: AccessContext, rank: number, owner: Owner | null): boolean {
+  private reaches(context: AccessContext, grant: Grant, owner: Owner | null): boolean {
+    const { rank } = grant;
     if (rank === 0) return false;
     if (rank >= DEPTH_RANK.Global || owner === null) return true;
-    if (rank >= DEPTH_RANK.Deep) return this.inSubtree(owner.businessUnitId, context.businessUnitId);
+    if (rank >= DEPTH_RANK.Deep)
+      return grant.units.some((unit) => this.inSubtree(owner.businessUnitId, unit));
     if (rank >= DEPTH_RANK.Local)
-      return owner.businessUnitId !== null && owner.businessUnitId === context.businessUnitId;
-    return owner.ownerId === context.userId;
+      return owner.businessUnitId !== null && grant.units.includes(owner.businessUnitId);
+    return grant.ownRows && owner.ownerId === context.userId;
   }
 
   can(context: AccessContext, table: TableDef, row: Row, action: PrivilegeAction): boolean {
-    return this.reaches(context, this.rank(context, table, action), this.ownerOf(table, row));
+    if (context.system || context.all) return true;
+    const grants = context.grants.get(privilegeName(table, action).toLowerCase()) ?? [];
+    const owner = this.ownerOf(table, row);
+    return grants.some((grant) => this.reaches(context, grant, owner));
   }
 
   /** 403 0x80040220 when the caller's roles lack the privilege at any depth. */

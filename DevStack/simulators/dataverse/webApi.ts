@@ -3,7 +3,6 @@
  * to queries, writes, associations, actions and metadata reads, and shapes the OData responses.
  * HTTP plumbing lives in ./server; row semantics in ./organizationService.
  */
-import { stableGuid } from './ids';
 import { randomUUID } from 'node:crypto';
 import { buildBatchResponse, parseBatchRequest, statusText } from '../../../Relay/dataverse/multipart';
 import type {
@@ -24,6 +23,8 @@ import { etagOf } from './organizationService';
 import type { OrganizationService, WriteScope } from './organizationService';
 import { parsePrefer } from './prefer';
 import type { Preferences } from './prefer';
+import { findManyToMany } from './manyToMany';
+import type { ManyToMany } from './manyToMany';
 import { closeOpportunity, qualifyLead } from './salesMessages';
 import type { SalesDeps } from './salesMessages';
 import type { AccessContext, Security } from './security';
@@ -34,12 +35,6 @@ import { isGuid } from '../../../Domain/ids';
 import { attributeByWireName, bodyToRow, parseEntityReference, rowToJson, wireValue } from './values';
 
 export const API_PATH = '/api/data/v9.2/';
-
-/** The systemuser ↔ role N:N navigation property (role.md: systemuserroles_association). */
-const USER_ROLES_NAVIGATION = 'systemuserroles_association';
-/** systemuser ↔ fieldsecurityprofile N:N (intersect table systemuserprofiles). */
-const USER_PROFILES_NAVIGATION = 'systemuserprofiles_association';
-const USER_PROFILES = 'systemuserprofiles';
 
 export interface SimRequest {
   method: string;
@@ -211,10 +206,9 @@ export class WebApi {
       );
     if (second.name === 'Microsoft.Dynamics.CRM.RetrievePrincipalAccess' && method === 'GET')
       return this.retrievePrincipalAccess(table, id, second.key, req);
-    if (table.logicalName === 'systemuser' && second.name === USER_ROLES_NAVIGATION)
-      return this.userRoles(id, second.key, segments[2]?.name === '$ref', req, scope);
-    if (table.logicalName === 'systemuser' && second.name === USER_PROFILES_NAVIGATION)
-      return this.userProfiles(id, segments[2]?.name === '$ref', req, scope);
+    const manyToMany = findManyToMany(table.logicalName, second.name);
+    if (manyToMany)
+      return this.manyToMany(manyToMany, id, second.key, segments[2]?.name === '$ref', req, scope);
     const navigation = this.deps.metadata.navigation(table.logicalName, second.name);
     if (!navigation) throw badProperty(table.logicalName, second.name);
     if (segments[2]?.name === '$ref')
@@ -822,6 +816,9 @@ export class WebApi {
    * `systemusers(<id>)/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@p)?@p={'@odata.id':'opportunities(<id>)'}`
    * → `{ AccessRights: "ReadAccess, WriteAccess, …" }` (web-api-functions-actions-sample.md). The
    * alias may use single or double quotes, URL-encoded or not; the caller needs read on the target's table.
+   * A user's rights include those of their teams' roles; `teams(<id>)/…` answers for the team itself
+   * (the function is bound to systemuser and team: RetrievePrincipalAccess Function, CRM 2016 Web API
+   * reference, https://learn.microsoft.com/previous-versions/dynamicscrm-2016/developers-guide/mt683539(v=crm.8)).
    */
   private retrievePrincipalAccess(
     table: TableDef,
@@ -830,11 +827,11 @@ export class WebApi {
     req: SimRequest,
   ): SimResponse {
     const { metadata, security } = this.deps;
-    if (table.logicalName !== 'systemuser')
+    if (table.logicalName !== 'systemuser' && table.logicalName !== 'team')
       throw new DataverseError(
         404,
         ErrorCodes.invalidProperty,
-        `RetrievePrincipalAccess is simulated for systemusers only, not ${table.entitySetName}.`,
+        `RetrievePrincipalAccess is bound to systemusers and teams, not ${table.entitySetName}.`,
       );
     this.requireRow(table, id);
     const parameter = /^Target=(.+)$/.exec(key ?? '')?.[1];
@@ -857,7 +854,10 @@ export class WebApi {
     const targetTable = metadata.requireTable(target.logicalName);
     const row = this.requireRow(targetTable, target.id);
     security.requirePrivilege(this.access(req), targetTable, 'Read');
-    const principal = security.contextOf({ systemuserid: id, aadObjectId: null });
+    const principal =
+      table.logicalName === 'team'
+        ? security.contextOfTeam(id)
+        : security.contextOf({ systemuserid: id, aadObjectId: null });
     const rights = security.accessRights(principal, targetTable, row);
     return json(200, {
       '@odata.context': `${this.apiUrl}$metadata#Microsoft.Dynamics.CRM.RetrievePrincipalAccessResponse`,
@@ -865,114 +865,58 @@ export class WebApi {
     });
   }
 
-  /**
-   * The systemuser ↔ role N:N navigation: list (GET), associate (POST …/$ref), disassociate
-   * (DELETE …/systemuserroles_association(<roleid>)/$ref or …/$ref?$id=). Changing roles needs
-   * prvAssignRole.
-   */
-  private async userRoles(
-    userId: string,
-    roleKey: string | undefined,
+  /** One of the N:N navigations above: list, associate or disassociate. */
+  private async manyToMany(
+    relationship: ManyToMany,
+    id: string,
+    targetKey: string | undefined,
     isRef: boolean,
     req: SimRequest,
     scope: WriteScope | undefined,
   ): Promise<SimResponse> {
     const { metadata, security, store } = this.deps;
-    const userTable = metadata.requireTable('systemuser');
-    const roleTable = metadata.requireTable('role');
-    const user = this.requireRow(userTable, userId);
+    const fromTable = metadata.requireTable(relationship.from);
+    const targetTable = metadata.requireTable(relationship.target);
+    const row = this.requireRow(fromTable, id);
+    const links = relationship.links(security);
     const method = req.method.toUpperCase();
     const access = this.access(req);
     if (method === 'GET' && !isRef) {
-      security.requireAccess(access, userTable, user, 'Read');
-      security.requirePrivilege(access, roleTable, 'Read');
+      security.requireAccess(access, fromTable, row, 'Read');
+      if (relationship.readTarget) security.requirePrivilege(access, targetTable, 'Read');
       const query = this.query(req.query);
-      const roles = security
-        .roleIdsOf(userId)
-        .map((id) => store.get('role', id))
+      const related = links
+        .list(id)
+        .map((targetId) => store.get(targetTable.logicalName, targetId))
         .filter((r): r is Row => r !== undefined);
       return json(200, {
-        '@odata.context': `${this.apiUrl}$metadata#roles`,
-        value: this.select(roleTable, roles, query).map((r) =>
-          this.format(roleTable, r, query, parsePrefer(req.headers.prefer), access),
+        '@odata.context': `${this.apiUrl}$metadata#${targetTable.entitySetName}`,
+        value: this.select(targetTable, related, query).map((r) =>
+          this.format(targetTable, r, query, parsePrefer(req.headers.prefer), access),
         ),
       });
     }
-    if (!isRef)
+    if (!isRef || (method !== 'POST' && method !== 'DELETE'))
       throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
-    const roleId = (): string => {
-      if (roleKey) return guidKey(roleKey);
+    const targetId = (): string => {
+      if (targetKey) return guidKey(targetKey);
       const ref = this.parseBody(req)['@odata.id'] ?? req.query.get('$id');
       if (typeof ref !== 'string') throw badRequest('@odata.id is required');
       const parsed = parseEntityReference(metadata, ref);
-      if (parsed.logicalName !== 'role') throw badRequest('@odata.id must reference a role');
+      if (parsed.logicalName !== targetTable.logicalName)
+        throw badRequest(`@odata.id must reference a ${targetTable.logicalName}`);
       return parsed.id;
     };
     return this.write(req, scope, async () => {
-      security.requireMiscPrivilege(access, 'prvAssignRole');
-      const id = roleId();
-      this.requireRow(roleTable, id);
-      if (method === 'POST') security.associate(userId, id);
-      else if (method === 'DELETE') {
-        if (!security.disassociate(userId, id)) throw notFound('systemuserroles', id);
-      } else
-        throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
-      return noContent();
-    });
-  }
-
-  /**
-   * The systemuser ↔ field security profile N:N navigation: list (GET) and associate (POST …/$ref,
-   * idempotent). Only a System Administrator manages field security
-   * (https://learn.microsoft.com/power-platform/admin/field-level-security); modelled as needing
-   * prvAssignRole, which that role holds.
-   */
-  private async userProfiles(
-    userId: string,
-    isRef: boolean,
-    req: SimRequest,
-    scope: WriteScope | undefined,
-  ): Promise<SimResponse> {
-    const { metadata, security, store } = this.deps;
-    const userTable = metadata.requireTable('systemuser');
-    const profileTable = metadata.requireTable('fieldsecurityprofile');
-    const user = this.requireRow(userTable, userId);
-    const method = req.method.toUpperCase();
-    const access = this.access(req);
-    const linkId = (profileId: string) => stableGuid(USER_PROFILES, userId.toLowerCase(), profileId);
-    if (method === 'GET' && !isRef) {
-      security.requireAccess(access, userTable, user, 'Read');
-      const query = this.query(req.query);
-      const profiles = store
-        .list(USER_PROFILES)
-        .filter((link) => link.systemuserid === userId.toLowerCase())
-        .map((link) => store.get('fieldsecurityprofile', String(link.fieldsecurityprofileid)))
-        .filter((r): r is Row => r !== undefined);
-      return json(200, {
-        '@odata.context': `${this.apiUrl}$metadata#fieldsecurityprofiles`,
-        value: this.select(profileTable, profiles, query).map((r) =>
-          this.format(profileTable, r, query, parsePrefer(req.headers.prefer), access),
-        ),
-      });
-    }
-    if (!isRef || method !== 'POST')
-      throw new DataverseError(405, ErrorCodes.invalidArgument, `Method ${method} is not allowed here`);
-    return this.write(req, scope, async () => {
-      security.requireMiscPrivilege(access, 'prvAssignRole');
-      const ref = this.parseBody(req)['@odata.id'];
-      if (typeof ref !== 'string') throw badRequest('@odata.id is required');
-      const parsed = parseEntityReference(metadata, ref);
-      if (parsed.logicalName !== 'fieldsecurityprofile')
-        throw badRequest('@odata.id must reference a fieldsecurityprofile');
-      this.requireRow(profileTable, parsed.id);
-      const id = linkId(parsed.id);
-      if (!store.get(USER_PROFILES, id))
-        store.put(USER_PROFILES, id, {
-          systemuserprofileid: id,
-          systemuserid: userId.toLowerCase(),
-          fieldsecurityprofileid: parsed.id,
-          versionnumber: store.nextVersion(),
-        });
+      if (relationship.guard === 'assignRole') security.requireMiscPrivilege(access, 'prvAssignRole');
+      const other = targetId();
+      this.requireRow(targetTable, other);
+      if (relationship.guard === 'writeTeam') {
+        const team = relationship.from === 'team' ? row : this.requireRow(targetTable, other);
+        security.requireAccess(access, metadata.requireTable('team'), team, 'Write');
+      }
+      if (method === 'POST') links.link(id, other);
+      else if (!links.unlink(id, other)) throw notFound(targetTable.logicalName, other);
       return noContent();
     });
   }

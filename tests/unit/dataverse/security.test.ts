@@ -1,7 +1,8 @@
 /**
  * The simulator's security model: record ownership, roles with privileges at a depth, the seller role
  * users get on first use, enforcement on Web API reads and writes with Dataverse's error codes, and
- * RetrievePrincipalAccess in the request shape Microsoft's samples use.
+ * RetrievePrincipalAccess in the request shape Microsoft's samples use, and teams: members hold the
+ * privileges of their team's roles.
  */
 import JSZip from 'jszip';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
@@ -289,7 +290,11 @@ describe('privileges', () => {
 });
 
 /** A solution zip that ships one role (the import path is what gives roles their privileges). */
-async function roleSolution(name: string, privileges: Array<[string, string]>): Promise<string> {
+async function roleSolution(
+  name: string,
+  privileges: Array<[string, string]>,
+  id = '7e57a11e-0000-4000-8000-000000000001',
+): Promise<string> {
   const zip = new JSZip();
   zip.file(
     'solution.xml',
@@ -297,7 +302,7 @@ async function roleSolution(name: string, privileges: Array<[string, string]>): 
   );
   zip.file(
     'customizations.xml',
-    `<ImportExportXml><Roles><Role id="{7e57a11e-0000-4000-8000-000000000001}" name="${name}"><RolePrivileges>${privileges
+    `<ImportExportXml><Roles><Role id="{${id}}" name="${name}"><RolePrivileges>${privileges
       .map(([p, level]) => `<RolePrivilege name="${p}" level="${level}"/>`)
       .join('')}</RolePrivileges></Role></Roles></ImportExportXml>`,
   );
@@ -388,5 +393,165 @@ describe('our solution’s roles', () => {
     // Global write on opportunities: the relay's user may act on every seller's deal.
     expect(await accessRights(null, integration, `opportunities(${deal})`)).toContain('WriteAccess');
     expect(seller).not.toBe(integration);
+  });
+});
+
+describe('teams', () => {
+  const TEAM_ROLE = '7e57a11e-0000-4000-8000-0000000000e1';
+  const team = async (name: string, teamtype: number, bu = sim.ids.rootBusinessUnit) => {
+    const created = await api(app, 'POST', 'teams', {
+      name,
+      teamtype,
+      'businessunitid@odata.bind': `/businessunits(${bu})`,
+    });
+    expect(created.status).toBe(204);
+    return idOf(created);
+  };
+  const link = (as: string | null, path: string, target: string) =>
+    api(as, 'POST', `${path}/$ref`, { '@odata.id': `${sim.apiUrl}${target}` });
+  /** A person with no roles of their own. */
+  const bare = async (oid: string) => {
+    const id = await userId(person(oid));
+    sim.setUserRoles(id, []);
+    return id;
+  };
+
+  beforeAll(async () => {
+    const imported = await api(app, 'POST', 'ImportSolution', {
+      CustomizationFile: await roleSolution(
+        'Lead Desk',
+        [
+          ['prvCreateLead', 'Basic'],
+          ['prvReadLead', 'Basic'],
+          ['prvWriteLead', 'Local'],
+        ],
+        TEAM_ROLE,
+      ),
+    });
+    expect(imported.status).toBe(204);
+  });
+
+  it('associates members, roles and profiles through $ref, lists them from both sides, and disassociates', async () => {
+    const member = await bare('5e11e500-0000-4000-8000-0000000000e1');
+    const desk = await team('Desk', 0);
+    expect(
+      (await link(app, `teams(${desk})/teammembership_association`, `systemusers(${member})`)).status,
+    ).toBe(204);
+    // Associating twice changes nothing, as Associate does.
+    expect(
+      (await link(app, `teams(${desk})/teammembership_association`, `systemusers(${member})`)).status,
+    ).toBe(204);
+    expect((await link(app, `teams(${desk})/teamroles_association`, `roles(${TEAM_ROLE})`)).status).toBe(204);
+    const members = await api(app, 'GET', `teams(${desk})/teammembership_association?$select=systemuserid`);
+    expect(members.json.value.map((u: { systemuserid: string }) => u.systemuserid)).toEqual([member]);
+    const teams = await api(app, 'GET', `systemusers(${member})/teammembership_association?$select=name`);
+    expect(teams.json.value.map((t: { name: string }) => t.name)).toEqual(['Desk']);
+    const roles = await api(app, 'GET', `teams(${desk})/teamroles_association?$select=name`);
+    expect(roles.json.value.map((r: { name: string }) => r.name)).toEqual(['Lead Desk']);
+    // The member's own roles stay empty: the role is the team's.
+    expect(await roleNames(app, member)).toEqual([]);
+
+    const removed = await api(app, 'DELETE', `teams(${desk})/teammembership_association(${member})/$ref`);
+    expect(removed.status).toBe(204);
+    const again = await api(app, 'DELETE', `teams(${desk})/teammembership_association(${member})/$ref`);
+    expect(again.status).toBe(404);
+  });
+
+  it('only administrators give a team roles; a seller cannot add themselves to a team', async () => {
+    const sellerB = await userId(person(SELLER_B));
+    const desk = await team('Closed Desk', 0);
+    const role = await link(person(SELLER_B), `teams(${desk})/teamroles_association`, `roles(${TEAM_ROLE})`);
+    expect(role.status).toBe(403);
+    expect(role.json.error.message).toContain('prvAssignRole');
+    const join = await link(
+      person(SELLER_B),
+      `systemusers(${sellerB})/teammembership_association`,
+      `teams(${desk})`,
+    );
+    expect(join.status).toBe(403);
+    expect(join.json.error.message).toContain('missing prvWriteTeam privilege');
+  });
+
+  it('a member holds the privileges of the team’s roles; an access team holds none', async () => {
+    const oid = '5e11e500-0000-4000-8000-0000000000e2';
+    const member = await bare(oid);
+    const denied = await api(person(oid), 'POST', 'leads', { subject: 'before' });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.code).toBe('0x80040220');
+
+    const desk = await team('Lead Desk Team', 0);
+    await link(app, `teams(${desk})/teamroles_association`, `roles(${TEAM_ROLE})`);
+    await link(app, `teams(${desk})/teammembership_association`, `systemusers(${member})`);
+    const created = await api(person(oid), 'POST', 'leads', { subject: 'through the team' });
+    expect(created.status).toBe(204);
+    const lead = idOf(created);
+    expect((await api(person(oid), 'GET', `leads(${lead})?$select=subject`)).status).toBe(200);
+    expect(await accessRights(null, member, `leads(${lead})`)).toBe('ReadAccess, WriteAccess, CreateAccess');
+    // The team as the principal: its role's Basic depth reaches only rows the team owns.
+    const teamAccess = await api(
+      null,
+      'GET',
+      `teams(${desk})/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@tid)?@tid={'@odata.id':'leads(${lead})'}`,
+    );
+    expect(teamAccess.json.AccessRights).toBe('WriteAccess');
+
+    const room = await team('Deal Room', 1);
+    const refused = await link(app, `teams(${room})/teamroles_association`, `roles(${TEAM_ROLE})`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toContain('access team');
+  });
+
+  it('"Team privileges only": a Basic team privilege does not reach the member’s own rows', async () => {
+    const oid = '5e11e500-0000-4000-8000-0000000000e3';
+    const member = await bare(oid);
+    const desk = await team('Team-only Desk', 0);
+    await link(app, `teams(${desk})/teamroles_association`, `roles(${TEAM_ROLE})`);
+    await link(app, `teams(${desk})/teammembership_association`, `systemusers(${member})`);
+    const lead = idOf(await api(person(oid), 'POST', 'leads', { subject: 'mine' }));
+
+    const patched = await api(app, 'PATCH', `roles(${TEAM_ROLE})`, { isinherited: 0 });
+    expect(patched.status).toBe(204);
+    try {
+      // The privilege check passes (the team holds it), the access check does not.
+      const create = await api(person(oid), 'POST', 'leads', { subject: 'again' });
+      expect(create.status).toBe(403);
+      expect(create.json.error.code).toBe('0x80048306');
+      expect((await api(person(oid), 'GET', 'leads?$select=subject')).json.value).toEqual([]);
+      // Local write still reaches the member's business unit.
+      expect(await accessRights(null, member, `leads(${lead})`)).toBe('WriteAccess');
+    } finally {
+      await api(app, 'PATCH', `roles(${TEAM_ROLE})`, { isinherited: 1 });
+    }
+  });
+
+  it('a team role’s Local depth reaches the team’s business unit as well as the member’s', async () => {
+    const east = idOf(
+      await api(null, 'POST', 'businessunits', {
+        name: 'Sales East',
+        'parentbusinessunitid@odata.bind': `/businessunits(${sim.ids.rootBusinessUnit})`,
+      }),
+    );
+    const eastSeller = '5e11e500-0000-4000-8000-0000000000e4';
+    const eastId = await userId(person(eastSeller));
+    await api(null, 'PATCH', `systemusers(${eastId})`, {
+      'businessunitid@odata.bind': `/businessunits(${east})`,
+    });
+    const eastLead = idOf(await api(person(eastSeller), 'POST', 'leads', { subject: 'East lead' }));
+
+    const oid = '5e11e500-0000-4000-8000-0000000000e5';
+    const member = await bare(oid); // in the root business unit
+    const write = () =>
+      api(person(oid), 'PATCH', `leads(${eastLead})`, { subject: 'edited' }, { 'if-match': '*' }).then(
+        (r) => r.status,
+      );
+    const rootDesk = await team('Root Desk', 0);
+    await link(app, `teams(${rootDesk})/teamroles_association`, `roles(${TEAM_ROLE})`);
+    await link(app, `teams(${rootDesk})/teammembership_association`, `systemusers(${member})`);
+    expect(await write()).toBe(403);
+
+    const eastDesk = await team('East Desk', 0, east);
+    await link(app, `teams(${eastDesk})/teamroles_association`, `roles(${TEAM_ROLE})`);
+    await link(app, `teams(${eastDesk})/teammembership_association`, `systemusers(${member})`);
+    expect(await write()).toBe(204);
   });
 });

@@ -36,8 +36,8 @@ export function registerSetup(program: Command, io: CliIo): void {
     .option('--relay-url <url>', 'public URL of the relay (default COSELL_PUBLIC_URL)')
     .option('--relay-client-id <id>', 'Entra app id of the relay API (sets pcs_RelayClientId)')
     .option(
-      '--assign-role <users...>',
-      'give these sellers (systemuserid or UPN) the seller role and field security profile, and the relay application user (COSELL_DATAVERSE_INTEGRATION_USER_ID) its own',
+      '--assign-role <principals...>',
+      'give these sellers (a user: systemuserid or UPN; a team: team:<name or teamid>) the seller role and field security profile, and the relay application user (COSELL_DATAVERSE_INTEGRATION_USER_ID) its own',
     )
     .option('--dry-run', 'print the plan, change nothing')
     .action(

@@ -135,7 +135,9 @@ async function bringIn(
   if ((await deps.store.getState(writtenEtagKey(referral.id))) === referral.eTag) return 'unchanged';
   if (dryRun) {
     // The map only chooses the columns read back; whether a record is linked does not depend on it.
-    return (await findLinkedRecord(deps, referral, DEFAULT_FIELD_MAP)) ? 'updated' : 'created';
+    const linked = await findLinkedRecord(deps, referral, DEFAULT_FIELD_MAP);
+    if (linked?.linkedToReferral) return 'skipped';
+    return linked ? 'updated' : 'created';
   }
   const correlationId = randomUUID();
   const context = { logger: logger.child({ correlationId, referralId: referral.id }), correlationId };

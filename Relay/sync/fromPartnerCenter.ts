@@ -57,6 +57,24 @@ export type PullResult =
 interface LinkedRecord {
   table: 'opportunity' | 'lead';
   record: WebApiRecord;
+  /**
+   * Found by externalReferenceId but linked to this other referral: not this referral's record (an
+   * older referral of a deal shared again names the same record). Never updated or duplicated for it.
+   */
+  linkedToReferral?: string;
+}
+
+/** A record that externalReferenceId names, unless it holds another referral id. */
+function namedRecord(
+  table: LinkedRecord['table'],
+  record: WebApiRecord,
+  referral: StoredReferral,
+): LinkedRecord {
+  const held = record[table === 'lead' ? LeadColumns.referralId : OpportunityColumns.referralId];
+  const other = typeof held === 'string' ? held.trim() : '';
+  return other && other.toLowerCase() !== referral.id.toLowerCase()
+    ? { table, record, linkedToReferral: other }
+    : { table, record };
 }
 
 export async function findLinkedRecord(
@@ -78,7 +96,7 @@ export async function findLinkedRecord(
   const external = referral.externalReferenceId;
   if (external && isGuid(external)) {
     const record = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, external, query);
-    if (record) return { table: 'opportunity', record };
+    if (record) return namedRecord('opportunity', record, referral);
   }
   const [lead] = await deps.dataverse.retrieveMultiple(EntitySets.lead, {
     filter: where.eq(LeadColumns.referralId, referral.id),
@@ -87,7 +105,7 @@ export async function findLinkedRecord(
   if (lead) return { table: 'lead', record: lead };
   if (external && isGuid(external)) {
     const record = await retrieveOrNull(deps.dataverse, EntitySets.lead, external);
-    if (record) return { table: 'lead', record };
+    if (record) return namedRecord('lead', record, referral);
   }
   return null;
 }
@@ -125,7 +143,8 @@ export async function pullReferral(
   }
   const mapped = await fieldMapOrPause(deps, context, async () => {
     // The map is unusable, so find the record with the default one just to show the pause on it.
-    const found = await findLinkedRecord(deps, referral, DEFAULT_FIELD_MAP);
+    const linkedRecord = await findLinkedRecord(deps, referral, DEFAULT_FIELD_MAP);
+    const found = linkedRecord?.linkedToReferral ? null : linkedRecord;
     const idColumn = found?.table === 'lead' ? LeadColumns.id : OpportunityColumns.id;
     return {
       jobKey: referralKey(referral.id),
@@ -138,6 +157,13 @@ export async function pullReferral(
   const { map } = mapped;
   await clearPause(deps, referralKey(referral.id));
   let linked = await findLinkedRecord(deps, referral, map);
+  if (linked?.linkedToReferral) {
+    const id = linked.record[linked.table === 'lead' ? LeadColumns.id : OpportunityColumns.id] as string;
+    return count(deps, {
+      outcome: 'skipped',
+      reason: `its externalReferenceId names ${linked.table} ${id}, which is linked to referral ${linked.linkedToReferral}`,
+    });
+  }
   if (linked?.table === 'lead') {
     const converted = await convertAcceptedLead(deps, context, referral, linked.record, map);
     if (converted) ({ referral } = converted);

@@ -264,6 +264,28 @@ describe('pullReferral → opportunity', () => {
     });
   });
 
+  it('leaves alone a referral whose externalReferenceId names an opportunity linked to another referral', async () => {
+    // The deal was shared once, that referral expired, and the opportunity now holds the new one.
+    const current = receiveReferral(bed.partnerCenter);
+    const { recordId } = (await pull(current)) as { recordId: string };
+    const older = receiveReferral(bed.partnerCenter);
+    bed.partnerCenter.referrals.patch(
+      older.id,
+      [{ op: 'replace', path: '/externalReferenceId', value: recordId }],
+      undefined,
+    );
+    bed.partnerCenter.referrals.expire(older.id);
+    const before = { ...opportunity(recordId) };
+
+    expect(await pull(older)).toEqual({
+      outcome: 'skipped',
+      reason: `its externalReferenceId names opportunity ${recordId}, which is linked to referral ${current.id}`,
+    });
+    expect(opportunity(recordId)).toEqual(before);
+    expect(bed.dataverse.rows(EntitySets.opportunity)).toHaveLength(1);
+    expect(bed.dataverse.rows(EntitySets.lead)).toEqual([]);
+  });
+
   it('keeps the audit history of the record: each pull puts its line on top', async () => {
     const referral = receiveReferral(bed.partnerCenter);
     const { recordId } = (await pull(referral)) as { recordId: string };

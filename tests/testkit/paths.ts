@@ -18,6 +18,8 @@ export const PARTNER_CENTER_PAYLOADS = path.join(FIXTURES_DIR, 'payloads', 'part
 export const DATAVERSE_WEBHOOK_PAYLOADS = path.join(FIXTURES_DIR, 'payloads', 'dataverse-webhook');
 /** Web API rows of opportunities, written for these tests. */
 export const DATAVERSE_ROWS = path.join(FIXTURES_DIR, 'dataverse');
+/** The opportunity columns of Microsoft's co-sell connector as a solution (unpacked), written for these tests. */
+export const MICROSOFT_CONNECTOR_SOLUTION = path.join(DATAVERSE_ROWS, 'microsoft-connector-solution');
 /** Microsoft's customization XSDs (9.0.0.2090), edited so that xmllint compiles them. */
 export const XSD_DIR = path.join(FIXTURES_DIR, 'schemas', 'libxml2');
 /** Solution zips exported from real environments. */

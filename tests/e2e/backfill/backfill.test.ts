@@ -3,18 +3,12 @@
  * the simulator, as if received before the relay existed) are brought into Dataverse once. A second
  * run creates nothing, an interrupted run resumes at its checkpoint, and a dry run writes nothing.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { StoredReferral } from '../../../Domain/referral';
-import { wireDate } from '../../../DevStack/simulators/partnercenter/referralService';
-import { SANDBOX_WEBHOOK_KEY } from '../../../DevStack/sandbox/stack';
 import { captureIo } from '../../../Relay/cli/io';
 import { main } from '../../../Relay/cli/main';
 import { silentLogger } from '../../../Relay/logging/logger';
 import { BACKFILL_CHECKPOINT, backfill } from '../../../Relay/sync/backfill';
-import { referralSample } from '../../testkit/referrals';
+import type { StoredReferral } from '../../../Domain/referral';
+import { existingReferrals as seedReferrals, withSandboxCli } from '../../testkit/existingData';
 import { MICROSOFT_REFERRALS_AS_OPPORTUNITIES, startTestStack } from '../../testkit/stack';
 import type { TestStack } from '../../testkit/stack';
 
@@ -26,49 +20,14 @@ beforeAll(async () => {
 });
 
 /** `count` referrals Microsoft sent before the relay was installed, last changed `daysAgo` days ago. */
-function existingReferrals(count: number, daysAgo: number): StoredReferral[] {
-  const sample = referralSample();
-  const now = Date.now();
-  const referrals = Array.from({ length: count }, (_, i) => {
-    const at = wireDate(new Date(now - daysAgo * DAY - i * 1000));
-    return {
-      ...structuredClone(sample),
-      name: `Existing deal ${daysAgo}-${i}`,
-      id: randomUUID(),
-      engagementId: randomUUID(),
-      eTag: `"${randomUUID()}"`,
-      createdDateTime: at,
-      updatedDateTime: at,
-      externalReferenceId: null,
-    } as unknown as StoredReferral;
-  });
-  stack.partnerCenter.store.state.referrals.push(...referrals);
-  return referrals;
-}
+const existingReferrals = (count: number, daysAgo: number) => seedReferrals(stack, count, daysAgo);
 
 async function linkedRecords(referrals: StoredReferral[]): Promise<number[]> {
   return Promise.all(referrals.map(async (r) => (await stack.opportunitiesOfReferral(r.id)).length));
 }
 
 /** `cosell backfill` as an admin runs it: sandbox clients, its own data folder. */
-function withSandboxEnv<T>(run: () => Promise<T>): Promise<T> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cosell-backfill-'));
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    COSELL_SANDBOX: 'true',
-    COSELL_HOST: '127.0.0.1',
-    COSELL_DATAVERSE_URL: stack.dataverse.url,
-    COSELL_DATAVERSE_WEBHOOK_KEY: SANDBOX_WEBHOOK_KEY,
-    COSELL_PC_BASE_URL: stack.partnerCenter.url,
-    COSELL_PC_WEBHOOK_BASE_URL: stack.partnerCenter.url,
-    COSELL_DATA_DIR: dataDir,
-  });
-  return run().finally(() => {
-    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-    Object.assign(process.env, saved);
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-}
+const withSandboxEnv = <T>(run: () => Promise<T>) => withSandboxCli(stack, run);
 
 it('brings every existing referral in once; a second run creates nothing', async () => {
   const referrals = existingReferrals(7, 40);

@@ -11,10 +11,11 @@
  * Referrals left after both are reported as unmatched: `cosell backfill` creates them.
  * Nothing is written twice: a second run finds everything linked and skips it.
  */
-import { EntitySets, OpportunityColumns } from '../../Domain/constants';
+import { EntitySets, OpportunityColumns, PUBLISHER } from '../../Domain/constants';
 import { isGuid } from '../../Domain/ids';
 import { guid, where } from '../../Domain/odataQuery';
 import type { DataverseRecord } from '../../Domain/opportunity';
+import { ApiError } from '../ports';
 import type { DataverseApi, PartnerCenterApi, WebApiRecord } from '../ports';
 
 export interface MigrationOptions {
@@ -43,11 +44,39 @@ export interface MigrationReport {
 
 /** A Dataverse logical name: lowercase letters, digits and underscores (never anything to inject). */
 const LOGICAL_NAME = /^[a-z][a-z0-9_]{0,99}$/;
+const STEP_1 = 'docs/migrating-from-microsoft-connector.md, step 1';
 
 export function checkLogicalName(option: string, value: string): string {
   if (!LOGICAL_NAME.test(value))
     throw new Error(`${option} ${value} is not a column logical name (lowercase, e.g. msp_referralid)`);
+  // Both connectors call a column "Sync with Partner Center": the admin may pick ours by mistake.
+  if (value.startsWith(`${PUBLISHER.prefix}_`))
+    throw new Error(
+      `${option} ${value} is this connector's own column: name the column of Microsoft's connector (${STEP_1})`,
+    );
   return value;
+}
+
+/**
+ * Dataverse's "Could not find a property named …" for a column a query names
+ * (https://learn.microsoft.com/power-apps/developer/data-platform/reference/web-service-error-codes).
+ */
+const UNKNOWN_PROPERTY = '0x80060888';
+
+/** Fails with what to do when opportunity lacks a column, instead of the Web API's 400. */
+async function requireColumns(dataverse: DataverseApi, columns: Array<[string, string]>): Promise<void> {
+  for (const [column, fix] of columns) {
+    try {
+      await dataverse.retrieveMultiple(EntitySets.opportunity, {
+        select: [OpportunityColumns.id, column],
+        top: 1,
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.details.code === UNKNOWN_PROPERTY)
+        throw new Error(`opportunity has no column ${column}: ${fix}`);
+      throw error;
+    }
+  }
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : null);
@@ -64,6 +93,16 @@ export async function migrateFromMicrosoftConnector(
     unmatched: [],
   };
   const oldColumn = options.referralIdColumn;
+  await requireColumns(dataverse, [
+    [
+      OpportunityColumns.referralId,
+      'import our solution first (docs/migrating-from-microsoft-connector.md, step 3)',
+    ],
+    [oldColumn, `check --referral-id-column (${STEP_1})`],
+    ...(options.syncColumn
+      ? [[options.syncColumn, `check --sync-column (${STEP_1})`] as [string, string]]
+      : []),
+  ]);
   const select = [OpportunityColumns.id, OpportunityColumns.referralId, oldColumn];
   if (options.syncColumn) select.push(options.syncColumn);
   // Referral id (lowercase) → the opportunity that holds it in our column.
@@ -119,8 +158,8 @@ async function linkByExternalReference(
   report: MigrationReport,
   dryRun: boolean,
 ): Promise<void> {
-  // Opportunities (lowercase ids) that hold a referral id already, or got one in this run.
-  const claimed = new Set([...linked.values()].map((id) => id.toLowerCase()));
+  // Opportunity (lowercase id) → the referral it holds already, or got in this run.
+  const claimed = new Map([...linked].map(([referralId, id]) => [id.toLowerCase(), referralId]));
   let next: string | null = null;
   do {
     const page = await partnerCenter.listReferralPage({}, next);
@@ -144,11 +183,13 @@ async function linkByExternalReference(
         continue;
       }
       const opportunityId = opportunity[OpportunityColumns.id] as string;
-      if (text(opportunity[OpportunityColumns.referralId]) || claimed.has(opportunityId.toLowerCase())) {
+      const holder =
+        text(opportunity[OpportunityColumns.referralId]) ?? claimed.get(opportunityId.toLowerCase());
+      if (holder) {
         report.skipped.push({
           opportunityId,
           referralId: referral.id,
-          reason: 'the opportunity is linked to another referral',
+          reason: `the opportunity is linked to referral ${holder}`,
         });
         continue;
       }
@@ -157,7 +198,7 @@ async function linkByExternalReference(
           [OpportunityColumns.referralId]: referral.id,
         });
       linked.set(referral.id.toLowerCase(), opportunityId);
-      claimed.add(opportunityId.toLowerCase());
+      claimed.set(opportunityId.toLowerCase(), referral.id);
       report.linkedByExternalReference.push({ opportunityId, referralId: referral.id });
     }
     next = page.next;

@@ -98,3 +98,28 @@ it('refuses anything but a logical name for the columns', () => {
     'is not a column logical name',
   );
 });
+
+it('refuses this connector\'s own columns (both connectors show a "Sync with Partner Center")', () => {
+  expect(() => checkLogicalName('--sync-column', OpportunityColumns.syncWithPartnerCenter)).toThrow(
+    `--sync-column ${OpportunityColumns.syncWithPartnerCenter} is this connector's own column`,
+  );
+});
+
+it('names the referral that holds an opportunity another referral points at', async () => {
+  const s = scenario();
+  await s.seed();
+  const { dataverse, partnerCenter } = s.bed;
+  // A second referral whose externalReferenceId is the opportunity the old connector linked.
+  const stale = receiveReferral(partnerCenter);
+  partnerCenter.referrals.patch(
+    stale.id,
+    [{ op: 'replace', path: '/externalReferenceId', value: s.ids.oldLinked }],
+    undefined,
+  );
+  const report = await migrateFromMicrosoftConnector(dataverse, partnerCenter, options);
+  expect(report.skipped).toContainEqual({
+    opportunityId: s.ids.oldLinked,
+    referralId: stale.id,
+    reason: `the opportunity is linked to referral ${s.byOldConnector.id.toLowerCase()}`,
+  });
+});

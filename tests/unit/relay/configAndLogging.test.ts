@@ -91,6 +91,36 @@ describe('logger', () => {
     expect(out).toContain('[Redacted]');
     expect(scrubSecrets('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [Redacted]');
   });
+
+  it('redacts secret keys at any depth, in child bindings too, and leaves valid JSON', () => {
+    let out = '';
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk, _e, done) {
+          out += String(chunk);
+          done();
+        },
+      }),
+    });
+    logger.child({ context: { token: 'bound-token' } }).info(
+      {
+        a: { b: { password: 'deep "quoted" password' } },
+        options: { webhookKey: 'key-1', clientSecret: 12345 },
+        headers: { 'x-ms-signature': 'sig-1', 'x-api-key': 'api-1' },
+        secret: { nested: 'whole-object' },
+        note: 'mentions "token": in a value',
+      },
+      'm',
+    );
+    for (const secret of ['bound-token', 'deep', 'key-1', '12345', 'sig-1', 'api-1', 'whole-object']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(JSON.parse(out)).toMatchObject({
+      a: { b: { password: '[Redacted]' } },
+      note: 'mentions "token": in a value',
+      msg: 'm',
+    });
+  });
 });
 
 describe('fieldMapsInFormXml', () => {

@@ -23,6 +23,7 @@ import { registerDataverseWebhook } from './routes/dataverseWebhook';
 import { DEV_TOKEN_PATH, registerDevToken } from './routes/devToken';
 import { registerHealth } from './routes/health';
 import { registerPartnerCenterWebhook } from './routes/partnerCenterWebhook';
+import { registerRequestLog } from './requestLog';
 
 export interface RelayServerDeps {
   store: Store;
@@ -55,7 +56,7 @@ const CORRELATION_HEADERS = ['x-ms-correlation-request-id', 'ms-correlationid', 
 export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    // Our onResponse hook logs the route pattern, never the raw URL (it carries the webhook key).
+    // ./requestLog writes one line per request, with the route pattern, never the raw URL (it carries the webhook key).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
     // Reuse the caller's correlation id when it sent one, so one id follows a change across systems.
     genReqId: (request) => {
@@ -73,18 +74,7 @@ export async function buildRelayServer(deps: RelayServerDeps): Promise<FastifyIn
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept-Language'],
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    // routeOptions.url is the route pattern: never the query string that carries the webhook key.
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
-  });
+  registerRequestLog(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, 404, 'notFound', `No route ${request.method} ${request.url.split('?')[0]}.`),

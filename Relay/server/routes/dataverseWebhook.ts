@@ -8,6 +8,7 @@ import { WebhookPaths } from '../../../Domain/relayApi';
 import { handlePluginEvent, receiptOf } from '../../../Plugins/handlers';
 import { createDataverseWebhookVerifier } from '../../dataverse/webhookVerification';
 import type { RelayServerDeps } from '../app';
+import { noteOutcome } from '../requestLog';
 import { rejectWebhook } from './webhookRejection';
 
 export function registerDataverseWebhook(app: FastifyInstance, deps: RelayServerDeps): void {
@@ -20,23 +21,26 @@ export function registerDataverseWebhook(app: FastifyInstance, deps: RelayServer
     });
     if (!verification.ok) return rejectWebhook(deps, 'dataverse', request, reply, verification);
     const { event } = verification;
-    const log = request.log.child({
+    const about = {
       correlationId: event.correlationId,
       message: event.message,
       entity: event.entity,
       recordId: event.id,
-    });
+    };
     const decision = handlePluginEvent(event, { integrationUserId: deps.integrationUserId });
     if (decision.skipped !== null) {
       deps.metrics.webhooks.inc({ source: 'dataverse', result: 'skipped' });
-      log.debug({ reason: decision.skipped }, 'dataverse event skipped');
+      noteOutcome(request, 'dataverse event skipped', { ...about, reason: decision.skipped });
       return reply.code(202).send({ status: 'skipped', reason: decision.skipped });
     }
     const results = await deps.store.enqueue(decision.jobs, { receipt: receiptOf(event) });
     const duplicate = results.every((r) => r.duplicate);
     deps.metrics.webhooks.inc({ source: 'dataverse', result: duplicate ? 'duplicate' : 'accepted' });
     deps.onEnqueued?.();
-    log.info({ jobs: results }, duplicate ? 'duplicate dataverse event' : 'dataverse event queued');
+    noteOutcome(request, duplicate ? 'duplicate dataverse event' : 'dataverse event queued', {
+      ...about,
+      jobs: results,
+    });
     return reply.code(202).send({
       status: duplicate ? 'duplicate' : 'queued',
       jobIds: results.map((r) => r.jobId).filter(Boolean),

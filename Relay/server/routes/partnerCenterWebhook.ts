@@ -9,6 +9,7 @@ import { REFERRAL_WEBHOOK_EVENTS, referralIdFromResourceUri } from '../../../Dom
 import { WebhookPaths } from '../../../Domain/relayApi';
 import { referralPullJob } from '../../ports';
 import type { RelayServerDeps } from '../app';
+import { noteOutcome } from '../requestLog';
 import { rejectWebhook } from './webhookRejection';
 
 /** State key of the last `test-created` delivery (read by `cosell setup`). */
@@ -59,7 +60,11 @@ export function registerPartnerCenterWebhook(app: FastifyInstance, deps: RelaySe
       result: result?.duplicate ? 'duplicate' : 'accepted',
     });
     deps.onEnqueued?.();
-    request.log.info({ referralId, eventName: event.EventName, job: result }, 'partner center event queued');
+    noteOutcome(request, 'partner center event queued', {
+      referralId,
+      eventName: event.EventName,
+      job: result,
+    });
     return reply
       .code(202)
       .send({ status: result?.duplicate ? 'duplicate' : 'queued', jobId: result?.jobId ?? null });

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayServerDeps } from '../app';
 import { sendError } from '../errors';
+import { noteOutcome } from '../requestLog';
 
 export interface WebhookRejection {
   status: number;
@@ -20,6 +21,11 @@ export function rejectWebhook(
   rejection: WebhookRejection,
 ): FastifyReply {
   deps.metrics.webhooks.inc({ source, result: 'rejected' });
-  request.log.warn({ source, reason: rejection.reason, detail: rejection.detail }, 'webhook rejected');
+  noteOutcome(
+    request,
+    'webhook rejected',
+    { source, reason: rejection.reason, detail: rejection.detail },
+    'warn',
+  );
   return sendError(request, reply, rejection.status, rejection.reason, rejection.message);
 }

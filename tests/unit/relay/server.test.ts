@@ -148,6 +148,37 @@ describe('relay HTTP server', () => {
       expect((await store.depth()).queued).toBe(1);
     });
 
+    it('logs one line per delivery: its outcome with route, status and time', async () => {
+      const lines = () =>
+        logLines
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      logLines = ''; // from here on, only what the two deliveries log
+      const queued = await postDataverse(`?code=${KEY}`, opportunityCreateBody());
+      const refused = await postDataverse('?code=wrong-key-value', opportunityCreateBody());
+      expect(lines()).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          msg: 'dataverse event queued',
+          entity: 'opportunity',
+          recordId: OPP,
+          jobs: [expect.objectContaining({ jobId: queued.json().jobIds[0] })],
+          route: WebhookPaths.dataverse,
+          status: 202,
+          ms: expect.any(Number),
+        }),
+        expect.objectContaining({
+          level: 'warn',
+          msg: 'webhook rejected',
+          reason: 'invalidKey',
+          route: WebhookPaths.dataverse,
+          status: 401,
+          correlationId: refused.json().error.requestId,
+        }),
+      ]);
+    });
+
     it('never logs the webhook key', async () => {
       await postDataverse(`?code=${KEY}`, opportunityCreateBody());
       await postDataverse('?code=wrong-key-value', opportunityCreateBody());

@@ -113,6 +113,10 @@ export class SqliteStore implements Store {
   private readonly enqueues: GroupCommit<PendingEnqueue, EnqueueResult[]>;
   /** One delivery's writes, all or none (a savepoint inside the group's transaction). */
   private readonly enqueueAtomically: (item: PendingEnqueue) => EnqueueResult[];
+  /** One group's deliveries in one transaction (wrapped once: wrapping allocates four functions). */
+  private readonly enqueueBatch: Database.Transaction<
+    (items: PendingEnqueue[]) => Array<Outcome<EnqueueResult[]>>
+  >;
   private nextPruneAt = 0;
   /** The write-ahead log, opened at the first enqueue sync (null: in memory, nothing to sync). */
   private readonly walFile: string | null;
@@ -138,6 +142,17 @@ export class SqliteStore implements Store {
     this.receiptTtlMs = options.receiptTtlMs ?? 7 * 24 * 3600 * 1000;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.enqueueAtomically = this.db.transaction((item: PendingEnqueue) => this.enqueueOneDelivery(item));
+    this.enqueueBatch = this.db.transaction((items: PendingEnqueue[]) => {
+      this.pruneReceipts(this.now().getTime());
+      return items.map((item): Outcome<EnqueueResult[]> => {
+        try {
+          // A nested transaction is a savepoint: a failing enqueue undoes only its own writes.
+          return { ok: true, value: this.enqueueAtomically(item) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+    });
     this.walFile = inMemory ? null : `${path.resolve(options.filename)}-wal`;
     this.enqueues = new GroupCommit((items) => this.commitEnqueues(items), {
       sync: this.walFile ? () => this.syncWal() : undefined,
@@ -184,11 +199,12 @@ export class SqliteStore implements Store {
    * the WAL after each commit, so no answer is sent with less durability than FULL gives.
    */
   private commitEnqueues(items: PendingEnqueue[]): Array<Outcome<EnqueueResult[]>> {
-    if (this.walFile) this.db.pragma('synchronous = NORMAL');
+    // Statements, not db.pragma(): that prepares its statement again on every call.
+    if (this.walFile) this.sql('PRAGMA synchronous = NORMAL').run();
     try {
-      return this.commitBatch(items);
+      return this.enqueueBatch.immediate(items);
     } finally {
-      if (this.walFile) this.db.pragma('synchronous = FULL');
+      if (this.walFile) this.sql('PRAGMA synchronous = FULL').run();
     }
   }
 
@@ -199,22 +215,6 @@ export class SqliteStore implements Store {
       throw error;
     });
     await (await this.wal).datasync();
-  }
-
-  private commitBatch(items: PendingEnqueue[]): Array<Outcome<EnqueueResult[]>> {
-    return this.db
-      .transaction(() => {
-        this.pruneReceipts(this.now().getTime());
-        return items.map((item): Outcome<EnqueueResult[]> => {
-          try {
-            // A nested transaction is a savepoint: a failing enqueue undoes only its own writes.
-            return { ok: true, value: this.enqueueAtomically(item) };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        });
-      })
-      .immediate();
   }
 
   private enqueueOneDelivery({ jobs, options, at }: PendingEnqueue): EnqueueResult[] {

@@ -13,6 +13,7 @@
  * Not done: chain building to a Microsoft root (Node has no chain builder) — the URL pin stands in.
  */
 import { X509Certificate, verify as verifySignature } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import {
   excessNestingAt,
@@ -131,6 +132,30 @@ const organizationOf = (distinguishedName: string): string[] =>
     .filter((line) => line.startsWith('O='))
     .map((line) => line.slice(2));
 
+/** A downloaded certificate with what every delivery checks, read from it once per download. */
+interface SigningCertificate {
+  publicKey: KeyObject;
+  fromOrganization: boolean;
+  rsa: boolean;
+  validFrom: string;
+  validTo: string;
+  notBefore: number;
+  notAfter: number;
+}
+
+function signingCertificate(bytes: Buffer, organization: string): SigningCertificate {
+  const cert = new X509Certificate(bytes);
+  return {
+    publicKey: cert.publicKey,
+    fromOrganization: organizationOf(cert.subject).includes(organization),
+    rsa: cert.publicKey.asymmetricKeyType === 'rsa',
+    validFrom: cert.validFrom,
+    validTo: cert.validTo,
+    notBefore: Date.parse(cert.validFrom),
+    notAfter: Date.parse(cert.validTo),
+  };
+}
+
 export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier {
   const trustedHosts = (options.trustedCertificateHosts ?? DEFAULT_CERTIFICATE_HOSTS).map((h) =>
     h.toLowerCase(),
@@ -142,7 +167,7 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
   const cacheSize = options.certificateCacheSize ?? 64;
   const now = () => options.clock?.now() ?? new Date();
   // Insertion-ordered: the first key is the oldest. A loading or failed certificate is cached too.
-  const cache = new Map<string, { certificate: Promise<X509Certificate>; expiresAt: number }>();
+  const cache = new Map<string, { certificate: Promise<SigningCertificate>; expiresAt: number }>();
 
   function checkCertificateUrl(raw: string): string | null {
     let url: URL;
@@ -164,11 +189,11 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
     return null;
   }
 
-  function certificate(url: string): Promise<X509Certificate> {
+  function certificate(url: string): Promise<SigningCertificate> {
     const cached = cache.get(url);
     if (cached && now().getTime() < cached.expiresAt) return cached.certificate;
     cache.delete(url);
-    const loading = options.fetchCertificate(url).then((bytes) => new X509Certificate(bytes));
+    const loading = options.fetchCertificate(url).then((bytes) => signingCertificate(bytes, organization));
     const entry = { certificate: loading, expiresAt: now().getTime() + ttl };
     cache.set(url, entry);
     if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
@@ -200,7 +225,7 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       const urlProblem = checkCertificateUrl(certificateUrl);
       if (urlProblem) return reject('untrusted-certificate-url', urlProblem);
 
-      let cert: X509Certificate;
+      let cert: SigningCertificate;
       try {
         cert = await certificate(certificateUrl);
       } catch (error) {
@@ -211,14 +236,12 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
           messageOf(error),
         );
       }
-      if (!organizationOf(cert.subject).includes(organization)) {
+      if (!cert.fromOrganization) {
         return reject('untrusted-certificate', `Certificate subject is not O=${organization}`);
       }
-      if (cert.publicKey.asymmetricKeyType !== 'rsa') {
-        return reject('untrusted-certificate', 'Certificate key is not RSA');
-      }
+      if (!cert.rsa) return reject('untrusted-certificate', 'Certificate key is not RSA');
       const at = now().getTime();
-      if (at < Date.parse(cert.validFrom) || at > Date.parse(cert.validTo)) {
+      if (at < cert.notBefore || at > cert.notAfter) {
         return reject(
           'certificate-not-valid-now',
           `Certificate is valid ${cert.validFrom} – ${cert.validTo} only`,

@@ -22,6 +22,7 @@ const BENCHES: Bench[] = [
   { name: 'webresources-bundle', file: 'webresources-bundle.bench.ts' },
   { name: 'reconciliation', file: 'reconciliation.bench.ts' },
   { name: 'calls', file: 'calls.bench.ts' },
+  { name: 'backfill', file: 'backfill.bench.ts' },
 ];
 
 const benchDir = __dirname;

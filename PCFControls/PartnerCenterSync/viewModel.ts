@@ -59,10 +59,30 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ];
 
+/**
+ * One formatter per locale, kept for the page's life: constructing an Intl formatter loads its locale
+ * data (about a millisecond each in Chromium), and the view formats dates on every render.
+ */
+function perLocale<T>(create: (locale: string) => T): (locale: string) => T {
+  const made = new Map<string, T>();
+  return (locale) => {
+    let formatter = made.get(locale);
+    if (!formatter) made.set(locale, (formatter = create(locale)));
+    return formatter;
+  };
+}
+
+/** "10 Mar 2026, 12:00": medium date, short time. */
+export const dateTimeFormat = perLocale(
+  (locale) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }),
+);
+const relativeFormat = perLocale((locale) => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
+const deadlineFormat = perLocale((locale) => new Intl.RelativeTimeFormat(locale, { numeric: 'always' }));
+
 /** "5 minutes ago" / "há 5 minutos" / "hace 5 minutos", picking the largest whole unit. */
 export function relativeTime(when: Date, now: Date, locale: string): string {
   const seconds = Math.round((when.getTime() - now.getTime()) / 1000);
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const format = relativeFormat(locale);
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
   }
@@ -192,7 +212,7 @@ const DEADLINE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * calendar's "tomorrow".
  */
 export function deadlineText(msLeft: number, locale: string): string {
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  const format = deadlineFormat(locale);
   for (const [unit, size] of DEADLINE_UNITS) {
     if (Math.abs(msLeft) >= size) return format.format(Math.trunc(msLeft / size), unit);
   }
@@ -209,9 +229,7 @@ export function expiryView(
   const state = expiryState(input.expiresOn, now);
   return {
     relative: deadlineText(state.msLeft, locale),
-    date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(
-      input.expiresOn,
-    ),
+    date: dateTimeFormat(locale).format(input.expiresOn),
     warning: state.warning,
     expired: state.expired,
     estimated: input.estimated,

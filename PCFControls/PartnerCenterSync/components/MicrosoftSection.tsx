@@ -2,7 +2,7 @@ import { Link, Persona, PersonaSize } from '@fluentui/react';
 import * as React from 'react';
 import type { MicrosoftSide } from '../data';
 import type { StringKey, Translate } from '../strings';
-import { microsoftStatusKey, relativeTime } from '../viewModel';
+import { dateTimeFormat, microsoftStatusKey, relativeTime } from '../viewModel';
 
 export interface MicrosoftSectionProps {
   /** Loaded from the opportunity; null until Microsoft engaged or sent the referral. */
@@ -18,7 +18,7 @@ export interface MicrosoftSectionProps {
 export const MicrosoftSection: React.FC<MicrosoftSectionProps> = (props) => {
   const { microsoft, microsoftCrmId, now, locale, t } = props;
   if (!microsoft && !microsoftCrmId) return null;
-  const time = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const time = dateTimeFormat(locale);
   const when = (date: Date) => (
     <time dateTime={date.toISOString()} title={time.format(date)}>
       {relativeTime(date, now, locale)}

@@ -2,6 +2,7 @@ import { DefaultButton, Spinner, SpinnerSize } from '@fluentui/react';
 import * as React from 'react';
 import type { SyncEventView } from '../data';
 import type { StringKey, Translate } from '../strings';
+import { dateTimeFormat } from '../viewModel';
 
 const DIRECTION: Record<NonNullable<SyncEventView['direction']>, StringKey> = {
   toPartnerCenter: 'Direction_ToPartnerCenter',
@@ -25,7 +26,7 @@ export interface SyncEventListProps {
 
 export const SyncEventList: React.FC<SyncEventListProps> = (props) => {
   const { events, loading, error, hasMore, onMore, locale, t } = props;
-  const time = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const time = dateTimeFormat(locale);
   return (
     <section className="pcs-events" aria-labelledby="pcs-events-title">
       <h3 id="pcs-events-title">{t('Events_Title')}</h3>

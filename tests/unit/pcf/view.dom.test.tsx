@@ -234,6 +234,32 @@ describe('sync history', () => {
     expect(screen.queryByRole('button', { name: 'Show older' })).toBeNull();
   });
 
+  it('builds its date formatter once per language, not on every render', async () => {
+    const webAPI = new FakeWebApi(
+      {},
+      {
+        pcs_syncevent: [
+          {
+            entities: events(2, SyncOutcome.failed),
+            nextLink: 'https://x/api/data/v9.2/pcs_syncevents?$skiptoken=page=1',
+          },
+          { entities: events(2, SyncOutcome.succeeded, 2), nextLink: undefined as never },
+        ],
+      },
+    );
+    const constructed = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      const { view } = await renderView({ syncEnabled: true }, { webAPI });
+      fireEvent.click(screen.getByRole('button', { name: 'Show older' }));
+      await flush();
+      expect(view.container.querySelectorAll('.pcs-event time[datetime]')).toHaveLength(4);
+      // Every load re-renders the list: at most the first render may build a formatter.
+      expect(constructed.mock.calls.length).toBeLessThanOrEqual(1);
+    } finally {
+      constructed.mockRestore();
+    }
+  });
+
   it('says so when there is no history, and when it cannot be read', async () => {
     const { view } = await renderView({});
     expect(screen.getByText('No sync attempts yet.')).toBeTruthy();

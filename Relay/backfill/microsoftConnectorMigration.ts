@@ -8,10 +8,11 @@
  *    old sync flag in pcs_syncwithpartnercenter), unless it already has one.
  * 2. Every referral still unlinked whose externalReferenceId is the id of an opportunity without a
  *    referral id links that opportunity (our connector and Microsoft's both store the CRM id there).
+ *    One whose externalReferenceId is a lead is skipped: the inbound sync finds and updates that lead.
  * Referrals left after both are reported as unmatched: `cosell backfill` creates them.
  * Nothing is written twice: a second run finds everything linked and skips it.
  */
-import { EntitySets, OpportunityColumns, PUBLISHER } from '../../Domain/constants';
+import { EntitySets, LeadColumns, OpportunityColumns, PUBLISHER } from '../../Domain/constants';
 import { isGuid } from '../../Domain/ids';
 import { guid, where } from '../../Domain/odataQuery';
 import type { DataverseRecord } from '../../Domain/opportunity';
@@ -179,7 +180,18 @@ async function linkByExternalReference(
         top: 1,
       });
       if (!opportunity) {
-        report.unmatched.push({ referralId: referral.id, reason: `no opportunity ${external}` });
+        // Microsoft's connector also brings referrals in as leads; the inbound sync finds those itself.
+        const [lead] = await dataverse.retrieveMultiple(EntitySets.lead, {
+          select: [LeadColumns.id],
+          filter: where.eq(LeadColumns.id, guid(external)),
+          top: 1,
+        });
+        if (lead)
+          report.skipped.push({
+            referralId: referral.id,
+            reason: `its externalReferenceId is lead ${external}: \`cosell backfill\` updates that lead`,
+          });
+        else report.unmatched.push({ referralId: referral.id, reason: `no opportunity ${external}` });
         continue;
       }
       const opportunityId = opportunity[OpportunityColumns.id] as string;

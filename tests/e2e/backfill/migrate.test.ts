@@ -36,9 +36,11 @@ const referral = {
   noRecordId: randomUUID(),
   missingRecord: randomUUID(),
   stale: randomUUID(),
+  asLead: randomUUID(),
 };
 /** Opportunity ids, filled by the seed. */
 const opportunity = { synced: '', notSynced: '', byExternalId: '' };
+let leadId = '';
 let opportunitiesBefore = 0;
 
 async function connectorSolutionZip(): Promise<Buffer> {
@@ -72,6 +74,12 @@ beforeAll(async () => {
     [OLD_SYNC]: false,
   });
   opportunity.byExternalId = await create('Named by its referral only');
+  leadId = (
+    await stack.adminClient.create(EntitySets.lead, {
+      [LeadColumns.subject]: 'Brought in as a lead',
+      [LeadColumns.lastName]: 'Smith',
+    })
+  ).toLowerCase();
   const accepted = { status: 'Active', substatus: 'Accepted' };
   existingReferrals(stack, 1, 30, { ...accepted, id: referral.synced });
   existingReferrals(stack, 1, 31, {
@@ -93,6 +101,7 @@ beforeAll(async () => {
     substatus: 'Expired',
     externalReferenceId: opportunity.synced,
   });
+  existingReferrals(stack, 1, 35, { id: referral.asLead, externalReferenceId: leadId });
   opportunitiesBefore = (await allOpportunities()).length;
 });
 
@@ -141,6 +150,13 @@ it('the stand-in for the connector solution is valid customizations.xml (Microso
   expect(validateCustomizations(xml, XSD_DIR)).toEqual([]);
 });
 
+const asLead = () =>
+  line(
+    undefined,
+    referral.asLead,
+    `its externalReferenceId is lead ${leadId}: \`cosell backfill\` updates that lead`,
+  );
+
 const firstReport: Omit<MigrationReport, 'skipped'> = {
   linkedByColumn: [],
   linkedByExternalReference: [],
@@ -174,9 +190,10 @@ it('--dry-run reports what it would link, skip and not match, and writes nothing
     unmatched: sorted(report.unmatched),
   }).toEqual({
     ...firstReport,
-    skipped: [
+    skipped: sorted([
       line(opportunity.synced, referral.stale, `the opportunity is linked to referral ${referral.synced}`),
-    ],
+      asLead(),
+    ]),
   });
   for (const id of Object.values(opportunity))
     expect(await ourColumns(id)).toMatchObject({ referralId: null });
@@ -188,8 +205,9 @@ it('links by the old columns (sync flag too) and by externalReferenceId, and rep
   expect(code).toBe(0);
   expect(out).toContain("linked from Microsoft's connector's column: 2\n");
   expect(out).toContain('linked by externalReferenceId: 1\n');
+  expect(out).toContain(`skipped: 2\n`);
   expect(out).toContain(
-    `skipped: 1\n  referral ${referral.stale} ↔ opportunity ${opportunity.synced.toLowerCase()}: the opportunity is linked to referral ${referral.synced}\n`,
+    `  referral ${referral.stale} ↔ opportunity ${opportunity.synced.toLowerCase()}: the opportunity is linked to referral ${referral.synced}\n`,
   );
   expect(out).toContain('unmatched (`cosell backfill` creates them): 2\n');
   expect(await ourColumns(opportunity.synced)).toMatchObject({ referralId: referral.synced, sync: true });
@@ -214,6 +232,7 @@ it('a second run links nothing new and writes nothing', async () => {
       line(opportunity.synced, referral.synced, 'already linked'),
       line(opportunity.notSynced, referral.notSynced, 'already linked'),
       line(opportunity.synced, referral.stale, `the opportunity is linked to referral ${referral.synced}`),
+      asLead(),
     ]),
   );
   expect(sorted(report.unmatched)).toEqual(firstReport.unmatched);
@@ -238,6 +257,7 @@ it('`cosell backfill --all` then updates the migrated opportunities in place, cr
   expect(await recordsOf(referral.noRecordId)).toHaveLength(1);
   expect(await recordsOf(referral.missingRecord)).toHaveLength(1);
   expect(await recordsOf(referral.stale)).toEqual([]);
+  expect(await recordsOf(referral.asLead)).toEqual([`lead ${leadId}`]);
   expect((await allOpportunities()).length).toBe(opportunitiesBefore + 2);
   // The opportunity the stale referral names stays open (an expired referral closes what it is linked to).
   const synced = await stack.opportunity(opportunity.synced);

@@ -5,7 +5,7 @@
  * nothing and a second run links nothing twice.
  */
 import { randomUUID } from 'node:crypto';
-import { EntitySets, OpportunityColumns } from '../../../Domain/constants';
+import { EntitySets, LeadColumns, OpportunityColumns } from '../../../Domain/constants';
 import {
   checkLogicalName,
   migrateFromMicrosoftConnector,
@@ -122,4 +122,24 @@ it('names the referral that holds an opportunity another referral points at', as
     referralId: stale.id,
     reason: `the opportunity is linked to referral ${s.byOldConnector.id.toLowerCase()}`,
   });
+});
+
+it('leaves a referral whose externalReferenceId is a lead to the inbound sync (skipped, not unmatched)', async () => {
+  const s = scenario();
+  await s.seed();
+  const { dataverse, partnerCenter } = s.bed;
+  const leadId = randomUUID();
+  await dataverse.create(EntitySets.lead, { [LeadColumns.id]: leadId, subject: 'Brought in as a lead' });
+  const asLead = receiveReferral(partnerCenter);
+  partnerCenter.referrals.patch(
+    asLead.id,
+    [{ op: 'replace', path: '/externalReferenceId', value: leadId }],
+    undefined,
+  );
+  const report = await migrateFromMicrosoftConnector(dataverse, partnerCenter, options);
+  expect(report.skipped).toContainEqual({
+    referralId: asLead.id,
+    reason: `its externalReferenceId is lead ${leadId}: \`cosell backfill\` updates that lead`,
+  });
+  expect(report.unmatched.map((l) => l.referralId)).not.toContain(asLead.id);
 });

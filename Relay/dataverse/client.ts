@@ -11,7 +11,8 @@
  * Web API behaviours handled (dataverse-solution-format.md §6): OData headers, Prefer
  * return=representation / odata.include-annotations / odata.maxpagesize with @odata.nextLink paging,
  * If-Match (update = If-Match: *, so it never creates), @odata.bind by navigation name (callers put
- * them in the record), $batch with one change set, environment variable values, FormXml reads.
+ * them in the record), $batch with one change set, environment variable values, FormXml reads, column
+ * metadata (./columnDefinitions.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { AccessRights, EntitySets, PcfControl, RegistrationEntitySets } from '../../Domain/constants';
@@ -33,6 +34,7 @@ import type {
   WriteOptions,
 } from '../ports';
 import type { DataverseTokenProvider } from './auth';
+import { columnMetadataRequests, parseColumnDefinitions } from './columnDefinitions';
 import { buildBatchRequest, parseBatchResponse } from './multipart';
 import type { HttpRequestPart, HttpResponsePart } from './multipart';
 
@@ -343,6 +345,20 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
       return rows
         .filter((row) => typeof row.formxml === 'string' && row.formxml.includes(PcfControl.fullName))
         .map((row) => ({ formid: String(row.formid), name: String(row.name), formxml: String(row.formxml) }));
+    },
+
+    async getColumnDefinitions(table) {
+      const answers: WebApiRecord[][] = [];
+      for (const request of columnMetadataRequests(table)) {
+        try {
+          answers.push(await this.retrieveMultiple(request.path, request.query));
+        } catch (error) {
+          // The first request reads the table itself: 404 = the environment has no such table.
+          if (answers.length === 0 && error instanceof ApiError && error.status === 404) return null;
+          throw error;
+        }
+      }
+      return parseColumnDefinitions(answers);
     },
 
     async whoAmI(retrieve = {}) {

@@ -186,6 +186,22 @@ export interface BatchResult {
   etag?: string;
 }
 
+/**
+ * One column of a table as the environment has it (EntityDefinitions/Attributes,
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api).
+ */
+export interface ColumnDefinition {
+  logicalName: string;
+  /** AttributeTypeName, e.g. `StringType`, `PicklistType`, `MultiSelectPicklistType`. */
+  typeName: string;
+  /** AttributeRequiredLevel: `None`, `Recommended`, `ApplicationRequired`, `SystemRequired`. */
+  requiredLevel: string;
+  /** Text and multiline text columns. */
+  maxLength?: number;
+  /** Choice and choices columns: the option values. */
+  options?: number[];
+}
+
 export interface DataverseApi {
   /** One row by its GUID; `query` says which columns and related rows (e.g. Domain `opportunityQuery`). */
   retrieve(
@@ -224,6 +240,8 @@ export interface DataverseApi {
   ): Promise<unknown>;
   /** FormXml of the published opportunity main forms that carry our control. */
   getSystemForms(entity: string): Promise<Array<{ formid: string; name: string; formxml: string }>>;
+  /** The columns of a table, or null when the environment has no such table. */
+  getColumnDefinitions(table: string): Promise<ColumnDefinition[] | null>;
   /** Who the caller is (the user, with `userAssertion`). */
   whoAmI(options?: RetrieveOptions): Promise<WhoAmIResponse>;
   /**

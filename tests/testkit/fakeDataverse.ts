@@ -40,6 +40,7 @@ import type {
   BatchOperation,
   BatchResult,
   Clock,
+  ColumnDefinition,
   DataverseApi,
   RecordReference,
   WhoAmIResponse,
@@ -635,6 +636,14 @@ export class FakeDataverse implements DataverseApi {
         `${requireGuid(userId, 'userId').toLowerCase()}|${target.entitySet}|${keyOf(target.entitySet, target.id)}`,
       ) ?? []),
     ];
+  }
+
+  /** getColumnDefinitions answers: table → columns; an absent table is null (no such table). */
+  readonly columnDefinitions = new Map<string, ColumnDefinition[]>();
+
+  async getColumnDefinitions(table: string) {
+    this.begin({ operation: 'getColumnDefinitions', entitySet: table });
+    return structuredClone(this.columnDefinitions.get(table) ?? null);
   }
 
   async getSystemForms(entity: string) {

@@ -332,6 +332,22 @@ describe.each(targets)('Dataverse client contract — $name', (target) => {
     expect(forms[0]!.formxml).toContain('PartnerCenterSync');
   });
 
+  it("reads a table's column definitions (type, max length, required level, choice options)", async () => {
+    const columns = await client.getColumnDefinitions('opportunity');
+    const column = (name: string) => columns?.find((c) => c.logicalName === name);
+    expect(column('pcs_referralid')).toEqual({
+      logicalName: 'pcs_referralid',
+      typeName: 'StringType',
+      requiredLevel: 'None',
+      maxLength: 100,
+    });
+    expect(column('pcs_referralstatus')).toMatchObject({
+      typeName: 'PicklistType',
+      options: [727100000, 727100001, 727100002],
+    });
+    expect(await client.getColumnDefinitions('pcs_doesnotexist')).toBeNull();
+  });
+
   (target.name === 'simulator' ? it : it.skip)(
     'waits out a 429 with Retry-After and then succeeds',
     async () => {

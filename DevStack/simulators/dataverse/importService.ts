@@ -10,6 +10,7 @@ import { stableGuid } from './ids';
 import type { MetadataStore } from './metadata';
 import type { Security } from './security';
 import { ensureMessageFilters, ROOT_BUSINESS_UNIT_ID } from './seed';
+import { componentsOf, SolutionComponentRegistry } from './solutionComponents';
 import { parseSolutionZip, SolutionImportError, validateSolution } from './solutionImport';
 import type { ParsedSolution } from './solutionImport';
 import { DEFAULT_IMPORT_OPTIONS, FormLayers, HOLDING_SUFFIX } from './solutionLayers';
@@ -29,11 +30,13 @@ export interface ImportSummary {
 
 export class ImportService {
   private readonly formLayers: FormLayers;
+  private readonly components: SolutionComponentRegistry;
 
   constructor(
     private readonly deps: { store: RecordStore; metadata: MetadataStore; clock: Clock; security: Security },
   ) {
     this.formLayers = new FormLayers(deps.store);
+    this.components = new SolutionComponentRegistry({ ...deps, formLayers: this.formLayers });
   }
 
   private installedSolution(uniqueName: string): Row | undefined {
@@ -66,7 +69,10 @@ export class ImportService {
       );
   }
 
-  /** DeleteAndPromote: the holding solution replaces the installed version. Returns the solution id. */
+  /**
+   * DeleteAndPromote: the holding solution replaces the installed version, and what only the old
+   * version held is deleted (./solutionComponents.ts). Returns the solution id.
+   */
   deleteAndPromote(uniqueName: string): string {
     const { store } = this.deps;
     const holdingId = stableGuid('solution', uniqueName + HOLDING_SUFFIX);
@@ -78,6 +84,8 @@ export class ImportService {
         `No holding solution ${uniqueName}${HOLDING_SUFFIX} to promote: import the new version with HoldingSolution first.`,
       );
     store.delete('solution', holdingId);
+    this.components.promote(uniqueName, uniqueName + HOLDING_SUFFIX);
+    store.setMeta(SCHEMA_META_KEY, this.deps.metadata.snapshot());
     const solutionId = stableGuid('solution', uniqueName);
     const now = this.deps.clock.now().toISOString();
     store.put('solution', solutionId, {
@@ -231,6 +239,7 @@ export class ImportService {
 
     // A staged upgrade is its own solution row until DeleteAndPromote.
     const uniqueName = parsed.uniqueName + (options.holdingSolution ? HOLDING_SUFFIX : '');
+    this.components.recordImport(uniqueName, componentsOf(parsed), options.holdingSolution);
     const solutionId = stableGuid('solution', uniqueName);
     put('solution', solutionId, {
       solutionid: solutionId,

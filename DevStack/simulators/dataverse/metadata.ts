@@ -128,6 +128,29 @@ export class MetadataStore {
     this.relationships.set(relationship.schemaName, relationship);
   }
 
+  /** Deletes a table with its relationships (an uninstalled or upgraded-away component). */
+  removeTable(logicalName: string): void {
+    const table = this.tables.get(logicalName);
+    if (!table) return;
+    this.tables.delete(logicalName);
+    this.entitySets.delete(table.entitySetName);
+    for (const r of [...this.relationships.values()])
+      if (r.referencingEntity === logicalName || r.referencedEntity === logicalName)
+        this.relationships.delete(r.schemaName);
+  }
+
+  /** Deletes a column, and the relationship it is the lookup of. */
+  removeAttribute(table: string, logicalName: string): void {
+    delete this.tables.get(table)?.attributes[logicalName];
+    for (const r of [...this.relationships.values()])
+      if (r.referencingEntity === table && r.referencingAttribute === logicalName)
+        this.relationships.delete(r.schemaName);
+  }
+
+  removeRelationship(schemaName: string): void {
+    this.relationships.delete(schemaName);
+  }
+
   table(logicalName: string): TableDef | undefined {
     return this.tables.get(logicalName);
   }

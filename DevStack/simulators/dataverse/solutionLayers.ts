@@ -18,8 +18,8 @@
  * Simplification: Dataverse merges a form's FormXml from all layers
  * (https://learn.microsoft.com/power-platform/alm/how-managed-solutions-merged#merge-form-customizations);
  * here a customized form keeps its whole unmanaged FormXml on top, which is what the field map (a
- * control parameter the customizer changed) needs. Components a new version no longer contains are
- * not removed by `DeleteAndPromote`.
+ * control parameter the customizer changed) needs. What `DeleteAndPromote` deletes is decided in
+ * ./solutionComponents.ts.
  */
 import type { RecordStore } from './store';
 
@@ -68,6 +68,13 @@ export class FormLayers {
     layers[formId] = incoming;
     this.store.setMeta(MANAGED_FORMS_META_KEY, layers);
     return customized && !options.overwriteUnmanagedCustomizations ? current : incoming;
+  }
+
+  /** The form was deleted (a component the upgrade dropped): its layers go with it. */
+  forget(formId: string): void {
+    const layers = this.managedLayers();
+    delete layers[formId];
+    this.store.setMeta(MANAGED_FORMS_META_KEY, layers);
   }
 
   /** Whether the form carries an unmanaged layer over its managed one. */

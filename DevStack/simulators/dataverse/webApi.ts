@@ -120,6 +120,42 @@ const ATTRIBUTE_TYPE_NAMES: Record<string, [string, string]> = {
   virtual: ['Virtual', 'VirtualType'],
 };
 
+/**
+ * The metadata class of each column type (the `@odata.type` of an Attributes entry, and the cast
+ * `…/Attributes/Microsoft.Dynamics.CRM.<class>` that reads only that kind with its own properties:
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api).
+ */
+const ATTRIBUTE_METADATA_CLASSES: Record<string, string> = {
+  primarykey: 'UniqueIdentifierAttributeMetadata',
+  nvarchar: 'StringAttributeMetadata',
+  ntext: 'MemoAttributeMetadata',
+  int: 'IntegerAttributeMetadata',
+  bigint: 'BigIntAttributeMetadata',
+  decimal: 'DecimalAttributeMetadata',
+  float: 'DoubleAttributeMetadata',
+  money: 'MoneyAttributeMetadata',
+  bit: 'BooleanAttributeMetadata',
+  datetime: 'DateTimeAttributeMetadata',
+  picklist: 'PicklistAttributeMetadata',
+  state: 'StateAttributeMetadata',
+  status: 'StatusAttributeMetadata',
+  multiselectpicklist: 'MultiSelectPicklistAttributeMetadata',
+  lookup: 'LookupAttributeMetadata',
+  owner: 'LookupAttributeMetadata',
+  customer: 'LookupAttributeMetadata',
+  uniqueidentifier: 'UniqueIdentifierAttributeMetadata',
+  virtual: 'AttributeMetadata',
+};
+const METADATA_NAMESPACE = 'Microsoft.Dynamics.CRM.';
+
+/** AttributeRequiredLevel (https://learn.microsoft.com/dotnet/api/microsoft.xrm.sdk.metadata.attributerequiredlevel). */
+const REQUIRED_LEVELS: Record<string, string> = {
+  none: 'None',
+  recommended: 'Recommended',
+  required: 'ApplicationRequired',
+  systemrequired: 'SystemRequired',
+};
+
 const label = (text: string | undefined) => ({
   LocalizedLabels: text ? [{ Label: text, LanguageCode: 1033 }] : [],
   UserLocalizedLabel: text ? { Label: text, LanguageCode: 1033 } : null,
@@ -621,6 +657,7 @@ export class WebApi {
       const a = table.attributes[name]!;
       const [type, typeName] = ATTRIBUTE_TYPE_NAMES[a.type] ?? ['Virtual', 'VirtualType'];
       const result: Record<string, unknown> = {
+        '@odata.type': `#${METADATA_NAMESPACE}${ATTRIBUTE_METADATA_CLASSES[a.type] ?? 'AttributeMetadata'}`,
         MetadataId: `${table.logicalName}:${a.logicalName}`,
         LogicalName: a.logicalName,
         SchemaName: a.schemaName,
@@ -629,7 +666,7 @@ export class WebApi {
         AttributeTypeName: { Value: typeName },
         IsCustomAttribute: a.isCustom ?? false,
         IsValidForRead: a.readable !== false,
-        RequiredLevel: { Value: a.requiredLevel === 'required' ? 'ApplicationRequired' : 'None' },
+        RequiredLevel: { Value: REQUIRED_LEVELS[a.requiredLevel ?? 'none'] ?? 'None' },
         DisplayName: label(a.label),
       };
       if (a.maxLength !== undefined) result.MaxLength = a.maxLength;
@@ -702,11 +739,23 @@ export class WebApi {
       );
     const second = segments[1];
     if (second?.name === 'Attributes') {
-      if (second.key === undefined)
+      if (second.key === undefined) {
+        const cast = segments[2]?.name;
+        const className = cast?.startsWith(METADATA_NAMESPACE) ? cast.slice(METADATA_NAMESPACE.length) : null;
+        if (cast && (!className || !Object.values(ATTRIBUTE_METADATA_CLASSES).includes(className)))
+          throw badRequest(`Invalid cast segment '${cast}': an attribute metadata type is expected`);
         return json(200, {
-          '@odata.context': `${context}('${table.logicalName}')/Attributes`,
-          value: Object.keys(table.attributes).map((n) => describeAttribute(table, n)),
+          '@odata.context': `${context}('${table.logicalName}')/Attributes${cast ? `/${cast}` : ''}`,
+          value: Object.keys(table.attributes)
+            .filter(
+              (n) =>
+                !className ||
+                className === 'AttributeMetadata' ||
+                ATTRIBUTE_METADATA_CLASSES[table.attributes[n]!.type] === className,
+            )
+            .map((n) => describeAttribute(table, n)),
         });
+      }
       const name = namedKey(second.key, 'LogicalName');
       if (!name || !table.attributes[name])
         throw new DataverseError(

@@ -9,7 +9,7 @@ import type { DataverseRecord } from '../Domain/opportunity';
 import type { DataverseApi, WebApiRecord } from '../Relay/ports';
 import type { StepImage, StepRegistration } from './manifest';
 
-export type PlanAction = 'create' | 'update' | 'unchanged';
+export type PlanAction = 'create' | 'update' | 'delete' | 'unchanged';
 
 export interface PlanItem {
   component: string;

@@ -11,7 +11,8 @@
  * - a package older than the installed version is refused (Dataverse cannot downgrade a managed
  *   solution in place; it has to be uninstalled), as is a managed package over an unmanaged install
  *   and the reverse;
- * - before anything is imported, the plan lists what the new version adds, updates and removes.
+ * - before anything is imported, the plan lists what the new version adds, updates and removes:
+ *   environment variables, columns (./solutionColumns.ts) and forms.
  */
 import { randomUUID } from 'node:crypto';
 import JSZip from 'jszip';
@@ -26,6 +27,8 @@ import {
 import { where } from '../../Domain/odataQuery';
 import type { PlanItem } from '../../Plugins/registration';
 import type { DataverseApi } from '../ports';
+import { columnChanges, installedColumns, packageColumns } from './solutionColumns';
+import type { PackageTable } from './solutionColumns';
 
 /** Root component types in solution.xml (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent). */
 const ComponentType = { entity: 1, role: 20, environmentVariableDefinition: 380 } as const;
@@ -37,6 +40,8 @@ export interface SolutionPackage {
   environmentVariables: string[];
   /** Forms in customizations.xml: id (lower case, no braces), name and table. */
   forms: Array<{ id: string; name: string; entity: string }>;
+  /** Tables in customizations.xml with their columns (./solutionColumns.ts). */
+  tables: PackageTable[];
 }
 
 export interface InstalledSolution {
@@ -89,6 +94,7 @@ export async function readSolutionPackage(zip: Uint8Array): Promise<SolutionPack
       .filter((r) => Number(r.type) === ComponentType.environmentVariableDefinition)
       .map((r) => String(r.schemaName)),
     forms,
+    tables: customizations ? packageColumns(customizations) : [],
   };
 }
 
@@ -159,12 +165,16 @@ export async function solutionChanges(
       items.push({
         component: 'environment variable',
         name,
-        action: 'update',
-        detail: 'removed by the upgrade',
+        action: 'delete',
+        detail: 'not in the new version: the upgrade deletes it',
       });
-  const tables = [...new Set(incoming.forms.map((f) => f.entity))];
+  const tables = incoming.tables.map((t) => t.table);
+  items.push(...columnChanges(incoming.tables, await installedColumns(dataverse, tables)));
+  const formTables = [...new Set(incoming.forms.map((f) => f.entity))];
   const installedForms = new Set(
-    (await Promise.all(tables.map((t) => dataverse.getSystemForms(t)))).flat().map((f) => bareGuid(f.formid)),
+    (await Promise.all(formTables.map((t) => dataverse.getSystemForms(t))))
+      .flat()
+      .map((f) => bareGuid(f.formid)),
   );
   for (const form of incoming.forms)
     items.push(
@@ -177,7 +187,13 @@ export async function solutionChanges(
           }
         : { component: 'form', name: `${form.entity}: ${form.name}`, action: 'create' },
     );
-  return items;
+  // Only an upgrade (managed, staged and promoted) deletes; an unmanaged update keeps what it lacks.
+  if (incoming.managed) return items;
+  return items.map((item) =>
+    item.action === 'delete'
+      ? { ...item, action: 'unchanged', detail: 'not in the new version; an unmanaged update keeps it' }
+      : item,
+  );
 }
 
 /** Imports without touching unmanaged customizations; an upgrade is staged, then promoted. */

@@ -8,7 +8,7 @@ import type { PlanItem } from '../../config/setup';
 import { createClients } from '../../server/clients';
 import type { CliIo } from '../io';
 
-const SYMBOL: Record<PlanItem['action'], string> = { create: '+', update: '~', unchanged: '=' };
+const SYMBOL: Record<PlanItem['action'], string> = { create: '+', update: '~', delete: '-', unchanged: '=' };
 
 const EXAMPLES = {
   '--dataverse-url': 'https://contoso.crm.dynamics.com',

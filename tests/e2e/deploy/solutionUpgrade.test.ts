@@ -2,7 +2,8 @@
  * Safe upgrades by `cosell setup`, on the Dataverse simulator (which keeps a customizer's unmanaged
  * layer over our managed form unless an import overwrites customizations): a customizer's field-map
  * edit on the shipped form survives setup with a newer zip, the upgrade is staged and promoted, the
- * plan says what changes, and an older zip is refused.
+ * plan says what changes, and an older zip is refused. A later version that drops one column and
+ * adds another (packed from the same Solution/) is planned and applied column by column.
  */
 import { readFileSync } from 'node:fs';
 import JSZip from 'jszip';
@@ -17,6 +18,7 @@ import { findManagedZip } from '../../../DevStack/sandbox/stack';
 import { startDataverseSimulator } from '../../../DevStack/simulators/dataverse';
 import { FakePartnerCenter } from '../../testkit/fakePartnerCenter';
 import { closeAfterAll } from '../../testkit/cleanup';
+import { managedSolutionVersion } from '../../testkit/solutionVersions';
 import { tokenFor } from '../../unit/dataverse/support';
 
 const ADMIN_APP = 'a11ce000-0000-4000-8000-0000000000ad';
@@ -30,26 +32,39 @@ async function withVersion(zip: Buffer, version: string): Promise<Buffer> {
   return archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }
 
+/** `cosell setup` with a solution zip against `admin`; returns the plan it reported. */
+async function setupWith(admin: DataverseClient, zip: Buffer, dryRun = false): Promise<PlanItem[]> {
+  const plan: PlanItem[] = [];
+  await runSetup({
+    dataverse: admin,
+    partnerCenter: new FakePartnerCenter(),
+    relayUrl: 'https://cosell.contoso.com',
+    webhookKey: 'k'.repeat(40),
+    solutionZip: zip,
+    fieldMap: DEFAULT_FIELD_MAP,
+    dryRun,
+    testEvent: false,
+    report: (item) => plan.push(item),
+  });
+  return plan;
+}
+
+async function startAdminClient(): Promise<DataverseClient> {
+  const simulator = await startDataverseSimulator({ port: 0 });
+  closeAfterAll(() => simulator.close());
+  return createDataverseClient({
+    environmentUrl: simulator.url,
+    tokens: staticTokenProvider(tokenFor(ADMIN_APP, { appid: 'cosell-setup', idtyp: 'app' })),
+    http: { sleep: async () => undefined },
+  });
+}
+
 describe('cosell setup upgrades the solution safely', () => {
   let admin: DataverseClient;
   let shipped: Buffer;
   const actions: Array<{ name: string; parameters: Record<string, unknown> }> = [];
 
-  const setup = async (zip: Buffer, dryRun = false) => {
-    const plan: PlanItem[] = [];
-    await runSetup({
-      dataverse: admin,
-      partnerCenter: new FakePartnerCenter(),
-      relayUrl: 'https://cosell.contoso.com',
-      webhookKey: 'k'.repeat(40),
-      solutionZip: zip,
-      fieldMap: DEFAULT_FIELD_MAP,
-      dryRun,
-      testEvent: false,
-      report: (item) => plan.push(item),
-    });
-    return plan;
-  };
+  const setup = (zip: Buffer, dryRun = false) => setupWith(admin, zip, dryRun);
   const shippedForm = async () => (await admin.getSystemForms(SHIPPED_FORM))[0]!;
   const solutions = () =>
     admin.retrieveMultiple(RegistrationEntitySets.solutions, {
@@ -57,13 +72,7 @@ describe('cosell setup upgrades the solution safely', () => {
     });
 
   beforeAll(async () => {
-    const simulator = await startDataverseSimulator({ port: 0 });
-    closeAfterAll(() => simulator.close());
-    admin = createDataverseClient({
-      environmentUrl: simulator.url,
-      tokens: staticTokenProvider(tokenFor(ADMIN_APP, { appid: 'cosell-setup', idtyp: 'app' })),
-      http: { sleep: async () => undefined },
-    });
+    admin = await startAdminClient();
     const executeAction = admin.executeAction.bind(admin);
     admin.executeAction = (name, parameters) => {
       actions.push({ name, parameters });
@@ -118,5 +127,50 @@ describe('cosell setup upgrades the solution safely', () => {
     );
     expect(actions).toEqual([]);
     expect(await solutions()).toEqual([expect.objectContaining({ version: '1.0.1.0' })]);
+  });
+});
+
+describe('cosell setup upgrades to a version with one column added and one dropped', () => {
+  const DROPPED = 'pcs_products';
+  const ADDED = 'pcs_microsoftselleralias';
+  let admin: DataverseClient;
+  const opportunityColumns = async () =>
+    ((await admin.getColumnDefinitions('opportunity')) ?? []).map((c) => c.logicalName);
+
+  beforeAll(async () => {
+    admin = await startAdminClient();
+    await setupWith(admin, await managedSolutionVersion({ version: '1.1.0.0' }));
+  });
+
+  it("plans both columns, deletes the dropped one and keeps the customizer's field-map edit", async () => {
+    const customMap = JSON.stringify({
+      ...DEFAULT_FIELD_MAP,
+      entries: DEFAULT_FIELD_MAP.entries.slice(0, 2),
+    });
+    const [form] = await admin.getSystemForms(SHIPPED_FORM);
+    await admin.update('systemforms', form!.formid, {
+      formxml: setFieldMapInFormXml(form!.formxml, customMap),
+    });
+    const next = await managedSolutionVersion({
+      version: '1.2.0.0',
+      entity: 'Opportunity',
+      dropColumns: [DROPPED],
+      addColumns: [{ logicalName: ADDED, copyOf: 'pcs_microsoftsellername' }],
+    });
+
+    const dryRun = await setupWith(admin, next, true);
+    const columnItems = dryRun.filter((i) => i.component === 'column');
+    expect(columnItems).toEqual([
+      expect.objectContaining({ name: `opportunity.${ADDED}`, action: 'create' }),
+      expect.objectContaining({ name: `opportunity.${DROPPED}`, action: 'delete' }),
+    ]);
+    expect(await opportunityColumns()).toContain(DROPPED);
+
+    const plan = await setupWith(admin, next);
+    expect(plan.filter((i) => i.component === 'column')).toEqual(columnItems);
+    expect(await opportunityColumns()).toContain(ADDED);
+    expect(await opportunityColumns()).not.toContain(DROPPED);
+    const [after] = await admin.getSystemForms(SHIPPED_FORM);
+    expect([...new Set(fieldMapsInFormXml(after!.formxml))]).toEqual([customMap]);
   });
 });

@@ -109,11 +109,20 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export async function installedSolution(dataverse: DataverseApi): Promise<InstalledSolution | null> {
+/**
+ * The holding solution an upgrade is staged as until `DeleteAndPromote` (`<UniqueName>_Upgrade`); it
+ * stays when the promotion fails, e.g. on a dependency of a component the new version drops.
+ */
+export const HOLDING_SOLUTION_SUFFIX = '_Upgrade';
+
+export async function installedSolution(
+  dataverse: DataverseApi,
+  uniqueName: string = SOLUTION_UNIQUE_NAME,
+): Promise<InstalledSolution | null> {
   const S = RegistrationColumns.solution;
   const [row] = await dataverse.retrieveMultiple(RegistrationEntitySets.solutions, {
     select: [S.version, S.isManaged],
-    filter: where.eq(S.uniqueName, SOLUTION_UNIQUE_NAME),
+    filter: where.eq(S.uniqueName, uniqueName),
   });
   return row ? { version: String(row[S.version]), managed: row[S.isManaged] === true } : null;
 }
@@ -196,13 +205,28 @@ export async function solutionChanges(
   );
 }
 
-/** Imports without touching unmanaged customizations; an upgrade is staged, then promoted. */
+/**
+ * Imports without touching unmanaged customizations; an upgrade is staged, then promoted. The same
+ * version staged by an earlier run whose promotion failed is promoted without importing it again
+ * (Dataverse allows one staged upgrade per solution).
+ */
 export async function importSolutionPackage(
   dataverse: DataverseApi,
   zip: Uint8Array,
   incoming: SolutionPackage,
   action: Exclude<SolutionImportAction, 'unchanged'>,
 ): Promise<void> {
+  const holdingName = incoming.uniqueName + HOLDING_SOLUTION_SUFFIX;
+  const staged = action === 'upgrade' ? await installedSolution(dataverse, holdingName) : null;
+  if (staged && staged.version !== incoming.version)
+    throw new Error(
+      `${holdingName} ${staged.version} is staged already: finish that upgrade first (cosell setup with the ` +
+        `${staged.version} zip), or delete ${holdingName} in the maker portal.`,
+    );
+  if (staged) {
+    await dataverse.executeAction('DeleteAndPromote', { UniqueName: incoming.uniqueName });
+    return;
+  }
   await dataverse.executeAction('ImportSolution', {
     CustomizationFile: Buffer.from(zip).toString('base64'),
     OverwriteUnmanagedCustomizations: false,

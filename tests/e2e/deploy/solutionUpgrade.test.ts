@@ -49,6 +49,13 @@ async function setupWith(admin: DataverseClient, zip: Buffer, dryRun = false): P
   return plan;
 }
 
+const solutionVersions = async (admin: DataverseClient) =>
+  (
+    await admin.retrieveMultiple(RegistrationEntitySets.solutions, {
+      select: [RegistrationColumns.solution.uniqueName, RegistrationColumns.solution.version],
+    })
+  ).map((s) => `${String(s.uniquename)} ${String(s.version)}`);
+
 async function startAdminClient(): Promise<DataverseClient> {
   const simulator = await startDataverseSimulator({ port: 0 });
   closeAfterAll(() => simulator.close());
@@ -166,11 +173,30 @@ describe('cosell setup upgrades to a version with one column added and one dropp
     ]);
     expect(await opportunityColumns()).toContain(DROPPED);
 
+    // The customizer also put the dropped column on the form: it cannot be deleted, the upgrade stops
+    // staged, and once the column is off the form the next run promotes the staged version.
+    const withDropped = setFieldMapInFormXml(form!.formxml, customMap).replace(
+      '<control ',
+      `<control id="${DROPPED}" classid="{E0DECE4B-6FC8-4a8f-A065-082708572369}" datafieldname="${DROPPED}"/><control `,
+    );
+    await admin.update('systemforms', form!.formid, { formxml: withDropped });
+    await expect(setupWith(admin, next)).rejects.toThrow(/cannot be deleted because it is referenced/);
+    expect(await opportunityColumns()).toContain(DROPPED);
+    expect((await solutionVersions(admin)).sort()).toEqual([
+      'PartnerCenterCoSell 1.1.0.0',
+      'PartnerCenterCoSell_Upgrade 1.2.0.0',
+    ]);
+    await admin.update('systemforms', form!.formid, {
+      formxml: setFieldMapInFormXml(form!.formxml, customMap),
+    });
+
+    // The staging added the new column already: what is left to do is the deletion.
     const plan = await setupWith(admin, next);
-    expect(plan.filter((i) => i.component === 'column')).toEqual(columnItems);
+    expect(plan.filter((i) => i.component === 'column')).toEqual([columnItems[1]]);
     expect(await opportunityColumns()).toContain(ADDED);
     expect(await opportunityColumns()).not.toContain(DROPPED);
     const [after] = await admin.getSystemForms(SHIPPED_FORM);
     expect([...new Set(fieldMapsInFormXml(after!.formxml))]).toEqual([customMap]);
+    expect(await solutionVersions(admin)).toEqual(['PartnerCenterCoSell 1.2.0.0']);
   });
 });

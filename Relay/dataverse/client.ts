@@ -11,8 +11,8 @@
  * Web API behaviours handled (dataverse-solution-format.md §6): OData headers, Prefer
  * return=representation / odata.include-annotations / odata.maxpagesize with @odata.nextLink paging,
  * If-Match (update = If-Match: *, so it never creates), @odata.bind by navigation name (callers put
- * them in the record), $batch with one change set, environment variable values, FormXml reads, column
- * metadata (./columnDefinitions.ts).
+ * them in the record), $batch with one change set or with GETs only, environment variable values,
+ * FormXml reads, column metadata (./columnDefinitions.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { AccessRights, EntitySets, PcfControl, RegistrationEntitySets } from '../../Domain/constants';
@@ -26,6 +26,8 @@ import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from '.
 import { ApiError } from '../ports';
 import type {
   BatchOperation,
+  BatchRead,
+  BatchReadResult,
   BatchResult,
   DataverseApi,
   RetrieveOptions,
@@ -36,7 +38,7 @@ import type {
 import type { DataverseTokenProvider } from './auth';
 import { columnMetadataRequests, parseColumnDefinitions } from './columnDefinitions';
 import { buildBatchRequest, parseBatchResponse } from './multipart';
-import type { HttpRequestPart, HttpResponsePart } from './multipart';
+import type { BatchRequestItem, BatchResponseItem, HttpRequestPart, HttpResponsePart } from './multipart';
 
 export const WEB_API_PATH = '/api/data/v9.2/';
 
@@ -172,6 +174,37 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     });
   }
 
+  const batchUrl = `${apiUrl}$batch`;
+
+  /** POST one `$batch` (multipart/mixed) and parse its parts. */
+  async function postBatch(
+    items: BatchRequestItem[],
+    options: { prefer?: string; readOnly?: boolean } = {},
+  ): Promise<{ items: BatchResponseItem[]; response: HttpResponse }> {
+    const boundary = `batch_${randomUUID()}`;
+    const body = buildBatchRequest(boundary, items, () => `changeset_${randomUUID()}`);
+    const response = await send({
+      method: 'POST',
+      url: batchUrl,
+      headers: await headersFor({
+        'content-type': `multipart/mixed; boundary=${boundary}`,
+        prefer: options.prefer,
+      }),
+      body,
+      // A batch of GETs changes nothing: it can be sent again after a 5xx like a single GET.
+      idempotent: options.readOnly === true,
+    });
+    return { items: parseBatchResponse(response.text, response.headers['content-type']), response };
+  }
+
+  const emptyBatch = (response: HttpResponse) =>
+    new ApiError('dataverse: empty $batch response', {
+      service: 'dataverse',
+      status: response.status,
+      method: 'POST',
+      url: batchUrl,
+    });
+
   return {
     apiUrl,
 
@@ -230,6 +263,45 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
       });
     },
 
+    async retrieveBatch(reads: BatchRead[]): Promise<BatchReadResult[]> {
+      if (reads.length === 0) return [];
+      if (reads.length > 1000) throw new RangeError('A $batch holds at most 1000 requests');
+      const parts: HttpRequestPart[] = reads.map((read) => ({
+        method: 'GET',
+        // Percent-encoded like a single request's URL (the spaces of $filter text).
+        url: new URL(
+          `${read.id === undefined ? `${apiUrl}${read.entitySet}` : entityUrl(read.entitySet, read.id)}${odataQueryString(read.query)}`,
+        ).toString(),
+        headers: { Accept: 'application/json' },
+      }));
+      // Every GET answers even when one fails (a 404 of a row that is gone is an answer, not a stop).
+      const { items, response } = await postBatch(parts, {
+        prefer: 'odata.continue-on-error',
+        readOnly: true,
+      });
+      if (items.length !== reads.length) throw emptyBatch(response);
+      return Promise.all(
+        items.map(async (item, index): Promise<BatchReadResult> => {
+          if ('changeset' in item) throw emptyBatch(response);
+          const read = reads[index]!;
+          if (read.id !== undefined && item.status === 404) return null;
+          if (item.status >= 400) throw batchError(item, batchUrl);
+          const body = JSON.parse(item.body) as WebApiRecord;
+          if (read.id !== undefined) return body;
+          const page = body as { value: WebApiRecord[]; '@odata.nextLink'?: string };
+          const rows = [...page.value];
+          // A collection longer than one page: the rest along @odata.nextLink, as retrieveMultiple does.
+          let next = page['@odata.nextLink'];
+          while (next) {
+            const more = parseJson(await get(next)) as typeof page;
+            rows.push(...more.value);
+            next = more['@odata.nextLink'];
+          }
+          return rows;
+        }),
+      );
+    },
+
     async executeBatch(operations: BatchOperation[]): Promise<BatchResult[]> {
       if (operations.length === 0) return [];
       if (operations.length > 1000) throw new RangeError('A $batch holds at most 1000 requests');
@@ -256,28 +328,13 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
         }
         return { method: 'DELETE', url: entityUrl(op.entitySet, op.id), headers: {}, contentId };
       });
-      const boundary = `batch_${randomUUID()}`;
-      const body = buildBatchRequest(boundary, [{ changeset: parts }], () => `changeset_${randomUUID()}`);
-      const url = `${apiUrl}$batch`;
-      const response = await send({
-        method: 'POST',
-        url,
-        headers: await headersFor({ 'content-type': `multipart/mixed; boundary=${boundary}` }),
-        body,
-      });
-      const items = parseBatchResponse(response.text, response.headers['content-type']);
+      const { items, response } = await postBatch([{ changeset: parts }]);
       const first = items[0];
-      if (!first)
-        throw new ApiError('dataverse: empty $batch response', {
-          service: 'dataverse',
-          status: response.status,
-          method: 'POST',
-          url,
-        });
+      if (!first) throw emptyBatch(response);
       // A failed change set answers with the one failing request instead of a change set.
-      if (!('changeset' in first)) throw batchError(first, url);
+      if (!('changeset' in first)) throw batchError(first, batchUrl);
       return first.changeset.map((part) => {
-        if (part.status >= 400) throw batchError(part, url);
+        if (part.status >= 400) throw batchError(part, batchUrl);
         const result: BatchResult = { status: part.status };
         const id = idFromEntityUrl(part.headers['odata-entityid']);
         if (id) result.id = id;

@@ -202,6 +202,14 @@ export interface ColumnDefinition {
   options?: number[];
 }
 
+/** One GET of a read $batch: the row `id` of the entity set, or (no id) the rows matching `query`. */
+export type BatchRead =
+  | { entitySet: string; id: string; query?: ODataQuery }
+  | { entitySet: string; id?: undefined; query?: ODataQuery };
+
+/** Its answer: the row, or null when it does not exist (404); the matching rows for a query. */
+export type BatchReadResult = WebApiRecord | WebApiRecord[] | null;
+
 export interface DataverseApi {
   /** One row by its GUID; `query` says which columns and related rows (e.g. Domain `opportunityQuery`). */
   retrieve(
@@ -217,6 +225,11 @@ export interface DataverseApi {
   /** PATCH on a key; creates when missing. */
   upsert(entitySet: string, id: string, record: DataverseRecord, options?: WriteOptions): Promise<void>;
   delete(entitySet: string, id: string, options?: WriteOptions): Promise<void>;
+  /**
+   * Several reads in one `$batch` request (GETs outside any change set), answered in order: what a job
+   * knows it will read costs one round-trip instead of one each.
+   */
+  retrieveBatch(reads: BatchRead[]): Promise<BatchReadResult[]>;
   /** One change set: all succeed or none. */
   executeBatch(operations: BatchOperation[]): Promise<BatchResult[]>;
   associate(

@@ -38,6 +38,8 @@ import { ApiError } from '../../Relay/ports';
 import type {
   AccessRight,
   BatchOperation,
+  BatchRead,
+  BatchReadResult,
   BatchResult,
   Clock,
   ColumnDefinition,
@@ -390,6 +392,18 @@ export class FakeDataverse implements DataverseApi {
   async retrieveMultiple(entitySet: string, query?: ODataQuery, options?: RetrieveOptions) {
     this.begin({ operation: 'retrieveMultiple', entitySet, query: odataQueryString(query), options });
     return this.query(entitySet, query);
+  }
+
+  async retrieveBatch(reads: BatchRead[]): Promise<BatchReadResult[]> {
+    const urls = reads.map(
+      (r) => `${r.entitySet}${r.id === undefined ? '' : `(${r.id})`}${odataQueryString(r.query)}`,
+    );
+    this.begin({ operation: 'retrieveBatch', query: urls.join('\n') });
+    return reads.map((read) => {
+      if (read.id === undefined) return this.query(read.entitySet, read.query);
+      const row = this.table(read.entitySet).get(keyOf(read.entitySet, read.id));
+      return row ? this.shape(read.entitySet, row, read.query) : null;
+    });
   }
 
   async create(entitySet: string, record: DataverseRecord, options?: WriteOptions) {

@@ -3,10 +3,17 @@ export interface Preferences {
   returnRepresentation: boolean;
   annotations: boolean;
   maxPageSize: number | null;
+  /** `odata.continue-on-error` on a `$batch`: later requests run after one fails. */
+  continueOnError: boolean;
 }
 
 export function parsePrefer(header: string | undefined): Preferences {
-  const prefs: Preferences = { returnRepresentation: false, annotations: false, maxPageSize: null };
+  const prefs: Preferences = {
+    returnRepresentation: false,
+    annotations: false,
+    maxPageSize: null,
+    continueOnError: false,
+  };
   for (const raw of (header ?? '').split(',')) {
     const [name, value = ''] = raw
       .trim()
@@ -16,6 +23,9 @@ export function parsePrefer(header: string | undefined): Preferences {
     if (name === 'return' && unquoted === 'representation') prefs.returnRepresentation = true;
     if (name === 'odata.include-annotations' && unquoted.length > 0) prefs.annotations = true;
     if (name === 'odata.maxpagesize' && Number(unquoted) > 0) prefs.maxPageSize = Number(unquoted);
+    // OData 4.01 also spells it without the prefix.
+    if ((name === 'odata.continue-on-error' || name === 'continue-on-error') && unquoted !== 'false')
+      prefs.continueOnError = true;
   }
   return prefs;
 }

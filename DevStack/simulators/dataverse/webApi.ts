@@ -980,15 +980,29 @@ export class WebApi {
       throw badRequest(`Invalid $batch body: ${(error as Error).message}`);
     }
     if (items.length > 1000) throw badRequest('The number of requests in a $batch cannot exceed 1000.');
+    // "When an error occurs for a request within a batch, the error for that request is returned for
+    // the batch and no additional requests are processed", unless the batch carries
+    // `Prefer: odata.continue-on-error` (Handling errors,
+    // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api).
+    // Requests outside a change set (GETs among them) run one by one, each on its own.
+    const continueOnError = parsePrefer(req.headers.prefer).continueOnError;
     const responses: BatchResponseItem[] = [];
     for (const item of items) {
-      if ('changeset' in item) responses.push(await this.changeset(item.changeset, req));
-      else responses.push(await this.batchPart(item, req, undefined, new Map()));
+      const response =
+        'changeset' in item
+          ? await this.changeset(item.changeset, req)
+          : await this.batchPart(item, req, undefined, new Map());
+      responses.push(response);
+      if (!continueOnError && !('changeset' in response) && response.status >= 400) break;
     }
     const boundary = `batchresponse_${randomUUID()}`;
     return {
       status: 200,
-      headers: { 'content-type': `multipart/mixed; boundary=${boundary}`, 'odata-version': '4.0' },
+      headers: {
+        'content-type': `multipart/mixed; boundary=${boundary}`,
+        'odata-version': '4.0',
+        ...(continueOnError ? { 'preference-applied': 'odata.continue-on-error' } : {}),
+      },
       body: buildBatchResponse(boundary, responses, () => `changesetresponse_${randomUUID()}`),
     };
   }

@@ -17,7 +17,8 @@ import { referralPullJob } from '../ports';
 import type { Logger, ReferralListQuery } from '../ports';
 import type { SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
-import { findLinkedRecord, pullReferral } from './fromPartnerCenter';
+import { pullReferral } from './fromPartnerCenter';
+import { findLinkedRecord } from './linkedRecord';
 
 /** Where an interrupted backfill resumes (JSON of BackfillCheckpoint). */
 export const BACKFILL_CHECKPOINT = 'backfill:checkpoint';

@@ -1,7 +1,8 @@
 /**
  * Partner Center → Dynamics 365 for one referral: GET it (webhooks are thin and unordered, so the
- * current state is the only truth) → skip our own echo (eTag we just wrote) → find the linked record
- * by pcs_referralid or externalReferenceId → convert its lead when the referral was accepted
+ * current state is the only truth) → skip our own echo (eTag we just wrote) → read what it needs in
+ * one $batch (inboundReads.ts) → find the linked record by pcs_referralid or externalReferenceId
+ * (linkedRecord.ts) → convert its lead when the referral was accepted
  * (leadConversion.ts) → create (lead or opportunity by the referral's origin, inboundRouting.ts, with
  * matched-or-created account and contact and catalogue solutions) or update the mapped columns and
  * mirror the solutions (solutionsMirror.ts) → close the record when the referral closed (closing.ts).
@@ -19,20 +20,20 @@ import {
 import { isConnectedReferralForMicrosoft } from '../../Domain/coSellCreation';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
-import { isGuid } from '../../Domain/ids';
-import { fromReferral, opportunityQuery, snapshotFromWebApi } from '../../Domain/mapping';
-import { where } from '../../Domain/odataQuery';
+import { fromReferral, snapshotFromWebApi } from '../../Domain/mapping';
 import type { DataverseWrites } from '../../Domain/mapping';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { expiryColumns } from '../../Domain/referralDeadline';
 import type { REFERRAL_WEBHOOK_EVENTS, StoredReferral } from '../../Domain/referral';
 import { ApiError } from '../ports';
-import type { BatchOperation, WebApiRecord } from '../ports';
+import type { BatchOperation } from '../ports';
 import { withMark } from './checkmark';
 import { applyClosing } from './closing';
 import { currencyId, matchAccount, matchContact } from './customerMatch';
 import type { JobContext, SyncDeps } from './deps';
-import { retrieveOrNull } from './reads';
+import { withInboundReads } from './inboundReads';
+import { findLinkedRecord } from './linkedRecord';
+import type { LinkedRecord } from './linkedRecord';
 import { createdByUsKey, writtenEtagKey } from './deps';
 import { referralKey } from '../ports';
 import type { ReferralPullPayload } from '../ports';
@@ -53,62 +54,6 @@ export type PullResult =
       table: 'opportunity' | 'lead';
       recordId: string;
     };
-
-interface LinkedRecord {
-  table: 'opportunity' | 'lead';
-  record: WebApiRecord;
-  /**
-   * Found by externalReferenceId but linked to this other referral: not this referral's record (an
-   * older referral of a deal shared again names the same record). Never updated or duplicated for it.
-   */
-  linkedToReferral?: string;
-}
-
-/** A record that externalReferenceId names, unless it holds another referral id. */
-function namedRecord(
-  table: LinkedRecord['table'],
-  record: WebApiRecord,
-  referral: StoredReferral,
-): LinkedRecord {
-  const held = record[table === 'lead' ? LeadColumns.referralId : OpportunityColumns.referralId];
-  const other = typeof held === 'string' ? held.trim() : '';
-  return other && other.toLowerCase() !== referral.id.toLowerCase()
-    ? { table, record, linkedToReferral: other }
-    : { table, record };
-}
-
-export async function findLinkedRecord(
-  deps: SyncDeps,
-  referral: StoredReferral,
-  map: FieldMap,
-): Promise<LinkedRecord | null> {
-  const query = opportunityQuery(map);
-  const [opportunity] = await deps.dataverse.retrieveMultiple(EntitySets.opportunity, {
-    select: [OpportunityColumns.id],
-    filter: where.eq(OpportunityColumns.referralId, referral.id),
-    top: 1,
-  });
-  const byReferral = opportunity?.[OpportunityColumns.id] as string | undefined;
-  if (byReferral) {
-    const record = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, byReferral, query);
-    if (record) return { table: 'opportunity', record };
-  }
-  const external = referral.externalReferenceId;
-  if (external && isGuid(external)) {
-    const record = await retrieveOrNull(deps.dataverse, EntitySets.opportunity, external, query);
-    if (record) return namedRecord('opportunity', record, referral);
-  }
-  const [lead] = await deps.dataverse.retrieveMultiple(EntitySets.lead, {
-    filter: where.eq(LeadColumns.referralId, referral.id),
-    top: 1,
-  });
-  if (lead) return { table: 'lead', record: lead };
-  if (external && isGuid(external)) {
-    const record = await retrieveOrNull(deps.dataverse, EntitySets.lead, external);
-    if (record) return namedRecord('lead', record, referral);
-  }
-  return null;
-}
 
 const REFERRAL_CREATED: (typeof REFERRAL_WEBHOOK_EVENTS)[number] = 'referral-created';
 
@@ -156,7 +101,9 @@ export async function pullReferral(
   if ('skip' in mapped) return count(deps, { outcome: 'skipped', reason: mapped.skip });
   const { map } = mapped;
   await clearPause(deps, referralKey(referral.id));
-  let linked = await findLinkedRecord(deps, referral, map);
+  // The reads below, made in one round-trip up front (inboundReads.ts).
+  let reading: SyncDeps = { ...deps, dataverse: await withInboundReads(deps.dataverse, referral, map) };
+  let linked = await findLinkedRecord(reading, referral, map);
   if (linked?.linkedToReferral) {
     const id = linked.record[linked.table === 'lead' ? LeadColumns.id : OpportunityColumns.id] as string;
     return count(deps, {
@@ -168,13 +115,15 @@ export async function pullReferral(
     const converted = await convertAcceptedLead(deps, context, referral, linked.record, map);
     if (converted) ({ referral } = converted);
     if (converted) linked = { table: 'opportunity', record: converted.opportunity };
+    // The conversion wrote: what was read before it is not read from again.
+    if (converted) reading = deps;
   }
   const policy = linked ? linked.table : routeReferral(referral, await inboundRule(deps.settings)).table;
   const writes = fromReferral(referral, map, { policy, existingTarget: linked?.table });
   const showMark = await deps.settings.showCheckmark();
   const result = linked
-    ? await updateLinked(deps, context, referral, linked, writes, showMark, map)
-    : await createFromReferral(deps, context, referral, writes, showMark, map);
+    ? await updateLinked(reading, context, referral, linked, writes, showMark, map)
+    : await createFromReferral(reading, context, referral, writes, showMark, map);
   if (result.outcome === 'succeeded') {
     if (result.table === 'opportunity') await rememberReferralSolutions(deps.store, referral);
     const stateCode = linked?.record[OpportunityColumns.stateCode];

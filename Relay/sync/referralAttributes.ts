@@ -12,7 +12,23 @@ import {
 import type { ReferralAttributeWrite } from '../../Domain/mapping';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { columnName, lookup, where } from '../../Domain/odataQuery';
+import type { ODataQuery } from '../../Domain/odataQuery';
 import type { JobContext, SyncDeps } from './deps';
+
+const categoryOf = (write: ReferralAttributeWrite) =>
+  write.category ? ReferralAttributeCategoryOptions[write.category] : null;
+
+/** The catalogue row of a code, in its category when known. */
+export function referralAttributeQuery(write: ReferralAttributeWrite): ODataQuery {
+  const category = categoryOf(write);
+  const byCode = where.eq(ReferralAttributeColumns.code, write.code);
+  return {
+    select: [ReferralAttributeColumns.id],
+    filter:
+      category === null ? byCode : where.and(byCode, where.eq(ReferralAttributeColumns.category, category)),
+    top: 1,
+  };
+}
 
 /** The catalogue row of a code (in its category when known), added when missing; null if it cannot be. */
 async function catalogueRowId(
@@ -20,14 +36,11 @@ async function catalogueRowId(
   context: JobContext,
   write: ReferralAttributeWrite,
 ): Promise<string | null> {
-  const category = write.category ? ReferralAttributeCategoryOptions[write.category] : null;
-  const byCode = where.eq(ReferralAttributeColumns.code, write.code);
-  const [row] = await deps.dataverse.retrieveMultiple(EntitySets.pcs_referralattribute, {
-    select: [ReferralAttributeColumns.id],
-    filter:
-      category === null ? byCode : where.and(byCode, where.eq(ReferralAttributeColumns.category, category)),
-    top: 1,
-  });
+  const category = categoryOf(write);
+  const [row] = await deps.dataverse.retrieveMultiple(
+    EntitySets.pcs_referralattribute,
+    referralAttributeQuery(write),
+  );
   if (row) return row[ReferralAttributeColumns.id] as string;
   if (category === null) {
     // A customized path the catalogue has no category for: the row would be unusable on a form.

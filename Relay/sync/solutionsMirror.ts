@@ -23,6 +23,7 @@ import {
 } from '../../Domain/constants';
 import type { FieldMap } from '../../Domain/fieldMap';
 import { lookup, where } from '../../Domain/odataQuery';
+import type { ODataQuery } from '../../Domain/odataQuery';
 import type { DataverseRecord, SolutionRow } from '../../Domain/opportunity';
 import type { Referral } from '../../Domain/referral';
 import { SOLUTIONS_PATH } from '../../Domain/referralPaths';
@@ -110,6 +111,13 @@ function catalogueRow(solution: ReferralSolution, id: string): DataverseRecord {
   };
 }
 
+/** The catalogue row (pcs_solutiondetail) of a solution id. */
+export const catalogueDetailQuery = (solutionId: string): ODataQuery => ({
+  select: [SolutionDetailColumns.id, SolutionDetailColumns.name],
+  filter: where.eq(SolutionDetailColumns.solutionId, solutionId),
+  top: 1,
+});
+
 /** The change set that makes the opportunity's solution rows follow the referral's. */
 export async function mirrorSolutions(
   deps: SyncDeps,
@@ -153,11 +161,10 @@ export async function mirrorSolutions(
     const id = key(solution.solutionId);
     // Not added in Partner Center since the baseline: a seller removed it here and the push follows.
     if (have.has(id) || baseline?.has(id)) continue;
-    const [detail] = await deps.dataverse.retrieveMultiple(EntitySets.pcs_solutiondetail, {
-      select: [SolutionDetailColumns.id, SolutionDetailColumns.name],
-      filter: where.eq(SolutionDetailColumns.solutionId, solution.solutionId),
-      top: 1,
-    });
+    const [detail] = await deps.dataverse.retrieveMultiple(
+      EntitySets.pcs_solutiondetail,
+      catalogueDetailQuery(solution.solutionId),
+    );
     let detailId = detail?.[SolutionDetailColumns.id] as string | undefined;
     if (!detailId) {
       detailId = randomUUID();

@@ -219,6 +219,22 @@ describe('pullReferral → opportunity', () => {
     expect(bed.dataverse.batches).toHaveLength(batches);
   });
 
+  it('makes the reads of a new referral in one $batch, then writes it in one change set', async () => {
+    const referral = receiveReferral(bed.partnerCenter, 'referral-get-by-id.response.json');
+    const before = bed.dataverse.calls.length;
+    expect(await pull(referral, 'referral-created')).toMatchObject({ action: 'created' });
+    // The field map and the settings are read and cached apart. The sample's customer is new to
+    // Dataverse: its account is created on its own, before the change set.
+    const cachedApart = new Set(['getSystemForms', 'getEnvironmentVariable']);
+    expect(
+      bed.dataverse.calls
+        .slice(before)
+        .map((c) => c.operation)
+        .filter((o) => !cachedApart.has(o)),
+    ).toEqual(['retrieveBatch', 'create', 'executeBatch']);
+    expect(bed.partnerCenter.calls.map((c) => c.operation)).toEqual(['getReferral', 'patchReferral']);
+  });
+
   it('skips our own echo: the eTag we wrote last', async () => {
     const { opportunityId } = await createSeedOpportunity(bed.dataverse);
     const pushed = await pushOpportunity(bed.deps, { opportunityId, reason: 'test' }, bed.context);

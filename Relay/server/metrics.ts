@@ -81,7 +81,7 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     }),
     webhooks: new Counter({
       name: 'cosell_webhooks_total',
-      help: 'Inbound webhooks by source (dataverse, partnercenter) and result (accepted, duplicate, rejected).',
+      help: 'Inbound webhooks by source (dataverse, partnercenter) and result (accepted, duplicate, held: a change already in step, rejected).',
       labelNames: ['source', 'result'],
       registers: [registry],
     }),

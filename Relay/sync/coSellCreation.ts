@@ -9,7 +9,7 @@ import { where } from '../../Domain/odataQuery';
 import type { Referral, StoredReferral } from '../../Domain/referral';
 import type { CallOptions } from '../ports';
 import type { SyncDeps } from './deps';
-import { writtenEtagKey } from './deps';
+import { rememberHeldVersion } from './heldVersion';
 
 /** The connected referral for Microsoft we know of in an engagement. */
 export const connectedReferralKey = (engagementId: string) => `connected:${engagementId.toLowerCase()}`;
@@ -39,7 +39,7 @@ export async function ensureConnectedReferral(
   }
   const created = await deps.partnerCenter.createReferral({ ...template, engagementId }, options);
   // Its referral-created webhook is our own echo, and it is not a deal of its own (fromPartnerCenter).
-  await deps.store.setState(writtenEtagKey(created.id), created.eTag);
+  await rememberHeldVersion(deps.store, created);
   await deps.store.setState(key, created.id);
   return created;
 }

@@ -35,6 +35,7 @@ import { withInboundReads } from './inboundReads';
 import { findLinkedRecord } from './linkedRecord';
 import type { LinkedRecord } from './linkedRecord';
 import { createdByUsKey, writtenEtagKey } from './deps';
+import { forgetHeldVersion, rememberHeldVersion } from './heldVersion';
 import { referralKey } from '../ports';
 import type { ReferralPullPayload } from '../ports';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
@@ -135,7 +136,7 @@ export async function pullReferral(
       });
     } catch (error) {
       // Not done yet: the job's retry must not take this version for our own echo and skip it.
-      await deps.store.deleteState(writtenEtagKey(referral.id));
+      await forgetHeldVersion(deps.store, referral.id);
       throw error;
     }
   }
@@ -253,7 +254,7 @@ async function linkExternalReference(
   referral: StoredReferral,
   recordId: string,
 ): Promise<void> {
-  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+  await rememberHeldVersion(deps.store, referral);
   if (referral.externalReferenceId || referral.status === 'Closed') return;
   try {
     const updated = await deps.partnerCenter.patchReferral(
@@ -261,7 +262,7 @@ async function linkExternalReference(
       [{ op: 'replace', path: '/externalReferenceId', value: recordId }],
       { ifMatch: referral.eTag, correlationId: context.correlationId },
     );
-    await deps.store.setState(writtenEtagKey(updated.id), updated.eTag);
+    await rememberHeldVersion(deps.store, updated);
   } catch (error) {
     // Not fatal: the record is found by pcs_referralid; the next pull retries the link.
     context.logger.warn({ err: error, referralId: referral.id }, 'could not set externalReferenceId');
@@ -318,7 +319,7 @@ async function updateLinked(
   const changed = changedColumns(current, desired);
   const changedNames = [...Object.keys(changed), ...changedRelated];
   if (changedNames.length === 0 && operations.length === 0) {
-    await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+    await rememberHeldVersion(deps.store, referral);
     return { outcome: 'succeeded', action: 'unchanged', table, recordId };
   }
   const entitySet = table === 'opportunity' ? EntitySets.opportunity : EntitySets.lead;

@@ -32,7 +32,7 @@ import type { StoredReferral } from '../../Domain/referral';
 import type { WebApiRecord } from '../ports';
 import { currencyId, findAccount, findContact } from './customerMatch';
 import type { JobContext, SyncDeps } from './deps';
-import { writtenEtagKey } from './deps';
+import { rememberHeldVersion } from './heldVersion';
 import { wasAccepted } from './inboundRouting';
 import { ownerLanguage } from './language';
 import { inboundText } from './messages';
@@ -214,7 +214,7 @@ async function moveExternalReference(
       [{ op: 'replace', path: '/externalReferenceId', value: opportunityId }],
       { ifMatch: referral.eTag, correlationId: context.correlationId },
     );
-    await deps.store.setState(writtenEtagKey(moved.id), moved.eTag);
+    await rememberHeldVersion(deps.store, moved);
     return moved;
   } catch (error) {
     context.logger.warn({ err: error, referralId: referral.id }, 'could not move externalReferenceId');

@@ -7,7 +7,7 @@ import { EntitySets, LeadColumns, LeadState, OpportunityColumns } from '../../Do
 import { lookup, where } from '../../Domain/odataQuery';
 import type { ReferralPatchOperation } from '../../Domain/referral';
 import type { JobContext, SyncDeps } from './deps';
-import { writtenEtagKey } from './deps';
+import { rememberHeldVersion } from './heldVersion';
 import type { LeadSyncPayload } from '../ports';
 import { referralColumns, syncEventOperation } from './writeBack';
 
@@ -55,7 +55,7 @@ export async function syncLead(
         ...correlation,
       })
     : referral;
-  await deps.store.setState(writtenEtagKey(updated.id), updated.eTag);
+  await rememberHeldVersion(deps.store, updated);
   const message = qualified
     ? `Lead qualified: referral ${operations.length ? 'accepted' : 'unchanged'}${opportunityId ? ' and linked to the new opportunity' : ''}`
     : 'Lead disqualified: referral declined';

@@ -12,7 +12,8 @@ import { ApiError } from '../ports';
 import type { WebApiRecord } from '../ports';
 import { withMark } from './checkmark';
 import type { JobContext, SyncDeps } from './deps';
-import { createdByUsKey, createInFlightKey, writtenEtagKey } from './deps';
+import { createdByUsKey, createInFlightKey } from './deps';
+import { rememberHeldVersion } from './heldVersion';
 import { clearPause, fieldMapOrPause } from './fieldMapPause';
 import { showFailure } from './failures';
 import type { PauseTarget } from './fieldMapPause';
@@ -185,7 +186,7 @@ export async function pushOpportunity(
     await deps.store.setState(inFlightKey, started.toISOString());
     referral = await deps.partnerCenter.createReferral(decision.referral, correlation);
     action = 'created';
-    await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+    await rememberHeldVersion(deps.store, referral);
     await deps.store.setState(createdByUsKey(referral.id), referral.eTag);
     if (payload.closing) {
       ({ referral, operations } = await patchWithMerge(
@@ -208,7 +209,7 @@ export async function pushOpportunity(
     ));
     action = operations.length > 0 ? 'updated' : 'unchanged';
   }
-  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+  await rememberHeldVersion(deps.store, referral);
   // What Partner Center lists now is what both sides agree on (the inbound solution mirror's baseline).
   await rememberReferralSolutions(deps.store, referral);
   // Two-step co-sell creation: the connected referral for Microsoft, once per engagement.
@@ -348,7 +349,7 @@ export async function respondToReferral(
           ],
     context,
   );
-  await deps.store.setState(writtenEtagKey(referral.id), referral.eTag);
+  await rememberHeldVersion(deps.store, referral);
   const title = accept
     ? 'Accepted the referral'
     : `Declined the referral${payload.reason ? `: ${payload.reason}` : ''}`;

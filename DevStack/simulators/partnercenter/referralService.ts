@@ -78,8 +78,19 @@ export class ReferralService {
     return `${this.origin()}/engagements/v1/referrals/${id}`;
   }
 
+  /**
+   * The event is stamped with when the change happened, the referral's updatedDateTime
+   * ("ResourceChangeUtcDate: The date and time, in UTC format, when the resource change occurred":
+   * https://learn.microsoft.com/partner-center/developer/partner-center-webhooks).
+   */
   private fire(eventName: string, id: string): void {
-    this.dispatcher.enqueue({ eventName, resourceName: 'referral', resourceUri: this.resourceUri(id) });
+    const updated = this.store.findReferral(id)?.updatedDateTime;
+    this.dispatcher.enqueue({
+      eventName,
+      resourceName: 'referral',
+      resourceUri: this.resourceUri(id),
+      ...(updated ? { changedAt: updated } : {}),
+    });
   }
 
   private stamp(referral: Referral, previous?: StoredReferral): StoredReferral {

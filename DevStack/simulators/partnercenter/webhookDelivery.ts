@@ -43,6 +43,8 @@ export interface WebhookEventInput {
   resourceName: string;
   resourceUri: string;
   correlationId?: string;
+  /** When the change happened (the resource's updatedDateTime, ISO 8601); now when absent. */
+  changedAt?: string;
 }
 
 /** `2018-02-17T00:05:39.5485487+00:00`: the documented callback date format (offset, 7 digits). */
@@ -74,7 +76,9 @@ export class WebhookDispatcher {
       ResourceUri: event.resourceUri,
       ResourceName: event.resourceName,
       AuditUri: null,
-      ResourceChangeUtcDate: callbackDate(this.clock.now()),
+      ResourceChangeUtcDate: event.changedAt
+        ? event.changedAt.replace(/Z$/i, '+00:00')
+        : callbackDate(this.clock.now()),
     });
     const record: DeliveryRecord = {
       id: randomUUID(),

@@ -1,13 +1,15 @@
 /**
  * POST /webhooks/partner-center — Partner Center's thin, signed callbacks. The signature is
  * verified over the raw bytes before anything else is trusted; the event only names a referral, so
- * the job GETs it later (order and duplicates do not matter). `test-created` is recorded for
- * `cosell setup`'s delivery check.
+ * the job GETs it later (order and duplicates do not matter). An event for a change Dynamics 365
+ * already holds (sync/heldVersion.ts) queues nothing. `test-created` is recorded for `cosell setup`'s
+ * delivery check.
  */
 import type { FastifyInstance } from 'fastify';
 import { REFERRAL_WEBHOOK_EVENTS, referralIdFromResourceUri } from '../../../Domain/referral';
 import { WebhookPaths } from '../../../Domain/relayApi';
 import { referralPullJob } from '../../ports';
+import { isHeldChange } from '../../sync/heldVersion';
 import type { RelayServerDeps } from '../app';
 import { noteOutcome } from '../requestLog';
 import { rejectWebhook } from './webhookRejection';
@@ -46,9 +48,15 @@ export function registerPartnerCenterWebhook(app: FastifyInstance, deps: RelaySe
     }
     const referralId = verification.referralId ?? referralIdFromResourceUri(event.ResourceUri);
     if (!referralId) return reject(400, 'invalidEvent', 'ResourceUri names no referral.');
+    const related = RELATED.has(event.EventName);
+    // The echo of our own write (or a late copy of a change we hold): no job, no read.
+    if (!related && (await isHeldChange(deps.store, referralId, event.ResourceChangeUtcDate))) {
+      deps.metrics.webhooks.inc({ source: 'partnercenter', result: 'held' });
+      return reply.code(202).send({ status: 'held', jobId: null });
+    }
     const job = referralPullJob(
       { referralId, eventName: event.EventName, changedAt: event.ResourceChangeUtcDate },
-      RELATED.has(event.EventName),
+      related,
       request.id,
     );
     // No event id exists (partner-center-api.md §5.3): a redelivery repeats URI + change time.

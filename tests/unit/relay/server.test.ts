@@ -13,6 +13,7 @@ import { buildRelayServer } from '../../../Relay/server/app';
 import { createMetrics } from '../../../Relay/server/metrics';
 import { LAST_TEST_EVENT_KEY } from '../../../Relay/server/routes/partnerCenterWebhook';
 import { SqliteStore } from '../../../Relay/store/sqliteStore';
+import { rememberHeldVersion } from '../../../Relay/sync/heldVersion';
 import { createSyncTestbed } from '../../testkit/syncTestbed';
 import { DATAVERSE_WEBHOOK_PAYLOADS, PARTNER_CENTER_PAYLOADS } from '../../testkit/paths';
 
@@ -222,6 +223,39 @@ describe('relay HTTP server', () => {
       });
       expect(parsed.ResourceUri).toContain('/referrals/');
       expect((await post()).json()).toMatchObject({ status: 'duplicate' });
+    });
+
+    it('queues nothing for a change Dynamics 365 already holds (the echo of our own write)', async () => {
+      const updated = JSON.parse(
+        readFileSync(path.join(PARTNER_CENTER_PAYLOADS, 'webhook-referral-updated.json'), 'utf8'),
+      ) as { ResourceChangeUtcDate: string };
+      const changedAt = updated.ResourceChangeUtcDate; // 2018-02-17T00:05:39.5485487+00:00
+      verification = {
+        ok: true,
+        event: updated as never,
+        referralId: 'r-held',
+        certificateUrl: 'https://x/c.cer',
+      };
+      // The version we wrote was made at that very instant (Partner Center's own format, Z).
+      await rememberHeldVersion(store, {
+        id: 'r-held',
+        eTag: '"e-1"',
+        updatedDateTime: '2018-02-17T00:05:39.5485487Z',
+      });
+      const queued = (await store.depth()).queued;
+      const echo = await post();
+      expect(echo.statusCode).toBe(202);
+      expect(echo.json()).toEqual({ status: 'held', jobId: null });
+      expect((await store.depth()).queued).toBe(queued);
+
+      // 100 ns later is someone else's change: read as usual.
+      verification = {
+        ok: true,
+        event: { ...updated, ResourceChangeUtcDate: changedAt.replace('5485487', '5485488') } as never,
+        referralId: 'r-held',
+        certificateUrl: 'https://x/c.cer',
+      };
+      expect((await post()).json()).toMatchObject({ status: 'queued' });
     });
 
     it('records a test-created event for cosell setup', async () => {

@@ -139,7 +139,11 @@ export function renderNewTable(t: NewTableDef): XmlNode {
   ]);
 }
 
-/** A system table carrying our columns only (no `unmodified`: it has new attributes). */
+/**
+ * A table another solution owns (opportunity, lead) carrying our columns only. Real exports mark it
+ * `unmodified="1"` even when it lists added columns (docs/reference/dataverse-solution-format.md,
+ * "Columns added to an existing table"): the table's own definition stays out of our managed layer.
+ */
 export function renderSystemTableExtension(
   schemaName: (typeof TableSchemaNames)[keyof typeof TableSchemaNames],
   columns: ColumnDef[],
@@ -147,7 +151,7 @@ export function renderSystemTableExtension(
   return el('Entity', XSI_NS, [
     el('Name', { LocalizedName: schemaName, OriginalName: schemaName }, [schemaName]),
     el('EntityInfo', [
-      el('entity', { Name: schemaName }, [
+      el('entity', { Name: schemaName, unmodified: '1' }, [
         el(
           'attributes',
           columns.map((c) => renderColumn(c)),

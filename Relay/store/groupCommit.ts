@@ -2,8 +2,9 @@
  * Group commit: writes submitted while the event loop is busy (e.g. every webhook whose body arrived
  * in the same I/O turn) are committed together in one transaction once the turn ends (setImmediate),
  * then made durable by one sync that runs off the event loop, so the next requests are parsed and
- * committed meanwhile. One sync runs at a time; batches committed during it share the next one.
- * Each submitter's promise settles only after the sync that followed its own commit, so a webhook's
+ * committed meanwhile. Up to `concurrentSyncs` syncs run at once, each covering the batches committed
+ * before it started; batches committed while all are busy share the next one to start.
+ * Each submitter's promise settles only after a sync that started after its own commit, so a webhook's
  * 2xx never precedes the durability of its work. One item failing (it throws inside the batch)
  * fails only that item; the commit or the sync failing fails every item it held.
  * Same idea as PostgreSQL's commit_delay: https://www.postgresql.org/docs/current/wal-configuration.html
@@ -22,6 +23,12 @@ export interface GroupCommitOptions {
   sync?: SyncCommits;
   /** Commit at once when this many are waiting (bounds one transaction's size). Default 1000. */
   maxBatch?: number;
+  /**
+   * Syncs that may run at once (default 1). More lets a batch start its own sync instead of waiting
+   * for one that started before its commit: on a disk that serves flushes in parallel, an answer
+   * waits for one sync rather than up to two.
+   */
+  concurrentSyncs?: number;
 }
 
 interface Pending<I, R> {
@@ -36,11 +43,12 @@ type Settle = (syncError: unknown) => void;
 export class GroupCommit<I, R> {
   private pending: Array<Pending<I, R>> = [];
   private scheduled: NodeJS.Immediate | null = null;
-  /** Batches committed since the running sync started: the next sync covers them. */
+  /** Batches committed since the last sync started: the next sync covers them. */
   private unsynced: Settle[] = [];
-  private syncing: Promise<void> | null = null;
+  private readonly syncing = new Set<Promise<void>>();
   private readonly sync: SyncCommits;
   private readonly maxBatch: number;
+  private readonly concurrentSyncs: number;
   /** Commits and syncs made, and items they held: items per sync is how many writes share an fsync. */
   readonly stats = { commits: 0, syncs: 0, items: 0 };
 
@@ -50,6 +58,7 @@ export class GroupCommit<I, R> {
   ) {
     this.sync = options.sync ?? (async () => undefined);
     this.maxBatch = options.maxBatch ?? 1000;
+    this.concurrentSyncs = Math.max(1, options.concurrentSyncs ?? 1);
   }
 
   submit(item: I): Promise<R> {
@@ -97,28 +106,32 @@ export class GroupCommit<I, R> {
       if (syncError === undefined) for (const resolve of committed) resolve();
       else for (const reject of failedSync) reject(syncError);
     });
-    this.syncing ??= this.syncLoop();
+    this.startSyncs();
   }
 
   /** Commits what is waiting and resolves once every commit so far is synced (before closing). */
   async drain(): Promise<void> {
     this.flush();
-    while (this.syncing) await this.syncing;
+    while (this.syncing.size > 0) await Promise.race(this.syncing);
   }
 
-  private async syncLoop(): Promise<void> {
-    while (this.unsynced.length > 0) {
+  /** Starts a sync for the batches committed since the last one started, while fewer than allowed run. */
+  private startSyncs(): void {
+    while (this.unsynced.length > 0 && this.syncing.size < this.concurrentSyncs) {
       const covered = this.unsynced;
       this.unsynced = [];
-      let syncError: unknown = undefined;
-      try {
-        await this.sync();
-      } catch (error) {
-        syncError = error ?? new Error('sync failed');
-      }
-      this.stats.syncs += 1;
-      for (const settle of covered) settle(syncError);
+      const running: Promise<void> = new Promise<void>((resolve) => resolve(this.sync()))
+        .then(
+          () => undefined,
+          (error: unknown) => error ?? new Error('sync failed'),
+        )
+        .then((syncError) => {
+          this.syncing.delete(running);
+          this.stats.syncs += 1;
+          for (const settle of covered) settle(syncError);
+          this.startSyncs();
+        });
+      this.syncing.add(running);
     }
-    this.syncing = null;
   }
 }

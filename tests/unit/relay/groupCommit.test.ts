@@ -73,6 +73,38 @@ describe('GroupCommit', () => {
     expect(group.stats).toEqual({ commits: 2, syncs: 2, items: 3 });
   });
 
+  it('with two syncs allowed, a batch committed during a sync starts its own, and each answers after its own', async () => {
+    const syncs: Array<() => void> = [];
+    const group = new GroupCommit<number, number>((items) => items.map((value) => ({ ok: true, value })), {
+      sync: () => new Promise<void>((resolve) => syncs.push(resolve)),
+      concurrentSyncs: 2,
+    });
+    const answered: number[] = [];
+    const answer = (n: number) => group.submit(n).then((value) => void answered.push(value));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const first = answer(1);
+    await turn();
+    const second = answer(2);
+    await turn();
+    expect(syncs).toHaveLength(2); // the second batch did not wait for the first sync
+    const third = answer(3);
+    await turn();
+    expect(syncs).toHaveLength(2); // both busy: the third waits for the next to start
+    syncs[1]!();
+    await second;
+    expect(answered).toEqual([2]); // the first batch's sync has not returned: it is not answered
+    await turn();
+    expect(syncs).toHaveLength(3); // started for the third once one was free
+    syncs[2]!();
+    await third;
+    expect(answered).toEqual([2, 3]);
+    const drained = group.drain();
+    syncs[0]!();
+    await Promise.all([first, drained]);
+    expect(answered).toEqual([2, 3, 1]);
+    expect(group.stats).toEqual({ commits: 3, syncs: 3, items: 3 });
+  });
+
   it('fails what a failed sync covered', async () => {
     const group = new GroupCommit<number, number>((items) => items.map((value) => ({ ok: true, value })), {
       sync: async () => {

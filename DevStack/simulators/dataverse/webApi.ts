@@ -527,17 +527,20 @@ export class WebApi {
 
   /**
    * The rows an index finds for `filter`, or null when it names no indexed column: a conjunct
-   * `<primary key> eq <guid>` or `_<lookup>_value eq <guid>` (what Dataverse indexes, store.ts). The
-   * whole filter still runs over what comes back.
+   * `<primary key> eq <guid>`, `_<lookup>_value eq <guid>` or `<text column> eq '<text>'` (what
+   * Dataverse indexes, store.ts). The whole filter still runs over what comes back.
    */
   private seek(table: TableDef, filter: FilterNode | undefined): Row[] | null {
     if (!filter) return null;
     if (filter.kind === 'and') return this.seek(table, filter.left) ?? this.seek(table, filter.right);
     if (filter.kind !== 'compare' || filter.op !== 'eq') return null;
     const { left, right } = filter;
-    if (left.kind !== 'property' || right.kind !== 'literal' || right.type !== 'guid') return null;
+    if (left.kind !== 'property' || right.kind !== 'literal') return null;
     const attribute = attributeByWireName(table, left.path);
     if (!attribute) return null;
+    if (right.type === 'string' && attribute.type === 'nvarchar')
+      return this.deps.store.findByText(table.logicalName, attribute.logicalName, right.value);
+    if (right.type !== 'guid') return null;
     if (attribute.logicalName === table.primaryIdAttribute) {
       const row = this.deps.store.get(table.logicalName, right.value);
       return row ? [row] : [];

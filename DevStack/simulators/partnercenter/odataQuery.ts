@@ -185,12 +185,17 @@ export function parseOrderBy(input: string): OrderBy {
 
 /** Sorts by the given dates; equal timestamps keep insertion (creation) order, reversed for desc. */
 export function sortBy<T>(items: T[], orderBy: OrderBy): T[] {
-  const indexed = items.map((item, index) => ({ item, index }));
+  // Each date parsed once per item, not once per comparison: every page of a list sorts it all again.
+  const indexed = items.map((item, index) => ({
+    item,
+    index,
+    keys: orderBy.map(({ field }) => Date.parse(String(resolve(item, [field]) ?? ''))),
+  }));
   const lastDescending = orderBy[orderBy.length - 1]?.descending ?? false;
   indexed.sort((x, y) => {
-    for (const { field, descending } of orderBy) {
-      const a = Date.parse(String(resolve(x.item, [field]) ?? ''));
-      const b = Date.parse(String(resolve(y.item, [field]) ?? ''));
+    for (const [i, { descending }] of orderBy.entries()) {
+      const a = x.keys[i]!;
+      const b = y.keys[i]!;
       if (a !== b) return descending ? b - a : a - b;
     }
     return lastDescending ? y.index - x.index : x.index - y.index;

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_FIELD_MAP } from '../../Domain/fieldMap';
 import type { StoredReferral } from '../../Domain/referral';
 import { referralPullJob } from '../ports';
-import type { Logger, ReferralListQuery } from '../ports';
+import type { Logger, PartnerCenterApi, ReferralListQuery } from '../ports';
 import type { SyncDeps } from './deps';
 import { writtenEtagKey } from './deps';
 import { pullReferral } from './fromPartnerCenter';
@@ -144,7 +144,7 @@ async function bringIn(
   const context = { logger: logger.child({ correlationId, referralId: referral.id }), correlationId };
   const payload = { referralId: referral.id, eventName: 'backfill', changedAt: referral.updatedDateTime };
   try {
-    const result = await pullReferral(deps, payload, context);
+    const result = await pullReferral(withReferralInHand(deps, referral), payload, context);
     if (result.outcome === 'skipped') return 'skipped';
     return result.action;
   } catch (error) {
@@ -153,4 +153,27 @@ async function bringIn(
     await deps.store.enqueue([referralPullJob(payload, false)]);
     return 'queued';
   }
+}
+
+/**
+ * The pull reads the referral first because a webhook carries only its id; here the list page has
+ * just given it. Only a listed referral with its eTag stands in for that read: the eTag is what the
+ * pull compares with the one we wrote and sends as If-Match when it links our record. Every other
+ * call goes to Partner Center as before.
+ */
+function withReferralInHand(deps: SyncDeps, referral: StoredReferral): SyncDeps {
+  if (!referral.eTag) return deps;
+  const partnerCenter = deps.partnerCenter;
+  const getReferral: PartnerCenterApi['getReferral'] = (id, options) =>
+    id === referral.id ? Promise.resolve(referral) : partnerCenter.getReferral(id, options);
+  return {
+    ...deps,
+    partnerCenter: new Proxy(partnerCenter, {
+      get: (target, property) => {
+        if (property === 'getReferral') return getReferral;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+  };
 }

@@ -7,8 +7,10 @@ import { captureIo } from '../../../Relay/cli/io';
 import { main } from '../../../Relay/cli/main';
 import { silentLogger } from '../../../Relay/logging/logger';
 import { BACKFILL_CHECKPOINT, backfill } from '../../../Relay/sync/backfill';
+import { instrumentApi } from '../../../Relay/sync/instrument';
 import type { StoredReferral } from '../../../Domain/referral';
 import { existingReferrals as seedReferrals, withSandboxCli } from '../../testkit/existingData';
+import { RecordingMetrics } from '../../testkit/recording';
 import { MICROSOFT_REFERRALS_AS_OPPORTUNITIES, startTestStack } from '../../testkit/stack';
 import type { TestStack } from '../../testkit/stack';
 
@@ -41,6 +43,21 @@ it('brings every existing referral in once; a second run creates nothing', async
   expect(second.counts).toMatchObject({ created: 0, updated: 0, queued: 0 });
   expect(second.counts.unchanged).toBe(second.counts.read);
   expect(await linkedRecords(referrals)).toEqual(referrals.map(() => 1));
+});
+
+it('reads each referral from its list page, not again one by one', async () => {
+  const referrals = existingReferrals(5, 50);
+  const metrics = new RecordingMetrics();
+  const partnerCenter = instrumentApi(stack.relay.sync.partnerCenter, 'partnercenter', metrics);
+  const since = new Date(Date.now() - 60 * DAY);
+  const run = await backfill({ ...stack.relay.sync, partnerCenter }, silentLogger, { since });
+  expect(run.counts.created).toBe(5);
+  expect(await linkedRecords(referrals)).toEqual(referrals.map(() => 1));
+  const calls = (operation: string) => metrics.apiCalls.total({ api: 'partnercenter', operation });
+  expect(calls('getReferral')).toBe(0);
+  // The write that links our record (externalReferenceId) still goes out, with the listed eTag.
+  expect(calls('patchReferral')).toBe(5);
+  expect(calls('listReferralPage')).toBe(run.counts.pages);
 });
 
 it('resumes an interrupted run at its checkpoint, and --since stops at older referrals', async () => {

@@ -213,9 +213,21 @@ export const throttling: Scenario = async (env, sizes) => {
   try {
     const relay = await env.startRelay('relay', relaySettings(sizes, { partnerCenterUrl: proxy.url }));
     const burst = opportunityBurst(env, sizes.throttleBurst, { label: 'Throttled' });
+    // The worker's concurrency limit as the relay reports it, while the throttled load runs.
+    const limits: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const seen = await scrape(env.relayUrl).catch(() => null);
+        if (seen) limits.push(total(seen, 'cosell_worker_concurrency_limit'));
+        await sleep(250);
+      }
+    })();
     await burst.done;
     const measure = () => referralsPerOpportunity(env, burst.opportunityIds);
     const { convergedAfterMs } = await waitForConvergence(measure, convergenceLimitMs(sizes));
+    sampling = false;
+    await sampler;
     const tally = await finalTally(env, env.relayUrl, measure);
     const samples = await scrape(env.relayUrl);
     await relay.kill('SIGTERM');
@@ -224,6 +236,8 @@ export const throttling: Scenario = async (env, sizes) => {
         opportunities: sizes.throttleBurst,
         ...proxy.stats,
         relayCountedThrottled: total(samples, 'cosell_api_throttled_total'),
+        workerConcurrencyLimitLowest: limits.length ? Math.min(...limits) : null,
+        workerConcurrencyLimitAtEnd: total(samples, 'cosell_worker_concurrency_limit'),
         deadLetters: total(samples, 'cosell_queue_depth', { state: 'dead' }),
         ...tally,
       },

@@ -55,6 +55,8 @@ export interface StackOptions {
   /** Partner Center webhook delivery backoff (tests: tiny). */
   deliveryDelayMs?: number;
   environmentVariables?: Record<string, string>;
+  /** COSELL_* settings that replace the sandbox's own (a benchmark measuring production defaults). */
+  relaySettings?: Record<string, string>;
 }
 
 export interface LocalStack {
@@ -166,6 +168,7 @@ async function openLocalStack(
     COSELL_FIELD_MAP_REFRESH_SEC: '2',
     COSELL_RECONCILE_INTERVAL_SEC: options.runWorker ? '60' : '0',
     COSELL_LOG_LEVEL: 'info',
+    ...options.relaySettings,
   });
   const store = new SqliteStore({
     filename: options.dataDir ? path.join(options.dataDir, 'relay.sqlite') : ':memory:',

@@ -24,7 +24,7 @@ export interface SyncMetrics {
   jobDuration: HistogramPort<'kind'>;
   apiCalls: CounterPort<'api' | 'operation' | 'result'>;
   apiThrottled: CounterPort<'api'>;
-  apiDuration: HistogramPort<'api'>;
+  apiDuration: HistogramPort<'api' | 'operation'>;
   /** Jobs the worker may run at once now (Relay/sync/adaptiveConcurrency.ts). */
   workerConcurrencyLimit: GaugePort;
 }

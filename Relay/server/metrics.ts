@@ -69,8 +69,8 @@ export function createMetrics(store: Store, options: { defaultMetrics?: boolean 
     }),
     apiDuration: new Histogram({
       name: 'cosell_api_duration_seconds',
-      help: 'Outbound API call latency by API.',
-      labelNames: ['api'],
+      help: 'Outbound API call latency by API and operation (retries and Retry-After waits included).',
+      labelNames: ['api', 'operation'],
       buckets,
       registers: [registry],
     }),

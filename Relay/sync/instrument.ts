@@ -1,6 +1,7 @@
 /**
- * Wraps a port (PartnerCenterApi, DataverseApi) so every call is counted and timed per API, with
- * 429s counted separately: the relay's view of its own API budget without touching the clients.
+ * Wraps a port (PartnerCenterApi, DataverseApi) so every call is counted and timed per API and
+ * operation, with 429s counted separately: the relay's view of its own API budget without touching
+ * the clients.
  * A throttling answer that reaches the caller also tells `throttle` (the worker's concurrency limit);
  * the ones the HTTP client retried on its own reach it through Relay/server/throttleMeter.ts.
  */
@@ -21,7 +22,7 @@ export function instrumentApi<T extends object>(
       if (typeof value !== 'function') return value;
       const operation = String(property);
       return async (...args: unknown[]) => {
-        const stop = metrics.apiDuration.startTimer({ api: name });
+        const stop = metrics.apiDuration.startTimer({ api: name, operation });
         try {
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           metrics.apiCalls.inc({ api: name, operation, result: 'ok' });

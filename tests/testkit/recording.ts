@@ -92,6 +92,6 @@ export class RecordingMetrics implements SyncMetrics {
   readonly jobDuration = new RecordingHistogram<'kind'>();
   readonly apiCalls = new RecordingCounter<'api' | 'operation' | 'result'>();
   readonly apiThrottled = new RecordingCounter<'api'>();
-  readonly apiDuration = new RecordingHistogram<'api'>();
+  readonly apiDuration = new RecordingHistogram<'api' | 'operation'>();
   readonly workerConcurrencyLimit = new RecordingGauge();
 }

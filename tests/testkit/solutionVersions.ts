@@ -15,6 +15,8 @@ export interface SolutionEdit {
   dropColumns?: string[];
   /** Columns it adds: a copy of `copyOf` under a new logical name. */
   addColumns?: Array<{ logicalName: string; copyOf: string }>;
+  /** Columns whose `<MaxLength>` it changes. */
+  maxLengths?: Record<string, number>;
 }
 
 const ATTRIBUTE = (name: string) =>
@@ -40,6 +42,14 @@ export async function managedSolutionVersion(edit: SolutionEdit): Promise<Buffer
       if (!original) throw new Error(`${path} has no column ${copyOf}`);
       const copy = original.split(copyOf).join(logicalName);
       xml = xml.replace('</attributes>', `${copy}\n      </attributes>`);
+    }
+    for (const [name, maxLength] of Object.entries(edit.maxLengths ?? {})) {
+      const original = ATTRIBUTE(name).exec(xml)?.[0];
+      if (!original?.includes('<MaxLength>')) throw new Error(`${path} has no text column ${name}`);
+      xml = xml.replace(
+        original,
+        original.replace(/<MaxLength>\d+<\/MaxLength>/, `<MaxLength>${maxLength}</MaxLength>`),
+      );
     }
     inputs.source.set(path, xml);
   }

@@ -136,8 +136,17 @@ export class ImportService {
       columns += Object.keys(definition.attributes).length;
       if (metadata.table(definition.logicalName)) {
         for (const attribute of Object.values(definition.attributes)) {
-          if (!metadata.table(definition.logicalName)!.attributes[attribute.logicalName])
-            metadata.putAttribute(definition.logicalName, attribute);
+          const existing = metadata.table(definition.logicalName)!.attributes[attribute.logicalName];
+          if (!existing) metadata.putAttribute(definition.logicalName, attribute);
+          // A new version of a custom column brings its new definition (length, required level,
+          // options, label); the type stays, a column's type cannot change after it is created
+          // (https://learn.microsoft.com/power-apps/maker/data-platform/types-of-fields).
+          else if (existing.isCustom && attribute.isCustom)
+            metadata.putAttribute(definition.logicalName, {
+              ...attribute,
+              type: existing.type,
+              ...(existing.targets ? { targets: existing.targets } : {}),
+            });
         }
       } else {
         metadata.putTable(definition);

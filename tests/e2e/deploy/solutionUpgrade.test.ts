@@ -137,9 +137,10 @@ describe('cosell setup upgrades the solution safely', () => {
   });
 });
 
-describe('cosell setup upgrades to a version with one column added and one dropped', () => {
+describe('cosell setup upgrades to a version with one column added, one dropped and one longer', () => {
   const DROPPED = 'pcs_products';
   const ADDED = 'pcs_microsoftselleralias';
+  const LONGER = 'pcs_referralid';
   let admin: DataverseClient;
   const opportunityColumns = async () =>
     ((await admin.getColumnDefinitions('opportunity')) ?? []).map((c) => c.logicalName);
@@ -163,11 +164,17 @@ describe('cosell setup upgrades to a version with one column added and one dropp
       entity: 'Opportunity',
       dropColumns: [DROPPED],
       addColumns: [{ logicalName: ADDED, copyOf: 'pcs_microsoftsellername' }],
+      maxLengths: { [LONGER]: 200 },
     });
 
     const dryRun = await setupWith(admin, next, true);
     const columnItems = dryRun.filter((i) => i.component === 'column');
     expect(columnItems).toEqual([
+      expect.objectContaining({
+        name: `opportunity.${LONGER}`,
+        action: 'update',
+        detail: 'max length 100 → 200',
+      }),
       expect.objectContaining({ name: `opportunity.${ADDED}`, action: 'create' }),
       expect.objectContaining({ name: `opportunity.${DROPPED}`, action: 'delete' }),
     ]);
@@ -190,11 +197,13 @@ describe('cosell setup upgrades to a version with one column added and one dropp
       formxml: setFieldMapInFormXml(form!.formxml, customMap),
     });
 
-    // The staging added the new column already: what is left to do is the deletion.
+    // The staging brought the new and changed columns already: what is left to do is the deletion.
     const plan = await setupWith(admin, next);
-    expect(plan.filter((i) => i.component === 'column')).toEqual([columnItems[1]]);
+    expect(plan.filter((i) => i.component === 'column')).toEqual([columnItems[2]]);
     expect(await opportunityColumns()).toContain(ADDED);
     expect(await opportunityColumns()).not.toContain(DROPPED);
+    const longer = (await admin.getColumnDefinitions('opportunity'))!.find((c) => c.logicalName === LONGER);
+    expect(longer).toMatchObject({ maxLength: 200 });
     const [after] = await admin.getSystemForms(SHIPPED_FORM);
     expect([...new Set(fieldMapsInFormXml(after!.formxml))]).toEqual([customMap]);
     expect(await solutionVersions(admin)).toEqual(['PartnerCenterCoSell 1.2.0.0']);

@@ -37,6 +37,7 @@ import type { IngestRoute, LoadInit, LoadResult, LoadRun } from './ingestLoad';
 import { RESULTS_DIR, round, writeChart, writeResult } from './report';
 import { ingestRateChart, sizeLabel } from './charts';
 import { profileWhile } from './cpuProfile';
+import { probeSync } from './syncProbe';
 import type { ProfileSummary } from './cpuProfile';
 import { lineChart } from './svgChart';
 
@@ -276,6 +277,12 @@ async function main(): Promise<void> {
       }
     };
 
+    // The disk's own sync time, before and after the relay's runs (the machine is shared).
+    const walSyncBefore = await probeSync(dir);
+    const walSyncTwoAtOnceBefore = await probeSync(dir, 200, 2);
+    console.log(
+      `ingest: fdatasync p50 ${walSyncBefore.ms.p50} ms, two at once ${walSyncTwoAtOnceBefore.ms.p50} ms`,
+    );
     const runs: IngestRun[] = [];
     const profiles = [];
     for (const receipts of RECEIPT_LEVELS) {
@@ -335,6 +342,7 @@ async function main(): Promise<void> {
       rmSync(seeded, { force: true });
     }
 
+    const walSyncAfter = await probeSync(dir);
     const goals = ROUTES.flatMap((route) =>
       CONCURRENCY.map((connections) => {
         const mine = runs.filter((r) => r.route === route && r.connections === connections);
@@ -362,6 +370,20 @@ async function main(): Promise<void> {
         `with N receipts (spread over 7 days + 1 hour), ${WARMUP} warm-up requests, then ${REQUESTS} measured; ` +
         'every body distinct (no duplicates, no coalescing). Logging at info to /dev/null.',
       bodyBytes,
+      walSync: {
+        what:
+          'fdatasync after a 4 KB write on this disk, alone and two at once (as the store allows), before and after ' +
+          'the runs: a delivery waits for at least one, so connections ÷ p50 bounds the rate at that concurrency',
+        before: walSyncBefore,
+        twoAtOnceBefore: walSyncTwoAtOnceBefore,
+        after: walSyncAfter,
+        rateBoundAtP50: Object.fromEntries(
+          CONCURRENCY.map((c) => [
+            `c=${c}`,
+            round(c / (Math.max(walSyncBefore.ms.p50, walSyncAfter.ms.p50) / 1000)),
+          ]),
+        ),
+      },
       bareFastify: bareRuns,
       runs,
       profiles,

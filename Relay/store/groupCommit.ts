@@ -3,7 +3,8 @@
  * in the same I/O turn) are committed together in one transaction once the turn ends (setImmediate),
  * then made durable by one sync that runs off the event loop, so the next requests are parsed and
  * committed meanwhile. Up to `concurrentSyncs` syncs run at once, each covering the batches committed
- * before it started; batches committed while all are busy share the next one to start.
+ * before it started (and so those of any sync that started before it); batches committed while all
+ * are busy share the next one to start.
  * Each submitter's promise settles only after a sync that started after its own commit, so a webhook's
  * 2xx never precedes the durability of its work. One item failing (it throws inside the batch)
  * fails only that item; the commit or the sync failing fails every item it held.
@@ -45,6 +46,8 @@ export class GroupCommit<I, R> {
   private scheduled: NodeJS.Immediate | null = null;
   /** Batches committed since the last sync started: the next sync covers them. */
   private unsynced: Settle[] = [];
+  /** Running syncs in the order they started, each with the batches it covers (null once settled). */
+  private readonly running: Array<{ covered: Settle[] | null }> = [];
   private readonly syncing = new Set<Promise<void>>();
   private readonly sync: SyncCommits;
   private readonly maxBatch: number;
@@ -117,21 +120,32 @@ export class GroupCommit<I, R> {
 
   /** Starts a sync for the batches committed since the last one started, while fewer than allowed run. */
   private startSyncs(): void {
-    while (this.unsynced.length > 0 && this.syncing.size < this.concurrentSyncs) {
-      const covered = this.unsynced;
+    while (this.unsynced.length > 0 && this.running.length < this.concurrentSyncs) {
+      const entry: { covered: Settle[] | null } = { covered: this.unsynced };
       this.unsynced = [];
-      const running: Promise<void> = new Promise<void>((resolve) => resolve(this.sync()))
+      this.running.push(entry);
+      const done: Promise<void> = new Promise<void>((resolve) => resolve(this.sync()))
         .then(
           () => undefined,
           (error: unknown) => error ?? new Error('sync failed'),
         )
         .then((syncError) => {
-          this.syncing.delete(running);
           this.stats.syncs += 1;
-          for (const settle of covered) settle(syncError);
+          const at = this.running.indexOf(entry);
+          // A sync that returned made durable everything written before it started, so the batches of
+          // syncs that started earlier and have not returned are durable too: answered now
+          // (fdatasync: https://pubs.opengroup.org/onlinepubs/9699919799/functions/fdatasync.html).
+          const settled = syncError === undefined ? this.running.slice(0, at + 1) : [entry];
+          this.running.splice(at, 1);
+          for (const each of settled) {
+            const covered = each.covered;
+            each.covered = null;
+            for (const settle of covered ?? []) settle(syncError);
+          }
+          this.syncing.delete(done);
           this.startSyncs();
         });
-      this.syncing.add(running);
+      this.syncing.add(done);
     }
   }
 }

@@ -73,7 +73,7 @@ describe('GroupCommit', () => {
     expect(group.stats).toEqual({ commits: 2, syncs: 2, items: 3 });
   });
 
-  it('with two syncs allowed, a batch committed during a sync starts its own, and each answers after its own', async () => {
+  it('with two syncs allowed, a batch committed during a sync starts its own, and a sync that returns answers every batch committed before it started', async () => {
     const syncs: Array<() => void> = [];
     const group = new GroupCommit<number, number>((items) => items.map((value) => ({ ok: true, value })), {
       sync: () => new Promise<void>((resolve) => syncs.push(resolve)),
@@ -91,18 +91,35 @@ describe('GroupCommit', () => {
     await turn();
     expect(syncs).toHaveLength(2); // both busy: the third waits for the next to start
     syncs[1]!();
-    await second;
-    expect(answered).toEqual([2]); // the first batch's sync has not returned: it is not answered
+    await Promise.all([first, second]);
+    // The second sync started after the first batch's commit: its return makes both durable.
+    expect(answered).toEqual([1, 2]);
     await turn();
     expect(syncs).toHaveLength(3); // started for the third once one was free
     syncs[2]!();
     await third;
-    expect(answered).toEqual([2, 3]);
+    expect(answered).toEqual([1, 2, 3]);
     const drained = group.drain();
-    syncs[0]!();
-    await Promise.all([first, drained]);
-    expect(answered).toEqual([2, 3, 1]);
+    syncs[0]!(); // returns late: nothing left to answer
+    await drained;
+    expect(answered).toEqual([1, 2, 3]);
     expect(group.stats).toEqual({ commits: 3, syncs: 3, items: 3 });
+  });
+
+  it('a sync that fails fails only its own batches, not those of a sync that started before it', async () => {
+    const syncs: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    const group = new GroupCommit<number, number>((items) => items.map((value) => ({ ok: true, value })), {
+      sync: () => new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })),
+      concurrentSyncs: 2,
+    });
+    const first = group.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = group.submit(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    syncs[1]!.reject(new Error('EIO'));
+    await expect(second).rejects.toThrow('EIO');
+    syncs[0]!.resolve();
+    await expect(first).resolves.toBe(1);
   });
 
   it('fails what a failed sync covered', async () => {

@@ -12,6 +12,21 @@
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { PcfControl, PcfProperties } from './constants';
+import { where } from './odataQuery';
+import type { ODataQuery } from './odataQuery';
+
+/** The Web API entity set of forms (systemform). */
+export const SYSTEM_FORMS = 'systemforms';
+
+/** A table's active main forms (type 2 = Main, formactivationstate 1 = active), with `select`. */
+export const activeMainFormsQuery = (entity: string, select: string[]): ODataQuery => ({
+  select,
+  filter: where.and(
+    where.eq('objecttypecode', entity),
+    where.eq('type', 2),
+    where.eq('formactivationstate', 1),
+  ),
+});
 
 /** One `<parameters>` child: bound to a column (the value is its logical name), or a static value. */
 export interface ControlParameter {

@@ -173,12 +173,10 @@ export const EnvSchema = z.object({
   COSELL_RECONCILE_INTERVAL_SEC: z.coerce.number().int().min(0).default(300).meta({
     description: 'Seconds between reconciliation runs that catch missed webhooks; 0 turns them off.',
   }),
-  COSELL_FIELD_MAP_REFRESH_SEC: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(300)
-    .meta({ description: 'Seconds the field map read from the form is cached.' }),
+  COSELL_FIELD_MAP_REFRESH_SEC: z.coerce.number().int().min(1).default(300).meta({
+    description:
+      'Seconds the field map read from the forms is cached for syncs to Partner Center; pulls of referrals keep it until a form is published again.',
+  }),
 });
 
 export interface RelayConfig {

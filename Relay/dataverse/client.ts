@@ -19,8 +19,9 @@ import { AccessRights, EntitySets, PcfControl, RegistrationEntitySets } from '..
 import type { AccessRight } from '../../Domain/constants';
 import { environmentVariableQuery, environmentVariableValue } from '../../Domain/environmentVariables';
 import type { DataverseRecord } from '../../Domain';
+import { activeMainFormsQuery, SYSTEM_FORMS } from '../../Domain/formXmlControls';
 import { guidOfEntityUrl } from '../../Domain/ids';
-import { odataQueryString, requireGuid, where } from '../../Domain/odataQuery';
+import { odataQueryString, requireGuid } from '../../Domain/odataQuery';
 import { createHttpClient } from '../http';
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from '../http';
 import { ApiError } from '../ports';
@@ -390,15 +391,10 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     },
 
     async getSystemForms(entity) {
-      // type 2 = Main, formactivationstate 1 = active.
-      const rows = await this.retrieveMultiple('systemforms', {
-        select: ['formid', 'name', 'formxml'],
-        filter: where.and(
-          where.eq('objecttypecode', entity),
-          where.eq('type', 2),
-          where.eq('formactivationstate', 1),
-        ),
-      });
+      const rows = await this.retrieveMultiple(
+        SYSTEM_FORMS,
+        activeMainFormsQuery(entity, ['formid', 'name', 'formxml']),
+      );
       return rows
         .filter((row) => typeof row.formxml === 'string' && row.formxml.includes(PcfControl.fullName))
         .map((row) => ({ formid: String(row.formid), name: String(row.name), formxml: String(row.formxml) }));

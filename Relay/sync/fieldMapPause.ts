@@ -45,8 +45,9 @@ export async function fieldMapOrPause(
   deps: SyncDeps,
   context: JobContext,
   describe: () => Promise<PauseTarget | { skip: string }>,
+  options: { versionsChecked?: boolean } = {},
 ): Promise<{ map: FieldMap } | { skip: string }> {
-  const state = await deps.fieldMaps.current();
+  const state = await deps.fieldMaps.current(options);
   if (state.ok) return { map: state.map };
   const target = await describe();
   if ('skip' in target) return target;

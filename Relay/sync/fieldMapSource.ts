@@ -1,7 +1,9 @@
 /**
  * The field map in force: read from the published opportunity forms' control configuration (the
  * PCF control's static `fieldMap` parameter in FormXml `controlDescriptions`), validated, with the
- * environment-variable overrides applied, cached and refreshed.
+ * environment-variable overrides applied, cached until a form is published again (a job's `$batch` of
+ * reads carries the forms' row versions, see formVersionsRead) or, for jobs that do not ask, for the
+ * configured time.
  *
  * An empty `fieldMap` means "the default map" and takes no part in the comparison: a customizer may
  * put the control on any opportunity form without copying the JSON. Only forms with a non-empty map
@@ -11,8 +13,8 @@
 import { EnvironmentVariables, Tables } from '../../Domain/constants';
 import { applyOverrides, DEFAULT_FIELD_MAP, formatFieldMapError, parseFieldMap } from '../../Domain/fieldMap';
 import type { FieldMap } from '../../Domain/fieldMap';
-import { fieldMapsInFormXml } from '../../Domain/formXmlControls';
-import type { Clock, DataverseApi } from '../ports';
+import { activeMainFormsQuery, fieldMapsInFormXml, SYSTEM_FORMS } from '../../Domain/formXmlControls';
+import type { BatchRead, Clock, DataverseApi, WebApiRecord } from '../ports';
 import type { SyncSettings } from './settings';
 
 export type FieldMapState =
@@ -30,10 +32,36 @@ export type FieldMapState =
     };
 
 export interface FieldMapSource {
-  current(): Promise<FieldMapState>;
+  /**
+   * The cached map, read again once it is older than the configured time — unless the caller checks
+   * the forms' versions itself (`versionsChecked`, see noteFormVersions): then it is kept until a form
+   * is published again.
+   */
+  current(options?: { versionsChecked?: boolean }): Promise<FieldMapState>;
   /** Drop the cache and read the forms again now (form published, an admin, tests). */
   refresh(): Promise<FieldMapState>;
+  /**
+   * The read that tells whether an opportunity form was published since the map was read (the forms'
+   * row versions): small enough to ride along in a job's `$batch` of reads.
+   */
+  formVersionsRead(): BatchRead;
+  /**
+   * Its answer. When a form changed since the cached map was read, the cache is dropped (the next
+   * current() reads the forms again) and true is returned.
+   */
+  noteFormVersions(rows: WebApiRecord[]): boolean;
 }
+
+/** The opportunity main forms with their row versions: a form published again has a new one. */
+const FORM_VERSIONS: BatchRead = {
+  entitySet: SYSTEM_FORMS,
+  query: activeMainFormsQuery(Tables.opportunity, ['formid', 'versionnumber']),
+};
+const versionsOf = (rows: WebApiRecord[]): string =>
+  rows
+    .map((row) => `${String(row.formid).toLowerCase()}@${String(row.versionnumber)}`)
+    .sort()
+    .join(',');
 
 export interface FieldMapSourceOptions {
   /** Called once a map loads valid after an invalid one: paused syncs can resume. */
@@ -160,11 +188,19 @@ export function createFieldMapSource(
   options: FieldMapSourceOptions = {},
 ): FieldMapSource {
   let cached: { state: Promise<FieldMapState>; at: number } | null = null;
+  // The forms' row versions when the cached map was read (read first: a publish in between is seen).
+  let versions: string | null = null;
   // In memory only: after a restart, paused jobs still come back on their own timer.
   let lastWasInvalid = false;
   let lastValid: string | null = null;
   const load = (now: number): Promise<FieldMapState> => {
-    const state = loadFieldMap(dataverse, settings).then(async (loaded) => {
+    const state = (async () => {
+      versions = null;
+      const read = versionsOf(await dataverse.retrieveMultiple(FORM_VERSIONS.entitySet, FORM_VERSIONS.query));
+      const loaded = await loadFieldMap(dataverse, settings);
+      versions = read;
+      return loaded;
+    })().then(async (loaded) => {
       if (loaded.ok && JSON.stringify(loaded.map) !== lastValid) {
         lastValid = JSON.stringify(loaded.map);
         await options.onChanged?.(loaded.map);
@@ -181,13 +217,20 @@ export function createFieldMapSource(
     return state;
   };
   return {
-    current() {
+    current(options = {}) {
       const now = clock.now().getTime();
-      if (!cached || now - cached.at >= ttlMs) return load(now);
+      if (!cached || (!options.versionsChecked && now - cached.at >= ttlMs)) return load(now);
       return cached.state;
     },
     refresh() {
       return load(clock.now().getTime());
+    },
+    formVersionsRead: () => FORM_VERSIONS,
+    noteFormVersions(rows) {
+      if (versions === null || versionsOf(rows) === versions) return false;
+      cached = null;
+      versions = null;
+      return true;
     },
   };
 }

@@ -87,7 +87,7 @@ export async function pullReferral(
     // Step 2 of a two-step co-sell creation belongs to our opportunity's referral, not to a new deal.
     return count(deps, { outcome: 'skipped', reason: 'the connected referral for Microsoft of our deal' });
   }
-  const mapped = await fieldMapOrPause(deps, context, async () => {
+  const describe = async () => {
     // The map is unusable, so find the record with the default one just to show the pause on it.
     const linkedRecord = await findLinkedRecord(deps, referral, DEFAULT_FIELD_MAP);
     const found = linkedRecord?.linkedToReferral ? null : linkedRecord;
@@ -98,12 +98,25 @@ export async function pullReferral(
       record: found ? { table: found.table, id: found.record[idColumn] as string } : null,
       referralId: referral.id,
     };
-  });
-  if ('skip' in mapped) return count(deps, { outcome: 'skipped', reason: mapped.skip });
-  const { map } = mapped;
+  };
+  const formVersions = deps.fieldMaps.formVersionsRead();
+  let map: FieldMap;
+  let reading: SyncDeps;
+  for (let attempt = 0; ; attempt += 1) {
+    // The map is kept until a form is published again: the reads below say whether one was.
+    const mapped = await fieldMapOrPause(deps, context, describe, { versionsChecked: true });
+    if ('skip' in mapped) return count(deps, { outcome: 'skipped', reason: mapped.skip });
+    map = mapped.map;
+    // The reads below, made in one round-trip up front (inboundReads.ts), with the forms' versions.
+    reading = {
+      ...deps,
+      dataverse: await withInboundReads(deps.dataverse, referral, map, [formVersions]),
+    };
+    const versions = await reading.dataverse.retrieveMultiple(formVersions.entitySet, formVersions.query);
+    // Published since the map was read: the map and the reads made with it are read again (once).
+    if (!deps.fieldMaps.noteFormVersions(versions) || attempt > 0) break;
+  }
   await clearPause(deps, referralKey(referral.id));
-  // The reads below, made in one round-trip up front (inboundReads.ts).
-  let reading: SyncDeps = { ...deps, dataverse: await withInboundReads(deps.dataverse, referral, map) };
   let linked = await findLinkedRecord(reading, referral, map);
   if (linked?.linkedToReferral) {
     const id = linked.record[linked.table === 'lead' ? LeadColumns.id : OpportunityColumns.id] as string;

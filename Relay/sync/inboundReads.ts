@@ -45,9 +45,10 @@ export function inboundReads(referral: StoredReferral, map: FieldMap): BatchRead
   ];
 }
 
-/** `dataverse` with the referral's reads already made, in one round-trip. */
+/** `dataverse` with the referral's reads (and `also`) already made, in one round-trip. */
 export const withInboundReads = (
   dataverse: DataverseApi,
   referral: StoredReferral,
   map: FieldMap,
-): Promise<DataverseApi> => withPrefetchedReads(dataverse, inboundReads(referral, map));
+  also: BatchRead[] = [],
+): Promise<DataverseApi> => withPrefetchedReads(dataverse, [...inboundReads(referral, map), ...also]);

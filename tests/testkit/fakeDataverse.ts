@@ -8,7 +8,7 @@
  * `nav@odata.bind` references, `update` never creates, a `$batch` change set is all or nothing.
  * Faults: `failNext(operation, status)`. The end-to-end tests use the Dataverse simulator instead.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   AccountColumns,
   ContactColumns,
@@ -33,6 +33,7 @@ import {
 } from '../../Domain/constants';
 import { columnName, guid, lookup, odataQueryString, requireGuid, where } from '../../Domain/odataQuery';
 import type { Column, ExpandQuery, Filter, ODataQuery, ODataValue, OrderBy } from '../../Domain/odataQuery';
+import { SYSTEM_FORMS } from '../../Domain/formXmlControls';
 import type { DataverseRecord } from '../../Domain/opportunity';
 import { ApiError } from '../../Relay/ports';
 import type {
@@ -373,6 +374,13 @@ export class FakeDataverse implements DataverseApi {
   }
 
   private query(entitySet: string, query: ODataQuery = {}): WebApiRecord[] {
+    // The forms live in `forms`; their row version follows their FormXml (a changed form, a new one).
+    if (entitySet === SYSTEM_FORMS)
+      return this.forms.map((f) => ({
+        formid: f.formid,
+        name: f.name,
+        versionnumber: createHash('sha1').update(f.formxml).digest('hex').slice(0, 12),
+      }));
     let rows = [...this.table(entitySet).values()];
     if (query.filter) rows = rows.filter((r) => matches(r, query.filter!));
     if (query.orderBy) rows = sortRows(rows, query.orderBy);

@@ -217,6 +217,27 @@ describe('createFieldMapSource', () => {
     expect(fieldMapsInFormXml(dv.forms[0]!.formxml)).toHaveLength(3);
   });
 
+  it("for a caller that checks the forms' versions, keeps the map until a form changes", async () => {
+    const clock = new FakeClock('2026-01-01T00:00:00Z');
+    const dv = withForms([{ name: 'Main', formxml: FORM_XML }]);
+    const source = createFieldMapSource(dv, settings, clock, 60_000);
+    const read = source.formVersionsRead();
+    const versions = () => dv.retrieveMultiple(read.entitySet, read.query);
+
+    expect((await source.current({ versionsChecked: true })).ok).toBe(true);
+    clock.advance(3_600_000);
+    expect(source.noteFormVersions(await versions())).toBe(false);
+    expect((await source.current({ versionsChecked: true })).ok).toBe(true);
+    expect(formReads(dv)).toBe(1);
+
+    dv.forms[0] = { formid: 'form-0', name: 'Main', formxml: setFieldMapInFormXml(FORM_XML, '{oops') };
+    expect(source.noteFormVersions(await versions())).toBe(true);
+    expect((await source.current({ versionsChecked: true })).ok).toBe(false);
+    expect(formReads(dv)).toBe(2);
+    // The versions read with the new map are its own: nothing more to reload.
+    expect(source.noteFormVersions(await versions())).toBe(false);
+  });
+
   it('does not cache a failed read', async () => {
     const dataverse = withForms([{ name: 'Main', formxml: FORM_XML }]);
     dataverse.failNext('getSystemForms', new Error('network'));

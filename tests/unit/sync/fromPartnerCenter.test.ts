@@ -22,13 +22,28 @@ import {
   SyncStatus,
   TransactionCurrencyColumns,
 } from '../../../Domain/constants';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_FIELD_MAP } from '../../../Domain/fieldMap';
+import { setFieldMapInFormXml } from '../../../Domain/formXmlControls';
 import type { StoredReferral } from '../../../Domain/referral';
+import { createFieldMapSource } from '../../../Relay/sync/fieldMapSource';
 import { writtenEtagKey } from '../../../Relay/sync/deps';
 import { pullReferral } from '../../../Relay/sync/fromPartnerCenter';
 import { pushOpportunity } from '../../../Relay/sync/toPartnerCenter';
 import { createCatalogueSolution, createSeedOpportunity } from '../../../DevStack/sandbox/seedRecords';
 import { receiveReferral, referralSample } from '../../testkit/referrals';
+import { REPO_ROOT } from '../../testkit/paths';
 import { createSyncTestbed, type SyncTestbed, type SyncTestbedOptions } from '../../testkit/syncTestbed';
+
+/** The opportunity main form our solution publishes. */
+const FORM_XML = readFileSync(
+  path.join(
+    REPO_ROOT,
+    'Solution/Entities/Opportunity/FormXml/main/{6f3c2a10-5b7d-4c8e-9a41-2d0b8e7c5f01}.xml',
+  ),
+  'utf8',
+);
 
 let bed: SyncTestbed;
 let usd: string;
@@ -221,18 +236,58 @@ describe('pullReferral → opportunity', () => {
 
   it('makes the reads of a new referral in one $batch, then writes it in one change set', async () => {
     const referral = receiveReferral(bed.partnerCenter, 'referral-get-by-id.response.json');
+    // The field map, read once, is kept until a form is published again (its versions ride along).
+    await bed.deps.fieldMaps.current();
     const before = bed.dataverse.calls.length;
     expect(await pull(referral, 'referral-created')).toMatchObject({ action: 'created' });
-    // The field map and the settings are read and cached apart. The sample's customer is new to
-    // Dataverse: its account is created on its own, before the change set.
-    const cachedApart = new Set(['getSystemForms', 'getEnvironmentVariable']);
+    // Settings are cached apart. The sample's customer is new to Dataverse: its account is created on
+    // its own, before the change set.
     expect(
       bed.dataverse.calls
         .slice(before)
         .map((c) => c.operation)
-        .filter((o) => !cachedApart.has(o)),
+        .filter((o) => o !== 'getEnvironmentVariable'),
     ).toEqual(['retrieveBatch', 'create', 'executeBatch']);
     expect(bed.partnerCenter.calls.map((c) => c.operation)).toEqual(['getReferral', 'patchReferral']);
+  });
+
+  it('keeps the field map until a form is published again, then pulls with the new map at once', async () => {
+    // A relay that would otherwise keep its map for an hour.
+    const deps = {
+      ...bed.deps,
+      fieldMaps: createFieldMapSource(bed.dataverse, bed.deps.settings, bed.clock, 3_600_000),
+    };
+    const pullWith = async (referral: StoredReferral) =>
+      (await pullReferral(deps, { referralId: referral.id, eventName: 'referral-created' }, bed.context)) as {
+        recordId: string;
+      };
+    const formReads = () => bed.dataverse.callsOf('getSystemForms').length;
+    const first = await pullWith(receiveReferral(bed.partnerCenter, 'referral-get-by-id.response.json'));
+    expect(opportunity(first.recordId)[OpportunityColumns.description]).toMatch(/Microsoft 365/);
+    const reads = formReads();
+
+    // Unchanged forms: the map is not read again, even long after.
+    bed.clock.advance(2 * 3_600_000);
+    await pullWith(receiveReferral(bed.partnerCenter, 'referral-get-by-id.response.json'));
+    expect(formReads()).toBe(reads);
+
+    // A customizer publishes a form whose map puts the notes in another column.
+    const remapped = {
+      ...DEFAULT_FIELD_MAP,
+      entries: DEFAULT_FIELD_MAP.entries.map((e) =>
+        e.referral === 'details.notes' && e.table === 'opportunity' ? { ...e, column: 'stepname' } : e,
+      ),
+    };
+    bed.dataverse.forms = [
+      {
+        formid: 'main-form',
+        name: 'Opportunity',
+        formxml: setFieldMapInFormXml(FORM_XML, JSON.stringify(remapped)),
+      },
+    ];
+    const after = await pullWith(receiveReferral(bed.partnerCenter, 'referral-get-by-id.response.json'));
+    expect(opportunity(after.recordId)).toMatchObject({ stepname: expect.stringMatching(/Microsoft 365/) });
+    expect(formReads()).toBe(reads + 1);
   });
 
   it('skips our own echo: the eTag we wrote last', async () => {

@@ -11,6 +11,7 @@ import { webApiData, type OpportunityData } from './data';
 import type { IInputs, IOutputs } from './inputs';
 import { buildProps, clientUrlOf, type ControlContext } from './props';
 import { lazyRelayClient } from './relay';
+import { translator } from './strings';
 
 const copyToClipboard = (text: string): Promise<void> =>
   navigator.clipboard ? navigator.clipboard.writeText(text) : Promise.reject(new Error('No clipboard'));
@@ -23,6 +24,9 @@ export class PartnerCenterSync implements ComponentFramework.ReactControl<IInput
   private relay: RelayClient | undefined;
   private fieldMapText: string | undefined;
   private fieldMap!: FieldMapResult;
+  private resources!: ControlContext['resources'];
+  // Reads the newest context's resources; the function itself stays the same across updates.
+  private readonly t = translator((id) => this.resources.getString(id));
 
   public init(context: ControlContext, notifyOutputChanged?: () => void): void {
     if (notifyOutputChanged) this.notifyOutputChanged = notifyOutputChanged;
@@ -32,9 +36,11 @@ export class PartnerCenterSync implements ComponentFramework.ReactControl<IInput
 
   public updateView(context: ControlContext): React.ReactElement {
     const relay = this.configure(context);
+    this.resources = context.resources;
     return React.createElement(
       View,
       buildProps(context, {
+        t: this.t,
         fieldMap: this.fieldMap,
         data: this.data,
         relay,

@@ -9,7 +9,7 @@ import { bareRecordId, type WebApiReader } from '../../Domain/webApi';
 import type { PartnerCenterSyncProps } from './components/types';
 import type { OpportunityData } from './data';
 import type { IInputs } from './inputs';
-import { translator } from './strings';
+import type { Translate } from './strings';
 import { localeOf, referralView, statusView, toggleView } from './viewModel';
 
 /**
@@ -42,6 +42,8 @@ export interface ControlContext {
 }
 
 export interface ControlServices {
+  /** One for the control's life, so sections whose inputs did not change skip re-rendering. */
+  t: Translate;
   fieldMap: FieldMapResult;
   data: OpportunityData;
   relay: RelayClient;
@@ -86,7 +88,7 @@ export function buildProps(context: ControlContext, services: ControlServices): 
   const now = services.now();
 
   return {
-    t: translator((id) => context.resources.getString(id)),
+    t: services.t,
     lcid,
     locale,
     now,

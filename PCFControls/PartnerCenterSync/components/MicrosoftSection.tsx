@@ -15,7 +15,7 @@ export interface MicrosoftSectionProps {
 }
 
 /** Microsoft's side of the deal: who engaged, when, Microsoft's status, note and CRM id. */
-export const MicrosoftSection: React.FC<MicrosoftSectionProps> = (props) => {
+export const MicrosoftSection = React.memo<MicrosoftSectionProps>((props) => {
   const { microsoft, microsoftCrmId, now, locale, t } = props;
   if (!microsoft && !microsoftCrmId) return null;
   const time = dateTimeFormat(locale);
@@ -61,4 +61,4 @@ export const MicrosoftSection: React.FC<MicrosoftSectionProps> = (props) => {
       ) : null}
     </section>
   );
-};
+});

@@ -22,19 +22,27 @@ interface EventsState {
 
 /** Sync history, newest first, one Web API page at a time; reloads from the top when `revision` changes. */
 function useSyncEvents(data: OpportunityData, recordId: string | null, revision: string) {
+  // Loading from the first paint when there is a record: no "no history yet" flash, no extra render.
   const [state, setState] = React.useState<EventsState>({
     events: [],
     next: null,
-    loading: false,
+    loading: recordId !== null,
     error: null,
   });
   const generation = React.useRef(0);
+  const nextPage = React.useRef<string | null>(null);
+  nextPage.current = state.next;
 
   const load = React.useCallback(
     (next: string | null, append: boolean) => {
       if (!recordId) return;
       const mine = ++generation.current;
-      setState((s) => ({ ...s, loading: true, error: null, events: append ? s.events : [] }));
+      // Already loading from the top: the same state, so React skips the render.
+      setState((s) =>
+        s.loading && !s.events.length
+          ? s
+          : { ...s, loading: true, error: null, events: append ? s.events : [] },
+      );
       data.syncEvents(recordId, next).then(
         (page) =>
           mine === generation.current &&
@@ -58,7 +66,9 @@ function useSyncEvents(data: OpportunityData, recordId: string | null, revision:
     };
   }, [load, revision]);
 
-  return { ...state, more: () => load(state.next, true) };
+  // Stable, so the memoized list skips renders its inputs do not change.
+  const more = React.useCallback(() => load(nextPage.current, true), [load]);
+  return { ...state, more };
 }
 
 /** Expiry and Microsoft's side, re-read whenever the relay wrote back; null until loaded (or unreadable). */

@@ -19,7 +19,7 @@ export interface PreflightChecklistProps {
 }
 
 /** The shared sharing rules (the same ones the form's save check and the relay run) as a checklist. */
-export const PreflightChecklist: React.FC<PreflightChecklistProps> = (props) => {
+export const PreflightChecklist = React.memo<PreflightChecklistProps>((props) => {
   const { recordId, map, overlay, revision, lcid, data, t } = props;
   const overlayKey = JSON.stringify(overlay);
   const result = useAsync(
@@ -63,4 +63,4 @@ export const PreflightChecklist: React.FC<PreflightChecklistProps> = (props) => 
       )}
     </section>
   );
-};
+});

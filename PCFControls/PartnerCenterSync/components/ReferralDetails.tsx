@@ -9,7 +9,7 @@ export interface ReferralDetailsProps {
   copyText: (text: string) => Promise<void>;
 }
 
-export const ReferralDetails: React.FC<ReferralDetailsProps> = ({ referral, t, copyText }) => {
+export const ReferralDetails = React.memo<ReferralDetailsProps>(({ referral, t, copyText }) => {
   const [copied, setCopied] = React.useState(false);
   const copy = () => {
     // Clipboard access can be refused (permissions policy in an iframe); the id stays selectable then.
@@ -44,4 +44,4 @@ export const ReferralDetails: React.FC<ReferralDetailsProps> = ({ referral, t, c
       ) : null}
     </dl>
   );
-};
+});

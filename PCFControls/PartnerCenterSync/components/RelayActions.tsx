@@ -27,7 +27,7 @@ const PREVIEW_TEXT: Record<PreviewResponse['action'], StringKey> = {
 };
 
 /** "Sync now", "Preview" and, for incoming referrals, "Accept" / "Decline (with a reason)". */
-export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awaitingAnswer, t }) => {
+export const RelayActions = React.memo<RelayActionsProps>(({ recordId, relay, awaitingAnswer, t }) => {
   const [outcome, setOutcome] = React.useState<Outcome>({ kind: 'none' });
   const [declining, setDeclining] = React.useState(false);
   const [reason, setReason] = React.useState('');
@@ -128,7 +128,7 @@ export const RelayActions: React.FC<RelayActionsProps> = ({ recordId, relay, awa
       </div>
     </section>
   );
-};
+});
 
 const PreviewResult: React.FC<{ preview: PreviewResponse; t: Translate }> = ({ preview, t }) => (
   <div className="pcs-preview">

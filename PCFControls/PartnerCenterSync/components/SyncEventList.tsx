@@ -24,7 +24,7 @@ export interface SyncEventListProps {
   t: Translate;
 }
 
-export const SyncEventList: React.FC<SyncEventListProps> = (props) => {
+export const SyncEventList = React.memo<SyncEventListProps>((props) => {
   const { events, loading, error, hasMore, onMore, locale, t } = props;
   const time = dateTimeFormat(locale);
   return (
@@ -57,4 +57,4 @@ export const SyncEventList: React.FC<SyncEventListProps> = (props) => {
       {hasMore && !loading ? <DefaultButton text={t('Events_More')} onClick={onMore} /> : null}
     </section>
   );
-};
+});

@@ -9,7 +9,7 @@ export interface SyncToggleProps {
   onToggle: (checked: boolean) => void;
 }
 
-export const SyncToggle: React.FC<SyncToggleProps> = ({ toggle, t, onToggle }) => {
+export const SyncToggle = React.memo<SyncToggleProps>(({ toggle, t, onToggle }) => {
   const reasonId = 'pcs-toggle-reason';
   const reason =
     toggle.disabledReason === 'readOnly'
@@ -36,4 +36,4 @@ export const SyncToggle: React.FC<SyncToggleProps> = ({ toggle, t, onToggle }) =
       ) : null}
     </div>
   );
-};
+});

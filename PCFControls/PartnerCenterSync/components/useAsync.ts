@@ -6,19 +6,23 @@ export type AsyncState<T> =
   | { state: 'done'; value: T }
   | { state: 'failed'; error: unknown };
 
+const IDLE = { state: 'idle' } as const;
+const LOADING = { state: 'loading' } as const;
+
 /**
  * Runs `load` whenever `deps` change and ignores answers that arrive after a newer run or after
  * unmount (the form re-renders the control on every value change, so stale answers are normal).
  */
 export function useAsync<T>(load: (() => Promise<T>) | null, deps: React.DependencyList): AsyncState<T> {
-  const [result, setResult] = React.useState<AsyncState<T>>({ state: 'idle' });
+  // Shared state objects: setting the state it already has lets React skip the render.
+  const [result, setResult] = React.useState<AsyncState<T>>(load ? LOADING : IDLE);
   React.useEffect(() => {
     if (!load) {
-      setResult({ state: 'idle' });
+      setResult(IDLE);
       return undefined;
     }
     let current = true;
-    setResult({ state: 'loading' });
+    setResult(LOADING);
     load().then(
       (value) => current && setResult({ state: 'done', value }),
       (error: unknown) => current && setResult({ state: 'failed', error }),

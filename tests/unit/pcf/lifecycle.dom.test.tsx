@@ -4,10 +4,17 @@
  */
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { setIconOptions } from '@fluentui/react';
-import { EnvironmentVariableColumns, RelayAuthWebResource, Tables } from '../../../Domain/constants';
+import {
+  EnvironmentVariableColumns,
+  RelayAuthWebResource,
+  SyncEventColumns,
+  SyncOutcome,
+  Tables,
+} from '../../../Domain/constants';
 import { PartnerCenterSync } from '../../../PCFControls/PartnerCenterSync';
 import { ManifestProperty } from '../../../PCFControls/PartnerCenterSync/ManifestConstants';
 import type { ControlContext } from '../../../PCFControls/PartnerCenterSync/props';
+import { dateTimeFormat } from '../../../PCFControls/PartnerCenterSync/viewModel';
 import { fakeContext, FakeWebApi, type BoundValues, type FakeContextOptions } from './fakeContext';
 
 setIconOptions({ disableWarnings: true });
@@ -91,6 +98,40 @@ describe('PartnerCenterSync lifecycle', () => {
     expect(view.container.querySelector('.pcs-fieldmap-errors')).not.toBeNull();
     await update({ fieldMap: '' }, [ManifestProperty.FieldMap]);
     expect(view.container.querySelector('.pcs-fieldmap-errors')).toBeNull();
+  });
+
+  it('an update that changes only a bound fact leaves the sync history list unrendered', async () => {
+    const occurredOn = '2026-03-10T12:00:00Z';
+    const webAPI = new FakeWebApi(
+      {},
+      {
+        [Tables.syncEvent]: [
+          {
+            entities: [
+              {
+                [SyncEventColumns.id]: 'e1',
+                [SyncEventColumns.outcome]: SyncOutcome.succeeded,
+                [SyncEventColumns.occurredOn]: occurredOn,
+              },
+            ],
+            nextLink: undefined as never,
+          },
+        ],
+      },
+    );
+    const bound = { syncEnabled: true, referralId: '3c1f9a2e-6b7d-4e1a-9c55-0d2e8f4a7b61' };
+    const { control, view, update } = await createComponent(bound, { webAPI });
+    expect(view.container.querySelectorAll('.pcs-event')).toHaveLength(1);
+    // The list formats every event's time when it renders: no format call, no render.
+    const format = jest.spyOn(dateTimeFormat('en-US'), 'format');
+    try {
+      await update({ ...bound, microsoftCrmId: '7-3KQ9ZP1' });
+      expect(screen.getByText('7-3KQ9ZP1')).toBeTruthy();
+      expect(format).not.toHaveBeenCalled();
+    } finally {
+      format.mockRestore();
+    }
+    control.destroy();
   });
 
   it('speaks the user language from the resx', async () => {

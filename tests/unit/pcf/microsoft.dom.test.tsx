@@ -14,6 +14,7 @@ import {
 import { PartnerCenterSync } from '../../../PCFControls/PartnerCenterSync/components/PartnerCenterSync';
 import { webApiData } from '../../../PCFControls/PartnerCenterSync/data';
 import { buildProps } from '../../../PCFControls/PartnerCenterSync/props';
+import { translator } from '../../../PCFControls/PartnerCenterSync/strings';
 import { fakeContext, FakeWebApi, OPPORTUNITY_ID, type BoundValues } from './fakeContext';
 
 setIconOptions({ disableWarnings: true });
@@ -29,7 +30,9 @@ const relay = {} as RelayClient;
 
 async function renderWith(values: BoundValues, row: Record<string, unknown>, lcid = 1033) {
   const webAPI = new FakeWebApi({ opportunity: { [OPPORTUNITY_ID]: row } });
-  const props = buildProps(fakeContext(values, { webAPI, lcid }), {
+  const context = fakeContext(values, { webAPI, lcid });
+  const props = buildProps(context, {
+    t: translator((id) => context.resources.getString(id)),
     fieldMap: parseFieldMap(''),
     data: webApiData(webAPI),
     relay,

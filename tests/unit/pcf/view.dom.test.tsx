@@ -2,6 +2,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { setIconOptions } from '@fluentui/react';
 import * as React from 'react';
+import * as ReactDOM from 'react-dom';
 import {
   DEFAULT_FIELD_MAP,
   ReferralStatusOptions,
@@ -16,6 +17,7 @@ import {
 import { PartnerCenterSync } from '../../../PCFControls/PartnerCenterSync/components/PartnerCenterSync';
 import { webApiData } from '../../../PCFControls/PartnerCenterSync/data';
 import { buildProps } from '../../../PCFControls/PartnerCenterSync/props';
+import { translator } from '../../../PCFControls/PartnerCenterSync/strings';
 import {
   fakeContext,
   FakeWebApi,
@@ -58,12 +60,13 @@ function events(count: number, outcome: number, offset = 0) {
   }));
 }
 
-async function renderView(values: BoundValues, options: FakeContextOptions & { webAPI?: FakeWebApi } = {}) {
+function viewProps(values: BoundValues, options: FakeContextOptions & { webAPI?: FakeWebApi } = {}) {
   const webAPI = options.webAPI ?? new FakeWebApi();
   const relay = relayStub();
   const copyText = jest.fn().mockResolvedValue(undefined);
   const context = fakeContext(values, { ...options, webAPI });
   const props = buildProps(context, {
+    t: translator((id) => context.resources.getString(id)),
     fieldMap: parseFieldMap(values.fieldMap ?? ''),
     data: webApiData(webAPI),
     relay,
@@ -72,9 +75,14 @@ async function renderView(values: BoundValues, options: FakeContextOptions & { w
     onToggle: jest.fn(),
     pendingSyncEnabled: undefined,
   });
+  return { props, relay, copyText, webAPI };
+}
+
+async function renderView(values: BoundValues, options: FakeContextOptions & { webAPI?: FakeWebApi } = {}) {
+  const { props, ...services } = viewProps(values, options);
   const view = render(<PartnerCenterSync {...props} />);
   await flush();
-  return { view, relay, copyText, webAPI };
+  return { view, ...services };
 }
 
 const badge = () => screen.getByRole('status', { name: 'Sync status' });
@@ -232,6 +240,19 @@ describe('sync history', () => {
     expect(items()).toHaveLength(3);
     expect(items()[2]?.querySelector('details')?.open).toBe(false);
     expect(screen.queryByRole('button', { name: 'Show older' })).toBeNull();
+  });
+
+  it('says it is loading from the first paint, never "no sync attempts yet" before the answer', async () => {
+    const { props } = viewProps({ syncEnabled: true });
+    const container = document.createElement('div');
+    // Outside act: the DOM of the first commit, before any effect has run.
+    ReactDOM.render(<PartnerCenterSync {...props} />, container);
+    const history = container.querySelector('.pcs-events');
+    expect(history?.textContent).toContain('Loading…');
+    expect(history?.textContent).not.toContain('No sync attempts yet.');
+    await act(async () => {
+      ReactDOM.unmountComponentAtNode(container);
+    });
   });
 
   it('builds its date formatter once per language, not on every render', async () => {

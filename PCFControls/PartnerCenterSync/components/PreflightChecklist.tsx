@@ -1,4 +1,3 @@
-import { Spinner, SpinnerSize } from '@fluentui/react';
 import * as React from 'react';
 import type { FieldMap } from '../../../Domain/fieldMap';
 import type { DataverseRecord } from '../../../Domain/opportunity';
@@ -6,6 +5,7 @@ import { checkSharingRules } from '../../../Domain/rules';
 import type { OpportunityData } from '../data';
 import { describeProblem, type Translate } from '../strings';
 import { preflightChecklist } from '../viewModel';
+import { Loading } from './Loading';
 import { errorText, useAsync } from './useAsync';
 
 export interface PreflightChecklistProps {
@@ -34,7 +34,7 @@ export const PreflightChecklist = React.memo<PreflightChecklistProps>((props) =>
     <section className="pcs-preflight" aria-labelledby="pcs-preflight-title">
       <h3 id="pcs-preflight-title">{t('Preflight_Title')}</h3>
       {result.state === 'loading' || result.state === 'idle' ? (
-        <Spinner size={SpinnerSize.small} label={t('Preflight_Loading')} />
+        <Loading label={t('Preflight_Loading')} />
       ) : result.state === 'failed' ? (
         <div role="alert">{t('Preflight_LoadFailed', errorText(result.error))}</div>
       ) : (

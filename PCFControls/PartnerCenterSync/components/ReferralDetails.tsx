@@ -1,4 +1,4 @@
-import { DefaultButton, Link } from '@fluentui/react';
+import { Link } from '@fluentui/react';
 import * as React from 'react';
 import type { Translate } from '../strings';
 import type { ReferralView } from '../viewModel';
@@ -26,12 +26,9 @@ export const ReferralDetails = React.memo<ReferralDetailsProps>(({ referral, t, 
       <dt>{t('Referral_Label')}</dt>
       <dd>
         <code className="pcs-referral__id">{referral.id}</code>
-        <DefaultButton
-          className="pcs-referral__copy"
-          text={copied ? t('Referral_Copied') : t('Referral_Copy')}
-          ariaLabel={t('Referral_Copy')}
-          onClick={copy}
-        />
+        <Link className="pcs-referral__copy" aria-label={t('Referral_Copy')} onClick={copy}>
+          {copied ? t('Referral_Copied') : t('Referral_Copy')}
+        </Link>
         <Link href={referral.link} target="_blank" rel="noopener noreferrer" className="pcs-referral__open">
           {t('Referral_Open')}
         </Link>

@@ -1,8 +1,9 @@
-import { DefaultButton, Spinner, SpinnerSize } from '@fluentui/react';
+import { Link } from '@fluentui/react';
 import * as React from 'react';
 import type { SyncEventView } from '../data';
 import type { StringKey, Translate } from '../strings';
 import { dateTimeFormat } from '../viewModel';
+import { Loading } from './Loading';
 
 const DIRECTION: Record<NonNullable<SyncEventView['direction']>, StringKey> = {
   toPartnerCenter: 'Direction_ToPartnerCenter',
@@ -53,8 +54,8 @@ export const SyncEventList = React.memo<SyncEventListProps>((props) => {
           </li>
         ))}
       </ol>
-      {loading ? <Spinner size={SpinnerSize.small} label={t('Events_Loading')} /> : null}
-      {hasMore && !loading ? <DefaultButton text={t('Events_More')} onClick={onMore} /> : null}
+      {loading ? <Loading label={t('Events_Loading')} /> : null}
+      {hasMore && !loading ? <Link onClick={onMore}>{t('Events_More')}</Link> : null}
     </section>
   );
 });

@@ -4,7 +4,8 @@
  * First run: every referral created in Dataverse through the inbound sync. Second run: the same list,
  * nothing to do. Calls are the relay's own `cosell_api_calls_total` counters from GET /metrics; time is
  * wall time; peak RSS is the process's, which also holds both simulators and the relay (one process).
- * Results: bench/results/backfill.json.
+ * Every SAMPLE_EVERY referrals the rate over that stretch and the RSS are sampled: whether the rate
+ * holds as the tables grow. Results: bench/results/backfill.json, backfill-rate.svg, backfill-memory.svg.
  */
 import { randomUUID } from 'node:crypto';
 import { EnvironmentVariables } from '../Domain/constants';
@@ -17,12 +18,15 @@ import { silentLogger } from '../Relay/logging/logger';
 import { backfill } from '../Relay/sync/backfill';
 import type { BackfillCounts } from '../Relay/sync/backfill';
 import { referralSample } from '../tests/testkit/referrals';
-import { round, writeResult } from './report';
+import { backfillMemoryChart, backfillRateChart } from './charts';
+import { round, writeChart, writeResult } from './report';
 
 const SIZE = Number(process.env.BENCH_BACKFILL_SIZE ?? 10_000);
 const CONCURRENCY = 4;
+const SAMPLE_EVERY = Math.max(100, Math.round(SIZE / 20));
 const DAY_MS = 24 * 3600 * 1000;
 
+/** Calls so far per API (`dataverse`) and per API and operation (`dataverse retrieveMultiple`). */
 async function apiCalls(stack: LocalStack): Promise<Record<string, number>> {
   const text = (await stack.relay.app.inject({ method: 'GET', url: '/metrics' })).body;
   const totals: Record<string, number> = {};
@@ -30,7 +34,9 @@ async function apiCalls(stack: LocalStack): Promise<Record<string, number>> {
     const match = /^cosell_api_calls_total\{([^}]*)\} ([\d.e+-]+)$/.exec(line);
     if (!match) continue;
     const api = /api="([^"]+)"/.exec(match[1]!)?.[1] ?? 'unknown';
+    const operation = `${api} ${/operation="([^"]+)"/.exec(match[1]!)?.[1] ?? 'unknown'}`;
     totals[api] = (totals[api] ?? 0) + Number(match[2]);
+    totals[operation] = (totals[operation] ?? 0) + Number(match[2]);
   }
   return totals;
 }
@@ -56,31 +62,83 @@ function seed(stack: LocalStack, count: number) {
   }
 }
 
+interface Sample {
+  read: number;
+  seconds: number;
+  /** Referrals read per second since the previous sample. */
+  referralsPerSecond: number;
+  /**
+   * CPU time of the process per referral since the previous sample: what the work costs whatever
+   * else shares the machine (the rate falls with the load average; this does not).
+   */
+  cpuMsPerReferral: number;
+  rssMb: number;
+  /** JS heap still reachable after a full GC: what the run holds, not garbage V8 has yet to collect. */
+  heapAfterGcMb: number | null;
+}
+
+const MB = 1024 * 1024;
+const rssMb = () => process.memoryUsage().rss / MB;
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+// bench/run.ts starts every benchmark with --expose-gc.
+const collect = (globalThis as { gc?: () => void }).gc;
+const heapAfterGcMb = () => (collect ? (collect(), round(process.memoryUsage().heapUsed / MB)) : null);
+
 async function run(stack: LocalStack) {
-  let peakRssMb = process.memoryUsage().rss / 1024 / 1024;
+  let peakRssMb = rssMb();
+  const samples: Sample[] = [];
   const before = await apiCalls(stack);
   const started = performance.now();
+  const cpuStarted = cpuMs();
+  let last = { read: 0, at: started, cpu: cpuStarted };
   const result = await backfill(
     stack.relay.sync,
     silentLogger,
     { since: null, concurrency: CONCURRENCY },
     {
-      onPage: (counts: BackfillCounts) => {
-        peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 1024 / 1024);
-        if (counts.pages % 50 === 0) console.log(`  ${counts.read} referrals read`);
+      onPage: (counts: BackfillCounts, more: boolean) => {
+        const rss = rssMb();
+        peakRssMb = Math.max(peakRssMb, rss);
+        if (counts.read - last.read < SAMPLE_EVERY && more) return;
+        const now = performance.now();
+        const cpu = cpuMs();
+        const sample: Sample = {
+          read: counts.read,
+          seconds: round((now - started) / 1000, 2),
+          referralsPerSecond: round((counts.read - last.read) / ((now - last.at) / 1000)),
+          cpuMsPerReferral: round((cpu - last.cpu) / (counts.read - last.read), 2),
+          rssMb: round(rss),
+          heapAfterGcMb: heapAfterGcMb(),
+        };
+        samples.push(sample);
+        // The next stretch starts after the GC, so its time is not counted as the backfill's.
+        last = { read: counts.read, at: performance.now(), cpu: cpuMs() };
+        console.log(
+          `  ${sample.read} read, ${sample.referralsPerSecond}/s, ${sample.cpuMsPerReferral} ms CPU each, RSS ${sample.rssMb} MB, heap after GC ${sample.heapAfterGcMb} MB`,
+        );
       },
     },
   );
   const ms = performance.now() - started;
-  const calls = difference(await apiCalls(stack), before);
+  const all = difference(await apiCalls(stack), before);
+  const calls = Object.fromEntries(Object.entries(all).filter(([key]) => !key.includes(' ')));
+  const byOperation = Object.fromEntries(
+    Object.entries(all).filter(([key, n]) => key.includes(' ') && n > 0),
+  );
   const totalCalls = Object.values(calls).reduce((a, b) => a + b, 0);
   return {
     counts: result.counts,
     seconds: round(ms / 1000, 2),
     referralsPerSecond: round(result.counts.read / (ms / 1000)),
-    calls: { total: totalCalls, ...calls },
+    // Includes the GCs the samples force (a few ms each).
+    cpuMsPerReferral: round((cpuMs() - cpuStarted) / result.counts.read, 2),
+    calls: { total: totalCalls, ...calls, byOperation },
     callsPerReferral: round(totalCalls / result.counts.read, 2),
     peakRssMbSampled: round(peakRssMb),
+    samples,
   };
 }
 
@@ -104,6 +162,23 @@ async function main() {
       peakRssMb: round(process.resourceUsage().maxRSS / 1024),
     });
     console.log(`wrote ${file}`);
+    const read = first.samples.map((sample) => sample.read);
+    const rate = backfillRateChart({
+      read,
+      series: [
+        { name: 'referrals per second', values: first.samples.map((sample) => sample.referralsPerSecond) },
+        { name: 'CPU ms per referral', values: first.samples.map((sample) => sample.cpuMsPerReferral) },
+      ],
+    });
+    const memory = backfillMemoryChart({
+      read,
+      series: [
+        { name: 'RSS', values: first.samples.map((sample) => sample.rssMb) },
+        { name: 'heap after GC', values: first.samples.map((sample) => sample.heapAfterGcMb) },
+      ],
+    });
+    console.log(`wrote ${writeChart('backfill-rate', rate)}`);
+    console.log(`wrote ${writeChart('backfill-memory', memory)}`);
   } finally {
     await stack.stop();
   }

@@ -1,7 +1,7 @@
 /**
  * The issue-level charts every benchmark draws the same way (bench/svgChart.ts underneath), so the
  * pictures in bench/README.md read alike: ingest rate against receipts stored, calls per operation,
- * and reconciliation cost against data size.
+ * reconciliation cost against data size, and backfill rate and memory as it goes.
  */
 import { barChart, lineChart } from './svgChart';
 import type { LineSeries } from './svgChart';
@@ -73,5 +73,37 @@ export function ingestRateChart(rate: IngestRate): string {
     yLabel: 'deliveries made durable per second',
     series: rate.series,
     guides: [{ y: rate.goalPerSecond, label: `goal ${rate.goalPerSecond}/s` }],
+  });
+}
+
+export interface BackfillProgress {
+  /** Referrals read when each sample was taken (the x categories). */
+  read: number[];
+  /** One line per run or figure, one value per sample. */
+  series: LineSeries[];
+}
+
+/**
+ * Referrals brought in per second, and CPU per referral, over each stretch of the run against
+ * referrals read so far: the cost stays flat when nothing grows with the tables.
+ */
+export function backfillRateChart(progress: BackfillProgress): string {
+  return lineChart({
+    title: 'Backfill rate and cost as the tables grow',
+    categories: progress.read.map(sizeLabel),
+    series: progress.series,
+    xLabel: 'referrals read',
+    yLabel: 'referrals per second / CPU ms per referral',
+  });
+}
+
+/** Memory of the process (backfill, relay and both simulators: RSS, heap after GC) against referrals read. */
+export function backfillMemoryChart(progress: BackfillProgress): string {
+  return lineChart({
+    title: 'Backfill memory as the tables grow',
+    categories: progress.read.map(sizeLabel),
+    series: progress.series,
+    xLabel: 'referrals read',
+    yLabel: 'MB',
   });
 }

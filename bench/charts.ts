@@ -107,3 +107,43 @@ export function backfillMemoryChart(progress: BackfillProgress): string {
     yLabel: 'MB',
   });
 }
+
+export interface LatencyFigure {
+  /** E.g. "save → referral". */
+  path: string;
+  p50: number;
+  p95: number;
+}
+
+/** p50 and p95 per path, with the goal as a dashed tick and the floor (sequential calls) as a line. */
+export function syncLatencyChart(figures: LatencyFigure[], goalMs: number, floorMs: number): string {
+  return barChart({
+    title: 'Sync latency with added API latency, one change at a time',
+    categories: figures.map((f) => f.path),
+    series: [
+      { name: 'p50', values: figures.map((f) => f.p50) },
+      { name: 'p95', values: figures.map((f) => f.p95) },
+    ],
+    yLabel: 'milliseconds',
+    limits: figures.map(() => goalMs),
+    guides: [{ y: floorMs, label: `floor ${floorMs} ms` }],
+  });
+}
+
+/** The worker's concurrency limit over time (samples `atMs` from the start), the configured most as a line. */
+export function concurrencyLimitChart(
+  trace: Array<{ atMs: number; limit: number }>,
+  most: number,
+  title: string,
+): string {
+  // A label every ~tenth sample: the x axis is time, evenly sampled.
+  const every = Math.max(1, Math.round(trace.length / 10));
+  return lineChart({
+    title,
+    categories: trace.map((t, i) => (i % every === 0 ? `${(t.atMs / 1000).toFixed(1)} s` : '')),
+    series: [{ name: 'limit', values: trace.map((t) => t.limit) }],
+    xLabel: 'time since the burst began',
+    yLabel: 'jobs at once',
+    guides: [{ y: most, label: `COSELL_WORKER_CONCURRENCY ${most}` }],
+  });
+}

@@ -48,7 +48,7 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 /** Where a frame is, relative to the repository or node_modules (no machine paths in results). */
 function locationOf(frame: Profiler.ProfileNode['callFrame']): string {
   if (!frame.url) return '';
-  const relative = frame.url.replace(/^.*\/(node_modules|Relay|Domain|Plugins|bench)\//, '$1/');
+  const relative = frame.url.replace(/^.*\/(node_modules|Relay|Domain|Plugins|DevStack|bench)\//, '$1/');
   return `${relative}:${frame.lineNumber + 1}`;
 }
 
@@ -93,10 +93,10 @@ export function summarizeProfile(profile: Profiler.Profile, top = 25): ProfileSu
   };
 }
 
-/** Runs `work` under the sampling profiler and summarises what this process did meanwhile. */
-export async function profileWhile<T>(
+/** Runs `work` under the sampling profiler; the raw profile, for a benchmark's own summary. */
+export async function recordProfile<T>(
   work: () => Promise<T>,
-): Promise<{ value: T; profile: ProfileSummary }> {
+): Promise<{ value: T; profile: Profiler.Profile }> {
   const session = new Session();
   session.connect();
   try {
@@ -104,8 +104,16 @@ export async function profileWhile<T>(
     await session.post('Profiler.start');
     const value = await work();
     const { profile } = await session.post('Profiler.stop');
-    return { value, profile: summarizeProfile(profile) };
+    return { value, profile };
   } finally {
     session.disconnect(); // also stops a profiler the work's failure left running
   }
+}
+
+/** Runs `work` under the sampling profiler and summarises what this process did meanwhile. */
+export async function profileWhile<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; profile: ProfileSummary }> {
+  const { value, profile } = await recordProfile(work);
+  return { value, profile: summarizeProfile(profile) };
 }

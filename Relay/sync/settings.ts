@@ -1,8 +1,8 @@
 /**
  * Environment variable values the engine reads (pcs_ShowCheckmarkInName, the inbound rule and the
  * closing policy — inboundRouting.ts, closing.ts — and the field-map overrides), cached for a short
- * time: admins change them in the maker portal and expect the relay to follow without a restart
- * (Microsoft's flows needed one).
+ * time and refreshed beside the jobs: admins change them in the maker portal and expect the relay to
+ * follow without a restart (Microsoft's flows needed one).
  */
 import { parseCoSellCreationFlow } from '../../Domain/coSellCreation';
 import { EnvironmentVariables, type CoSellCreationFlow } from '../../Domain/constants';
@@ -19,12 +19,29 @@ export interface SyncSettings {
 
 export function createSettings(dataverse: DataverseApi, clock: Clock, ttlMs = 60_000): SyncSettings {
   const cache = new Map<string, { value: string | null; at: number }>();
+  const reading = new Map<string, Promise<string | null>>();
+  const read = (schemaName: string): Promise<string | null> => {
+    let pending = reading.get(schemaName);
+    if (!pending) {
+      pending = dataverse
+        .getEnvironmentVariable(schemaName)
+        .then((value) => {
+          cache.set(schemaName, { value, at: clock.now().getTime() });
+          return value;
+        })
+        .finally(() => reading.delete(schemaName));
+      reading.set(schemaName, pending);
+    }
+    return pending;
+  };
   const variable = async (schemaName: string): Promise<string | null> => {
     const hit = cache.get(schemaName);
-    if (hit && clock.now().getTime() - hit.at < ttlMs) return hit.value;
-    const value = await dataverse.getEnvironmentVariable(schemaName);
-    cache.set(schemaName, { value, at: clock.now().getTime() });
-    return value;
+    if (!hit) return read(schemaName);
+    // Expired: the job goes on with the value it has while the new one is read beside it (a read in
+    // the job was one more sequential call in its latency); the next job sees the new value. A
+    // failed read keeps the old value and is tried again by the next job.
+    if (clock.now().getTime() - hit.at >= ttlMs) read(schemaName).catch(() => undefined);
+    return hit.value;
   };
   return {
     variable,

@@ -143,7 +143,7 @@ export const EnvSchema = z.object({
     .default('CoSell.Admin')
     .meta({ description: 'App role that may list, retry and discard dead letters through `/api`.' }),
 
-  COSELL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(16).meta({
+  COSELL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(32).meta({
     description:
       'The most jobs the worker runs at once (never two of the same record). It starts there, halves on each 429 (or 503 with Retry-After) from Partner Center or Dataverse, starts none until the Retry-After has passed, and climbs back one job per round of successful jobs (`cosell_worker_concurrency_limit` on /metrics).',
   }),

@@ -7,24 +7,20 @@
  * Every SAMPLE_EVERY referrals the rate over that stretch and the RSS are sampled: whether the rate
  * holds as the tables grow. Results: bench/results/backfill.json, backfill-rate.svg, backfill-memory.svg.
  */
-import { randomUUID } from 'node:crypto';
 import { EnvironmentVariables } from '../Domain/constants';
-import type { StoredReferral } from '../Domain/referral';
 import { startLocalStack } from '../DevStack/sandbox/stack';
 import type { LocalStack } from '../DevStack/sandbox/stack';
 import { createCatalogueSolution } from '../DevStack/sandbox/seedRecords';
-import { wireDate } from '../DevStack/simulators/partnercenter/referralService';
 import { silentLogger } from '../Relay/logging/logger';
 import { backfill } from '../Relay/sync/backfill';
 import type { BackfillCounts } from '../Relay/sync/backfill';
-import { referralSample } from '../tests/testkit/referrals';
+import { existingReferrals } from '../tests/testkit/existingData';
 import { backfillMemoryChart, backfillRateChart } from './charts';
 import { round, writeChart, writeResult } from './report';
 
 const SIZE = Number(process.env.BENCH_BACKFILL_SIZE ?? 10_000);
 const CONCURRENCY = 4;
 const SAMPLE_EVERY = Math.max(100, Math.round(SIZE / 20));
-const DAY_MS = 24 * 3600 * 1000;
 
 /** Calls so far per API (`dataverse`) and per API and operation (`dataverse retrieveMultiple`). */
 async function apiCalls(stack: LocalStack): Promise<Record<string, number>> {
@@ -43,24 +39,6 @@ async function apiCalls(stack: LocalStack): Promise<Record<string, number>> {
 
 const difference = (after: Record<string, number>, before: Record<string, number>) =>
   Object.fromEntries(Object.keys(after).map((api) => [api, after[api]! - (before[api] ?? 0)]));
-
-function seed(stack: LocalStack, count: number) {
-  const sample = referralSample();
-  const now = Date.now();
-  for (let i = 0; i < count; i += 1) {
-    const at = wireDate(new Date(now - 30 * DAY_MS - i * 1000));
-    stack.partnerCenter.store.state.referrals.push({
-      ...structuredClone(sample),
-      name: `Existing deal ${i}`,
-      id: randomUUID(),
-      engagementId: randomUUID(),
-      eTag: `"${randomUUID()}"`,
-      createdDateTime: at,
-      updatedDateTime: at,
-      externalReferenceId: null,
-    } as unknown as StoredReferral);
-  }
-}
 
 interface Sample {
   read: number;
@@ -148,7 +126,7 @@ async function main() {
   });
   try {
     await createCatalogueSolution(stack.dataverseClient);
-    seed(stack, SIZE);
+    existingReferrals(stack, SIZE, 30);
     const first = await run(stack);
     console.log('first run', first);
     const second = await run(stack);

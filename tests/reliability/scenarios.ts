@@ -30,9 +30,17 @@ async function finalTally(env: Environment, relay: string, measure: () => Promis
   return measure();
 }
 
+/**
+ * A crashed relay's running jobs come back after their lease, which must be well inside one
+ * reconciliation interval, as with the product's defaults (30 s lease, 300 s interval). The short run's
+ * 30 s interval would equal the default lease, so its relays hold leases of a third of the interval.
+ */
+const jobLeaseSec = (sizes: Sizes) => Math.min(30, Math.floor(sizes.reconcileIntervalSec / 3));
+
 const relaySettings = (sizes: Sizes, extra: Partial<RelaySettings> = {}): RelaySettings => ({
   reconcileIntervalSec: sizes.reconcileIntervalSec,
   ...extra,
+  env: { COSELL_JOB_LEASE_SEC: String(jobLeaseSec(sizes)), ...extra.env },
 });
 
 /** kill -9 of the relay during a burst, restart after it: referrals per opportunity, convergence. */

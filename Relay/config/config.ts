@@ -143,9 +143,9 @@ export const EnvSchema = z.object({
     .default('CoSell.Admin')
     .meta({ description: 'App role that may list, retry and discard dead letters through `/api`.' }),
 
-  COSELL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(32).meta({
+  COSELL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4).meta({
     description:
-      'The most jobs the worker runs at once (never two of the same record). It starts there, halves on each 429 (or 503 with Retry-After) from Partner Center or Dataverse, starts none until the Retry-After has passed, and climbs back one job per round of successful jobs (`cosell_worker_concurrency_limit` on /metrics).',
+      'The most jobs the worker runs at once (never two of the same record). It starts there, halves on each 429 (or 503 with Retry-After) from Partner Center or Dataverse, starts none until the Retry-After has passed, and climbs back one job per round of successful jobs (`cosell_worker_concurrency_limit` on /metrics). Above the default, bursts finish sooner (docs/operations.md), but several PostgreSQL replicas at 32 produced duplicate referrals in the failover test, so keep 4 there.',
   }),
   COSELL_MAX_ATTEMPTS: z.coerce
     .number()

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import forge from 'node-forge';
 import { Agent, request } from 'undici';
+import { certificateSerialNumber } from '../../DevStack/simulators/partnercenter/certificates';
 import { closeAfterAll } from './cleanup';
 
 export interface FakeAccount {
@@ -68,7 +69,7 @@ function serverCertificate(): { cert: string; key: string } {
   const privateKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
-  cert.serialNumber = '0' + randomBytes(15).toString('hex');
+  cert.serialNumber = certificateSerialNumber(randomBytes(15));
   cert.validity.notBefore = new Date(Date.now() - 3600_000);
   cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
   const name = [{ name: 'commonName', value: '127.0.0.1' }];

@@ -23,6 +23,14 @@ export interface SigningCertificate {
   privateKeyPem: string;
 }
 
+/**
+ * A certificate serial (hex) from random bytes: a leading 0x01 byte keeps the DER INTEGER positive
+ * and minimal. A leading '0' nibble did not: random bytes starting 0x0… gave `00 0…`, which DER
+ * forbids, and OpenSSL refused about 1 certificate in 32 ("asn1 … illegal padding").
+ */
+export const certificateSerialNumber = (random: Uint8Array): string =>
+  `01${Buffer.from(random).toString('hex')}`;
+
 /** Self-signed RSA certificate (SHA-256). */
 export function createSigningCertificate(options: CertificateOptions = {}): SigningCertificate {
   const privateKeyPem =
@@ -35,8 +43,7 @@ export function createSigningCertificate(options: CertificateOptions = {}): Sign
 
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // Positive serial: a leading 0 nibble keeps the DER integer positive.
-  cert.serialNumber = '0' + randomBytes(15).toString('hex');
+  cert.serialNumber = certificateSerialNumber(randomBytes(15));
   const notBefore = options.notBefore ?? new Date(Date.now() - 24 * 3600_000);
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = options.notAfter ?? new Date(notBefore.getTime() + 5 * 365 * 24 * 3600_000);

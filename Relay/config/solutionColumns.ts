@@ -63,9 +63,11 @@ const parser = new XMLParser({
   parseTagValue: false,
   isArray: (name) => ['Entity', 'attribute', 'option', 'optionset'].includes(name),
 });
-type Xml = Record<string, unknown>;
-const node = (value: unknown): Xml => (value && typeof value === 'object' ? (value as Xml) : {});
-const list = (value: unknown): Xml[] => (Array.isArray(value) ? value.map(node) : value ? [node(value)] : []);
+export type Xml = Record<string, unknown>;
+/** fast-xml-parser gives an element as an object, a lone one where a list was expected, or nothing. */
+export const node = (value: unknown): Xml => (value && typeof value === 'object' ? (value as Xml) : {});
+export const list = (value: unknown): Xml[] =>
+  Array.isArray(value) ? value.map(node) : value ? [node(value)] : [];
 const text = (value: unknown): string =>
   value && typeof value === 'object' ? String(node(value)['#text'] ?? '') : String(value ?? '');
 

@@ -27,7 +27,7 @@ import {
 import { where } from '../../Domain/odataQuery';
 import type { PlanItem } from '../../Plugins/registration';
 import type { DataverseApi } from '../ports';
-import { columnChanges, installedColumns, packageColumns } from './solutionColumns';
+import { columnChanges, installedColumns, list, node, packageColumns } from './solutionColumns';
 import type { PackageTable } from './solutionColumns';
 
 /** Root component types in solution.xml (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/solutioncomponent). */
@@ -57,9 +57,6 @@ const parser = new XMLParser({
   parseTagValue: false,
   isArray: (name) => ['RootComponent', 'Entity', 'systemform', 'LocalizedName'].includes(name),
 });
-type Xml = Record<string, unknown>;
-const node = (value: unknown): Xml => (value && typeof value === 'object' ? (value as Xml) : {});
-const list = (value: unknown): Xml[] => (Array.isArray(value) ? value.map(node) : value ? [node(value)] : []);
 const bareGuid = (id: unknown) =>
   String(id ?? '')
     .replace(/[{}]/g, '')
